@@ -1,1 +1,13 @@
+/**
+ * @faultline/kernel — the protocol contract and the seeded simulator.
+ * @packageDocumentation
+ */
 export * from "./protocol.js";
+export * from "./config.js";
+export { ConfigError } from "./errors.js";
+export { EventQueue, type Queued } from "./heap.js";
+export { createRng, rngFrom, type Rng } from "./rng.js";
+export { generatePlan, calmDown, type PlanOptions, type FaultKind } from "./plan.js";
+export { TraceHasher, RecentEvents, toJsonLines, type TraceEvent, type TraceKind, type DropReason } from "./trace.js";
+export * from "./simulation.js";
+export { FAULTLINE_VERSION } from "./version.js";

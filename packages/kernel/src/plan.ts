@@ -1,0 +1,118 @@
+/**
+ * A seeded generator of random fault plans. Every plan it makes ends calm: by `durationMs` every
+ * partition is healed, every crashed node restarted, every paused node resumed and the network
+ * back to its baseline, so a run can check that the protocol recovers once faults stop.
+ */
+import type { FaultAction, FaultPlan, LinkConfig } from "./config.js";
+import { ConfigError } from "./errors.js";
+import type { NodeId } from "./protocol.js";
+import { createRng, type Rng } from "./rng.js";
+
+/** The kinds of fault a generated plan may contain. */
+export type FaultKind = "crash" | "partition" | "block" | "pause" | "clock" | "network";
+
+/** What {@link generatePlan} may do. */
+export interface PlanOptions {
+  /** The nodes that faults may hit. */
+  readonly nodes: readonly NodeId[];
+  /** Faults start in [0, durationMs); everything is calm again at durationMs. */
+  readonly durationMs: number;
+  /** Most fault actions before the calm-down (default 8). */
+  readonly maxActions?: number;
+  /** Which faults to use (default all). */
+  readonly kinds?: readonly FaultKind[];
+  /** Most nodes down at once (default: a minority of `nodes`). */
+  readonly maxDown?: number;
+  /** The network the plan returns to at the end (default: no drops, duplicates or reordering). */
+  readonly baseline?: Partial<LinkConfig>;
+}
+
+const ALL_KINDS: readonly FaultKind[] = ["crash", "partition", "block", "pause", "clock", "network"];
+
+/** Makes a random plan from `seed` (or a stream). The same seed and options give the same plan. */
+export function generatePlan(seed: string | number | Rng, options: PlanOptions): FaultPlan {
+  const rng = typeof seed === "object" ? seed : createRng(String(seed), "faults");
+  const { nodes, durationMs } = options;
+  if (nodes.length === 0) throw new ConfigError("nodes", "a plan needs at least one node to fault");
+  if (!(durationMs > 0) || !Number.isFinite(durationMs)) throw new ConfigError("durationMs", `expected a positive number of ms, got ${durationMs}`);
+  const kinds = options.kinds ?? ALL_KINDS;
+  if (kinds.length === 0) return [];
+  const maxDown = options.maxDown ?? Math.max(0, Math.floor((nodes.length - 1) / 2));
+  const count = rng.int(0, options.maxActions ?? 8);
+  const times = Array.from({ length: count }, () => rng.int(0, durationMs - 1)).sort((a, b) => a - b);
+  const down = new Set<NodeId>();
+  const paused = new Set<NodeId>();
+  const plan: FaultAction[] = [];
+  for (const at of times) {
+    const kind = rng.pick(kinds);
+    const node = rng.pick(nodes);
+    switch (kind) {
+      case "crash":
+        if (down.has(node)) {
+          plan.push({ at, type: "restart", node });
+          down.delete(node);
+        } else if (down.size < maxDown) {
+          plan.push({ at, type: "crash", node });
+          down.add(node);
+          paused.delete(node);
+        }
+        break;
+      case "partition": {
+        if (rng.chance(0.3)) {
+          plan.push({ at, type: "heal" });
+          break;
+        }
+        const shuffled = shuffle(rng, nodes);
+        const cut = rng.int(1, Math.max(1, nodes.length - 1));
+        plan.push({ at, type: "partition", groups: [shuffled.slice(0, cut), shuffled.slice(cut)] });
+        break;
+      }
+      case "block": {
+        const other = rng.pick(nodes);
+        if (other !== node) plan.push({ at, type: "block", from: node, to: other });
+        break;
+      }
+      case "pause":
+        if (paused.has(node)) {
+          plan.push({ at, type: "resume", node });
+          paused.delete(node);
+        } else if (!down.has(node)) {
+          plan.push({ at, type: "pause", node });
+          paused.add(node);
+        }
+        break;
+      case "clock":
+        plan.push({ at, type: "clock", node, offsetMs: rng.int(-500, 500), drift: rng.int(-50, 50) / 1000 });
+        break;
+      case "network":
+        plan.push({
+          at,
+          type: "network",
+          dropRate: rng.int(0, 30) / 100,
+          duplicateRate: rng.int(0, 20) / 100,
+          reorderRate: rng.int(0, 30) / 100,
+        });
+        break;
+    }
+  }
+  return [...plan, ...calmDown(durationMs, nodes, options.baseline)];
+}
+
+/** The actions that end every generated plan: heal, resume, restart, baseline network. */
+export function calmDown(at: number, nodes: readonly NodeId[], baseline: Partial<LinkConfig> = {}): FaultAction[] {
+  return [
+    { at, type: "heal" },
+    { at, type: "network", dropRate: 0, duplicateRate: 0, reorderRate: 0, ...baseline },
+    ...nodes.map((node): FaultAction => ({ at, type: "resume", node })),
+    ...nodes.map((node): FaultAction => ({ at, type: "restart", node })),
+  ];
+}
+
+function shuffle<T>(rng: Rng, items: readonly T[]): T[] {
+  const out = items.slice();
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
