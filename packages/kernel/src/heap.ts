@@ -65,6 +65,24 @@ export class EventQueue<E extends Queued> {
     return top;
   }
 
+  /** Removes the first queued event (in heap order) that `match` accepts; returns it. O(n): for exploration, not the hot loop. */
+  remove(match: (event: E) => boolean): E | undefined {
+    const i = this.items.findIndex(match);
+    if (i < 0) return undefined;
+    const found = this.items[i] as E;
+    this.items.splice(i, 1);
+    const all = this.items.splice(0);
+    for (const e of all) this.push(e);
+    return found;
+  }
+
+  /** A copy holding the same events. */
+  clone(): EventQueue<E> {
+    const copy = new EventQueue<E>();
+    copy.items.push(...this.items);
+    return copy;
+  }
+
   /** Every queued event, in no particular order (for inspection, not for deciding anything). */
   unordered(): readonly E[] {
     return this.items;

@@ -69,7 +69,6 @@ export interface Protocol<State, Msg, Req = never, Res = never, Rec = never> {
 }
 
 /** A protocol with its type parameters erased, for heterogeneous clusters (coordinator + participants). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyProtocol = Protocol<any, any, any, any, any>;
 
 /** Collects the effects of one step, in the order they are emitted. */

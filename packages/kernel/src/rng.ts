@@ -15,18 +15,31 @@ export interface Rng {
   chance(p: number): boolean;
   /** One element of a non-empty array. */
   pick<T>(items: readonly T[]): T;
+  /** An independent copy that continues from the same position. */
+  clone(): Rng;
 }
 
 /** Creates the stream `stream` of run seed `seed` (Alea: fast, and identical on every platform). */
 export function createRng(seed: string, stream: string): Rng {
-  const next = seedrandom.alea(`${seed}\u0000${stream}`);
-  return rngFrom(() => next());
+  return aleaRng(seedrandom.alea(`${seed}\u0000${stream}`, { state: true }));
 }
 
-/** Wraps a function returning uniform numbers in [0, 1) as an {@link Rng}. */
-export function rngFrom(next: () => number): Rng {
+function aleaRng(prng: seedrandom.StatefulPRNG<seedrandom.State.Alea>): Rng {
+  return rngFrom(
+    () => prng(),
+    () => aleaRng(seedrandom.alea("", { state: prng.state() })),
+  );
+}
+
+/** Wraps a function returning uniform numbers in [0, 1) as an {@link Rng}; `clone` copies its position if it can. */
+export function rngFrom(next: () => number, clone?: () => Rng): Rng {
   return {
     next,
+    clone:
+      clone ??
+      (() => {
+        throw new Error("this random stream cannot be cloned");
+      }),
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),
     chance: (p) => p > 0 && next() < p,
     pick: <T>(items: readonly T[]): T => {

@@ -206,28 +206,53 @@ class NodeHost implements NodeView {
     readonly id: NodeId,
     readonly index: number,
     readonly impl: AnyProtocol,
-    nodes: readonly NodeId[],
-    sim: Simulation,
-    rng: Rng,
+    readonly nodeIds: readonly NodeId[],
+    private sim: Simulation,
+    private rng: Rng,
     offsetMs: number,
     drift: number,
   ) {
     this.protocolName = impl.name;
     this.clockBase = offsetMs;
     this.drift = drift;
-    const next = rng.next;
     this.ctx = {
       self: id,
-      nodes,
-      now: () => this.clockBase + (sim.time - this.clockT0) * (1 + this.drift),
-      random: next,
+      nodes: nodeIds,
+      now: () => this.clockBase + (this.sim.time - this.clockT0) * (1 + this.drift),
+      random: () => this.rng.next(),
     };
   }
 
   get protocol(): string {
     return this.protocolName;
   }
+
+  /** A copy for a forked simulation: same state and log, its own timers, stream and clock. */
+  clone(sim: Simulation): NodeHost {
+    const c = new NodeHost(this.id, this.index, this.impl, this.nodeIds, sim, this.rng.clone(), 0, this.drift);
+    c.up = this.up;
+    c.paused = this.paused;
+    c.state = this.state;
+    c.records = this.records.slice();
+    c.synced = this.synced;
+    c.restarts = this.restarts;
+    for (const [name, token] of this.timers) c.timers.set(name, token);
+    c.held = this.held.slice();
+    c.clockBase = this.clockBase;
+    c.clockT0 = this.clockT0;
+    return c;
+  }
 }
+
+/** A queued event that exploration may pick next, in a fixed order (by `seq`). */
+export type PendingEvent =
+  | { readonly kind: "deliver"; readonly seq: number; readonly from: NodeId; readonly to: NodeId; readonly msg: unknown }
+  | { readonly kind: "timer"; readonly seq: number; readonly node: NodeId; readonly name: string }
+  | { readonly kind: "request"; readonly seq: number; readonly node: NodeId; readonly client: ClientId; readonly req: unknown }
+  | { readonly kind: "fault"; readonly seq: number; readonly action: FaultAction };
+
+/** How exploration takes a pending message: deliver it, lose it, or deliver a copy and keep it in flight. */
+export type TakeMode = "deliver" | "drop" | "duplicate";
 
 /** A protocol threw, or emitted an effect that cannot be carried out. */
 export class ProtocolError extends Error {
@@ -421,6 +446,110 @@ export class Simulation implements WorldView {
     return { ...base, violation: this.violation, report };
   }
 
+  // ---- exploration: the same step function, with the choice of the next event left open -----
+
+  /**
+   * An independent copy of this run's world: node states are shared (they are immutable), every
+   * container is copied, random streams continue from the same position.
+   */
+  fork(): Simulation {
+    this.boot();
+    const copy = Object.create(Simulation.prototype) as Simulation;
+    Object.assign(copy, this);
+    const c = copy as unknown as Record<string, unknown>;
+    const hosts = this.hosts.map((h) => h.clone(copy));
+    const history = this.history.map((e) => ({ ...e }));
+    const pending = new Map<string, HistoryEntry>();
+    for (const e of history) if (this.pending.has(requestKey(e.client, e.id))) pending.set(requestKey(e.client, e.id), e);
+    c.hosts = hosts;
+    c.byId = new Map(hosts.map((h) => [h.id, h]));
+    c.queue = this.queue.clone();
+    c.netRng = this.netRng.clone();
+    c.blocked = this.blocked.slice();
+    c.lastArrival = this.lastArrival.slice();
+    c.network = { ...this.network, links: this.network.links.slice() };
+    c.history = history;
+    c.pending = pending;
+    c.nextRequestId = new Map(this.nextRequestId);
+    c.hasher = this.hasher?.clone();
+    c.recent = this.recent.clone();
+    c.full = this.full?.slice();
+    return copy;
+  }
+
+  /** The events that could happen next, whatever their time, in a fixed order. Stale timers are left out. */
+  pendingEvents(): PendingEvent[] {
+    this.boot();
+    const out: PendingEvent[] = [];
+    const events = this.queue.unordered().slice().sort((a, b) => a.seq - b.seq);
+    for (const e of events) {
+      if (e.kind === DELIVER) out.push({ kind: "deliver", seq: e.seq, from: this.nodeIds[e.from] as NodeId, to: this.nodeIds[e.node] as NodeId, msg: e.payload });
+      else if (e.kind === TIMER) {
+        const h = this.hosts[e.node] as NodeHost;
+        if (h.timers.get(e.name) === e.token) out.push({ kind: "timer", seq: e.seq, node: h.id, name: e.name });
+      } else if (e.kind === REQUEST) {
+        const op = e.payload as WorkloadOp;
+        out.push({ kind: "request", seq: e.seq, node: op.node, client: op.client, req: op.req });
+      } else if (e.kind === FAULT) out.push({ kind: "fault", seq: e.seq, action: e.payload as FaultAction });
+    }
+    return out;
+  }
+
+  /**
+   * Takes pending event `seq` now, out of time order, through the same step function as a run.
+   * Messages may instead be dropped, or delivered while a copy stays in flight (`mode`).
+   * Returns false when the run has stopped or no such event is queued.
+   */
+  take(seq: number, mode: TakeMode = "deliver"): boolean {
+    this.boot();
+    if (this.stopped) return false;
+    const e = mode === "duplicate" ? this.queue.unordered().find((x) => x.seq === seq) : this.queue.remove((x) => x.seq === seq);
+    if (e === undefined) return false;
+    if (mode !== "deliver" && e.kind !== DELIVER) throw new ConfigError("mode", `only messages can be dropped or duplicated, not ${KIND_NAMES[e.kind]}`);
+    if (mode === "drop") {
+      if (e.time > this.time) this.time = e.time;
+      this.drop(e.from, e.node, e.payload, "loss");
+      this.afterDrop();
+      return true;
+    }
+    this.process(e);
+    return true;
+  }
+
+  /** Applies a fault action now (its `at` is ignored), through the same path as a planned one. */
+  inject(action: FaultAction): void {
+    this.boot();
+    checkAction("action", action, new Set(this.nodeIds));
+    if (this.stopped) return;
+    this.process(new Ev(this.time, ++this.seq, FAULT, -1, -1, action, action.type, 0));
+  }
+
+  /** True once an invariant broke or `stopWhen` held. */
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /**
+   * A canonical text of the world that decides what can happen next: nodes (up, paused, state,
+   * log, armed timers), messages in flight (as a multiset), queued requests and faults, blocked
+   * links and the client history. Time, sequence numbers and random-stream positions are left
+   * out, so equal worlds reached by different paths compare equal. Object keys are sorted.
+   */
+  fingerprint(): string {
+    this.boot();
+    const nodes = this.hosts.map((h) => [h.up, h.paused, h.state, h.records, [...h.timers.keys()].sort()]);
+    const flight: string[] = [];
+    const queued: string[] = [];
+    for (const e of this.queue.unordered()) {
+      if (e.kind === DELIVER) flight.push(canonicalJson([e.from, e.node, e.payload]));
+      else if (e.kind === REQUEST || e.kind === FAULT) queued.push(canonicalJson([e.kind, e.payload]));
+    }
+    flight.sort();
+    queued.sort();
+    const history = this.history.map((e) => canonicalJson([e.client, e.id, e.completedAt === undefined ? null : e.res ?? null])).sort();
+    return canonicalJson([nodes, flight, queued, Array.from(this.blocked), history]);
+  }
+
   // ---- the step loop ------------------------------------------------------------------------
 
   private boot(): void {
@@ -433,19 +562,23 @@ export class Simulation implements WorldView {
   }
 
   private processNext(): void {
-    const e = this.queue.pop() as Ev;
+    this.process(this.queue.pop() as Ev);
+  }
+
+  private process(e: Ev): void {
     if (e.kind === TIMER) {
       const h = this.hosts[e.node] as NodeHost;
       // A timer fires only if it is still the armed one: re-arming, cancelling and crashing make it stale.
       if (h.timers.get(e.name) !== e.token) return;
-      this.time = e.time;
+      if (e.time > this.time) this.time = e.time;
       if (h.paused) return this.hold(h, e);
       h.timers.delete(e.name);
       this.record(e);
       this.deliver(h, { type: "timer", name: e.name });
       return;
     }
-    this.time = e.time;
+    // Exploration takes events out of time order; the clock never runs backwards.
+    if (e.time > this.time) this.time = e.time;
     if (e.kind === DELIVER) {
       const h = this.hosts[e.node] as NodeHost;
       if (!h.up) return this.drop(e.from, e.node, e.payload, "down");
@@ -657,6 +790,10 @@ export class Simulation implements WorldView {
     }
   }
 
+  private afterDrop(): void {
+    this.events++;
+  }
+
   private afterStep(info: StepInfo): void {
     if (this.stopped) return;
     this.events++;
@@ -749,6 +886,21 @@ export class Simulation implements WorldView {
 
 function requestKey(client: ClientId, id: RequestId): string {
   return `${client}\u0000${id}`;
+}
+
+/** JSON with object keys sorted at every level, so equal values give equal text. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return value === undefined ? "null" : JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const keys = Object.keys(value).sort();
+  let out = "{";
+  for (const k of keys) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v === undefined) continue;
+    if (out.length > 1) out += ",";
+    out += `${JSON.stringify(k)}:${canonicalJson(v)}`;
+  }
+  return out + "}";
 }
 
 function stringify(v: unknown): string {

@@ -69,6 +69,14 @@ export class TraceHasher {
     this.b = Math.imul(b ^ 0x1f, 0x01b3) ^ (b >>> 13);
   }
 
+  /** A copy that continues from the same hash. */
+  clone(): TraceHasher {
+    const c = new TraceHasher();
+    c.a = this.a;
+    c.b = this.b;
+    return c;
+  }
+
   /** The hash so far, as 16 hex digits. */
   digest(): string {
     return (this.a >>> 0).toString(16).padStart(8, "0") + (this.b >>> 0).toString(16).padStart(8, "0");
@@ -87,6 +95,14 @@ export class RecentEvents<T> {
     if (this.items.length < this.capacity) this.items.push(item);
     else this.items[this.next] = item;
     this.next = (this.next + 1) % this.capacity;
+  }
+
+  /** A copy holding the same items. */
+  clone(): RecentEvents<T> {
+    const c = new RecentEvents<T>(this.capacity);
+    c.items.push(...this.items);
+    c.next = this.next;
+    return c;
   }
 
   /** The kept items, oldest first. */

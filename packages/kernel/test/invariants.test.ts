@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { EventQueue, generatePlan, replay, simulate, toJsonLines, type Invariant } from "@faultline/kernel";
+import { gossips, type GossipState } from "./fixtures.js";
+
+const nodes = gossips(3);
+/** Planted "bug" to catch: no node's value may exceed 2 (a workload sets 3). */
+const atMostTwo: Invariant<GossipState> = {
+  name: "ValueAtMostTwo",
+  check: (view) => {
+    for (const n of view.nodes) if (n.state && n.state.value > 2) return `${n.id} holds ${n.state.value}`;
+    return undefined;
+  },
+};
+/** A transition property: a node's value never decreases while it is up. */
+const monotonic: Invariant<GossipState> = {
+  name: "ValueMonotonic",
+  check: (_view, last) => (last.before && last.after && last.after.value < last.before.value ? `${last.node} went down` : undefined),
+};
+
+const options = {
+  seed: "inv",
+  nodes,
+  invariants: [monotonic, atMostTwo],
+  network: { dropRate: 0.2, reorderRate: 0.3 },
+  plan: generatePlan("inv", { nodes: ["n0", "n1", "n2"], durationMs: 500 }),
+  workload: [
+    { at: 10, client: "c", node: "n0", req: { set: 1 } },
+    { at: 400, client: "c", node: "n1", req: { set: 3 } },
+  ],
+  maxTimeMs: 2_000,
+};
+
+describe("invariants and reports", () => {
+  it("passes when every invariant holds after every step", () => {
+    const result = simulate({ ...options, invariants: [monotonic], maxTimeMs: 1_000 });
+    expect(result.ok).toBe(true);
+    expect(result.violation).toBeUndefined();
+    expect(result.history[0]).toMatchObject({ client: "c", id: 1, node: "n0", invokedAt: 10, completedAt: 10, res: 1 });
+  });
+
+  it("stops at the first violation with a replayable report", () => {
+    const result = simulate(options);
+    expect(result.ok).toBe(false);
+    expect(result.violation).toMatchObject({ invariant: "ValueAtMostTwo", message: "n1 holds 3", time: 400 });
+    expect(result.time).toBe(400);
+    const report = result.report!;
+    expect(report.faultline).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(report.config.seed).toBe("inv");
+    expect(report.config.plan).toEqual(options.plan);
+    expect(report.nodes).toEqual(nodes.map((n) => ({ id: n.id, protocol: "gossip" })));
+    expect(report.lastEvents.at(-2)).toMatchObject({ kind: "request", node: "n1", req: { set: 3 } });
+    expect(report.lastEvents.at(-1)).toMatchObject({ kind: "reply", node: "n1", res: 3 });
+
+    const again = replay(JSON.parse(JSON.stringify(report)), { nodes, invariants: [monotonic, atMostTwo] });
+    expect(again.violation).toEqual(result.violation);
+    expect(again.traceHash).toBe(report.traceHash);
+  });
+
+  it("refuses to replay on a different cluster", () => {
+    const report = simulate(options).report!;
+    expect(() => replay(report, { nodes: gossips(2) })).toThrow(/the report ran \[n0:gossip, n1:gossip, n2:gossip\]/);
+  });
+
+  it("turns a throwing protocol into a protocol-error violation", () => {
+    const bomb = { ...nodes[0]!.protocol, step: () => { throw new Error("boom"); } };
+    const result = simulate({ seed: 1, nodes: [{ id: "x", protocol: bomb }], workload: [{ at: 5, client: "c", node: "x", req: { set: 1 } }] });
+    expect(result.violation).toMatchObject({ invariant: "protocol-error", message: "node x threw on request: boom", time: 5 });
+  });
+
+  it("writes the full trace as JSON lines", () => {
+    const result = simulate({ ...options, invariants: [], maxTimeMs: 100, trace: { full: true } });
+    const lines = toJsonLines(result.trace!).trim().split("\n");
+    expect(lines.length).toBe(result.trace!.length);
+    expect(JSON.parse(lines[0]!)).toHaveProperty("kind");
+  });
+});
+
+describe("event queue", () => {
+  it("orders by time, then by insertion sequence", () => {
+    const q = new EventQueue<{ time: number; seq: number }>();
+    const times = [5, 1, 3, 1, 5, 0, 3, 2, 2, 9, 1];
+    times.forEach((time, seq) => q.push({ time, seq }));
+    const out: [number, number][] = [];
+    for (let e = q.pop(); e; e = q.pop()) out.push([e.time, e.seq]);
+    const expected = times.map((t, s) => [t, s] as [number, number]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    expect(out).toEqual(expected);
+  });
+});
