@@ -95,10 +95,16 @@ export function generatePlan(seed: string | number | Rng, options: PlanOptions):
         break;
     }
   }
-  return [...plan, ...calmDown(durationMs, nodes, options.baseline)];
+  // End calm, touching only what this plan disturbed, so the plan stays short to read.
+  return [
+    { at: durationMs, type: "heal" },
+    { at: durationMs, type: "network", dropRate: 0, duplicateRate: 0, reorderRate: 0, ...options.baseline },
+    ...[...paused].map((node): FaultAction => ({ at: durationMs, type: "resume", node })),
+    ...[...down].map((node): FaultAction => ({ at: durationMs, type: "restart", node })),
+  ];
 }
 
-/** The actions that end every generated plan: heal, resume, restart, baseline network. */
+/** Actions that make any plan end calm at `at`: heal, baseline network, resume and restart every node. */
 export function calmDown(at: number, nodes: readonly NodeId[], baseline: Partial<LinkConfig> = {}): FaultAction[] {
   return [
     { at, type: "heal" },

@@ -163,6 +163,9 @@ const DROP = 4;
 const REPLY = 5;
 const LOST = 6;
 
+const CRASH = { type: "crash" } as const;
+const RESTART = { type: "restart" } as const;
+
 const KIND_NAMES = ["deliver", "timer", "request", "fault", "drop", "reply", "request-lost"] as const;
 
 /** An event in the queue, and also the record the trace keeps of it. */
@@ -619,7 +622,7 @@ export class Simulation implements WorldView {
     }
     h.state = out.state;
     this.apply(h, out.effects);
-    this.afterStep({ node: h.id, before, after: h.state, cause: input });
+    this.afterStep(h, before, input);
   }
 
   private startNode(h: NodeHost): void {
@@ -634,7 +637,7 @@ export class Simulation implements WorldView {
     }
     h.state = out.state;
     this.apply(h, out.effects);
-    this.afterStep({ node: h.id, before: undefined, after: h.state, cause: { type: "restart" } });
+    this.afterStep(h, undefined, RESTART);
   }
 
   private apply(h: NodeHost, effects: readonly Effect<unknown, unknown, unknown>[]): void {
@@ -750,7 +753,7 @@ export class Simulation implements WorldView {
         h.timers.clear();
         h.held = [];
         if (this.config.storage.loseUnsyncedOnCrash) h.records.length = h.synced;
-        this.afterStep({ node: h.id, before, after: undefined, cause: { type: "crash" } });
+        this.afterStep(h, before, CRASH);
         return;
       }
       case "restart": {
@@ -794,9 +797,12 @@ export class Simulation implements WorldView {
     this.events++;
   }
 
-  private afterStep(info: StepInfo): void {
+  /** Counts the step and checks the invariants against it; `h.state` is the state after. */
+  private afterStep(h: NodeHost, before: unknown, cause: StepInfo["cause"]): void {
     if (this.stopped) return;
     this.events++;
+    if (this.invariants.length === 0 && this.stopWhen === undefined) return;
+    const info: StepInfo = { node: h.id, before, after: h.state, cause };
     for (const inv of this.invariants) {
       let message: string | undefined | void;
       try {

@@ -1,0 +1,104 @@
+/**
+ * Kernel overhead: events per second of the simulator running a no-op protocol (a token ring:
+ * every delivery forwards the token) against a bare binary-heap loop over the same events in the
+ * same process. The ratio bare/kernel is the figure (goal: at most 2, hashing off).
+ */
+import { EventQueue, Simulation, createRng, type AnyProtocol, type Step } from "@faultline/kernel";
+import { round3, timed, type BenchRow } from "./row.js";
+
+const NODES = 8;
+const TOKENS = 4_096;
+const EVENTS = 2_000_000;
+const ids = Array.from({ length: NODES }, (_, i) => `n${i}`);
+
+/** Each node forwards every token to the next node; the step result is preallocated, so the protocol costs ~nothing. */
+function ring(): AnyProtocol {
+  const forward = new Map<string, Step<null, number, never, never>>();
+  ids.forEach((id, i) => forward.set(id, { state: null, effects: [{ type: "send", to: ids[(i + 1) % NODES] as string, msg: 0 }] }));
+  return {
+    name: "ring",
+    init: (ctx) => ({
+      state: null,
+      effects: Array.from({ length: TOKENS / NODES }, () => ({ type: "send" as const, to: ctx.self, msg: 0 })),
+    }),
+    step: (_s, _input, ctx) => forward.get(ctx.self) as Step<null, number, never, never>,
+  };
+}
+
+function kernelRun(hash: boolean): number {
+  const protocol = ring();
+  const sim = new Simulation({
+    seed: "bench",
+    nodes: ids.map((id) => ({ id, protocol })),
+    network: { minLatencyMs: 1, maxLatencyMs: 10 },
+    maxEvents: EVENTS,
+    maxTimeMs: Number.MAX_SAFE_INTEGER,
+    trace: { hash, keepLast: 64 },
+  });
+  const seconds = timed(() => sim.run());
+  if (sim.events !== EVENTS) throw new Error(`kernel bench ran ${sim.events} events, expected ${EVENTS}`);
+  return EVENTS / seconds;
+}
+
+interface BareEvent {
+  readonly time: number;
+  readonly seq: number;
+  readonly to: number;
+}
+
+/** The same token ring with nothing but a heap, a random latency and a counter. */
+function bareRun(): number {
+  const rng = createRng("bench", "network");
+  const queue = new EventQueue<BareEvent>();
+  let seq = 0;
+  for (let t = 0; t < TOKENS; t++) queue.push({ time: 1 + Math.floor(rng.next() * 10), seq: ++seq, to: t % NODES });
+  let processed = 0;
+  const seconds = timed(() => {
+    while (processed < EVENTS) {
+      const e = queue.pop() as BareEvent;
+      processed++;
+      queue.push({ time: e.time + 1 + Math.floor(rng.next() * 10), seq: ++seq, to: (e.to + 1) % NODES });
+    }
+  });
+  return EVENTS / seconds;
+}
+
+/** Heap growth with 10^6 events queued in the kernel (needs `node --expose-gc` for a clean figure). */
+function queuedMemoryMb(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const many: AnyProtocol = {
+    name: "flood",
+    init: (ctx) => ({
+      state: null,
+      effects: ctx.self === "a" ? Array.from({ length: 1_000_000 }, (_, i) => ({ type: "send" as const, to: "b", msg: i })) : [],
+    }),
+    step: (s) => ({ state: s, effects: [] }),
+  };
+  const sim = new Simulation({ seed: 1, nodes: [{ id: "a", protocol: many }, { id: "b", protocol: many }], trace: { hash: false } });
+  sim.runUntil(0);
+  const queued = sim.inFlight().length;
+  if (queued !== 1_000_000) throw new Error(`expected 10^6 queued events, found ${queued}`);
+  gc?.();
+  const after = process.memoryUsage().heapUsed;
+  return (after - before) / 2 ** 20;
+}
+
+/** The kernel rows of the benchmark table. */
+export function benchKernel(): BenchRow[] {
+  // Warm up both loops so the JIT has settled before measuring.
+  kernelRun(false);
+  bareRun();
+  const bare = Math.max(bareRun(), bareRun());
+  const kernelNoHash = Math.max(kernelRun(false), kernelRun(false));
+  const kernelHash = Math.max(kernelRun(true), kernelRun(true));
+  return [
+    { name: "bare heap loop", value: round3(bare), unit: "events/s" },
+    { name: "kernel, no-op protocol, hashing off", value: round3(kernelNoHash), unit: "events/s" },
+    { name: "kernel, no-op protocol, hashing on", value: round3(kernelHash), unit: "events/s" },
+    { name: "ratio bare/kernel, hashing off (goal <= 2)", value: round3(bare / kernelNoHash), unit: "x" },
+    { name: "ratio bare/kernel, hashing on", value: round3(bare / kernelHash), unit: "x" },
+    { name: "heap for 10^6 queued events", value: round3(queuedMemoryMb()), unit: "MiB" },
+  ];
+}

@@ -1,0 +1,2 @@
+/** Re-exports `@faultline/check` as `faultline/check`. @packageDocumentation */
+export * from "@faultline/check";

@@ -1,0 +1,2 @@
+/** Re-exports `@faultline/raft` as `faultline/raft`. @packageDocumentation */
+export * from "@faultline/raft";

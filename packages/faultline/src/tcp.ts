@@ -1,0 +1,2 @@
+/** Re-exports `@faultline/tcp` as `faultline/tcp`. @packageDocumentation */
+export * from "@faultline/tcp";
