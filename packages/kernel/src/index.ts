@@ -10,4 +10,5 @@ export { createRng, rngFrom, type Rng } from "./rng.js";
 export { generatePlan, calmDown, type PlanOptions, type FaultKind } from "./plan.js";
 export { TraceHasher, RecentEvents, toJsonLines, type TraceEvent, type TraceKind, type DropReason } from "./trace.js";
 export * from "./simulation.js";
+export type { ClientAction, ClientActor, ClientReaction, ClientReply, ClientSpec } from "./client.js";
 export { FAULTLINE_VERSION } from "./version.js";

@@ -13,6 +13,7 @@ import {
   type RunConfigInput,
   type WorkloadOp,
 } from "./config.js";
+import type { ClientAction, ClientSpec } from "./client.js";
 import { ConfigError } from "./errors.js";
 import { EventQueue } from "./heap.js";
 import type { AnyProtocol, ClientId, Ctx, Effect, Input, NodeId, RequestId } from "./protocol.js";
@@ -129,6 +130,8 @@ export interface TraceOptions {
 /** Everything a run needs: the code (nodes, invariants) and the data ({@link RunConfigInput}). */
 export interface SimulationOptions extends RunConfigInput {
   readonly nodes: readonly NodeSpec[];
+  /** Closed-loop client actors, besides the open-loop `workload`. */
+  readonly clients?: readonly ClientSpec[];
   readonly invariants?: readonly Invariant[];
   readonly trace?: TraceOptions;
   /** Stops the run (without a violation) as soon as this returns true, checked after every step. */
@@ -162,11 +165,12 @@ const FAULT = 3;
 const DROP = 4;
 const REPLY = 5;
 const LOST = 6;
+const CLIENT_TIMEOUT = 7;
 
 const CRASH = { type: "crash" } as const;
 const RESTART = { type: "restart" } as const;
 
-const KIND_NAMES = ["deliver", "timer", "request", "fault", "drop", "reply", "request-lost"] as const;
+const KIND_NAMES = ["deliver", "timer", "request", "fault", "drop", "reply", "request-lost", "client-timeout"] as const;
 
 /** An event in the queue, and also the record the trace keeps of it. */
 class Ev {
@@ -252,10 +256,30 @@ export type PendingEvent =
   | { readonly kind: "deliver"; readonly seq: number; readonly from: NodeId; readonly to: NodeId; readonly msg: unknown }
   | { readonly kind: "timer"; readonly seq: number; readonly node: NodeId; readonly name: string }
   | { readonly kind: "request"; readonly seq: number; readonly node: NodeId; readonly client: ClientId; readonly req: unknown }
-  | { readonly kind: "fault"; readonly seq: number; readonly action: FaultAction };
+  | { readonly kind: "fault"; readonly seq: number; readonly action: FaultAction }
+  | { readonly kind: "client-timeout"; readonly seq: number; readonly client: ClientId };
 
 /** How exploration takes a pending message: deliver it, lose it, or deliver a copy and keep it in flight. */
 export type TakeMode = "deliver" | "drop" | "duplicate";
+
+/** A client actor's runtime: its state, stream and the one request it waits for. */
+class ClientHost {
+  state: unknown;
+  /** Id of the outstanding request, or 0 when none. */
+  waiting = 0;
+  constructor(
+    readonly id: ClientId,
+    readonly actor: ClientSpec["actor"],
+    readonly rng: Rng,
+  ) {}
+
+  clone(): ClientHost {
+    const c = new ClientHost(this.id, this.actor, this.rng.clone());
+    c.state = this.state;
+    c.waiting = this.waiting;
+    return c;
+  }
+}
 
 /** A protocol threw, or emitted an effect that cannot be carried out. */
 export class ProtocolError extends Error {
@@ -297,6 +321,8 @@ export class Simulation implements WorldView {
   private readonly lastArrival: Float64Array;
   private readonly pending = new Map<string, HistoryEntry>();
   private readonly nextRequestId = new Map<ClientId, number>();
+  private readonly clients: ClientHost[];
+  private readonly clientById = new Map<ClientId, ClientHost>();
   private readonly invariants: readonly Invariant[];
   private readonly stopWhen: ((view: WorldView) => boolean) | undefined;
   private readonly hasher: TraceHasher | undefined;
@@ -340,6 +366,14 @@ export class Simulation implements WorldView {
     this.network = { ...defaults, links: [] };
     for (const l of this.config.network.links ?? []) this.setLink(l.from, l.to, l);
     this.rebuildLinks();
+    this.clients = (options.clients ?? []).map((c, i) => {
+      if (typeof c.id !== "string" || c.id.length === 0) throw new ConfigError(`clients[${i}].id`, "expected a non-empty string");
+      if (this.clientById.has(c.id)) throw new ConfigError(`clients[${i}].id`, `duplicate client id ${JSON.stringify(c.id)}`);
+      if (!c.actor || typeof c.actor.start !== "function") throw new ConfigError(`clients[${i}].actor`, "expected an actor with start, onReply and onTimeout");
+      const host = new ClientHost(c.id, c.actor, createRng(this.config.seed, `client/${c.id}`));
+      this.clientById.set(c.id, host);
+      return host;
+    });
     this.invariants = options.invariants ?? [];
     this.stopWhen = options.stopWhen;
     const trace = options.trace ?? {};
@@ -474,6 +508,9 @@ export class Simulation implements WorldView {
     c.history = history;
     c.pending = pending;
     c.nextRequestId = new Map(this.nextRequestId);
+    const clients = this.clients.map((x) => x.clone());
+    c.clients = clients;
+    c.clientById = new Map(clients.map((x) => [x.id, x]));
     c.hasher = this.hasher?.clone();
     c.recent = this.recent.clone();
     c.full = this.full?.slice();
@@ -494,6 +531,7 @@ export class Simulation implements WorldView {
         const op = e.payload as WorkloadOp;
         out.push({ kind: "request", seq: e.seq, node: op.node, client: op.client, req: op.req });
       } else if (e.kind === FAULT) out.push({ kind: "fault", seq: e.seq, action: e.payload as FaultAction });
+      else if (e.kind === CLIENT_TIMEOUT && this.clientById.get(e.name)?.waiting === e.token) out.push({ kind: "client-timeout", seq: e.seq, client: e.name });
     }
     return out;
   }
@@ -550,7 +588,8 @@ export class Simulation implements WorldView {
     flight.sort();
     queued.sort();
     const history = this.history.map((e) => canonicalJson([e.client, e.id, e.completedAt === undefined ? null : e.res ?? null])).sort();
-    return canonicalJson([nodes, flight, queued, Array.from(this.blocked), history]);
+    const clients = this.clients.map((c) => [c.state, c.waiting === 0 ? 0 : 1]);
+    return canonicalJson([nodes, flight, queued, Array.from(this.blocked), history, clients]);
   }
 
   // ---- the step loop ------------------------------------------------------------------------
@@ -562,6 +601,26 @@ export class Simulation implements WorldView {
       this.startNode(h);
       if (this.stopped) return;
     }
+    for (const c of this.clients) this.react(c, () => c.actor.start(c.rng.next));
+  }
+
+  /** Runs one actor reaction, keeps its state and queues its next request. */
+  private react(c: ClientHost, reaction: () => { state: unknown; next?: ClientAction<unknown> }): void {
+    let out;
+    try {
+      out = reaction();
+    } catch (err) {
+      return this.fail("client-error", `client ${c.id} threw: ${errorText(err)}`);
+    }
+    c.state = out.state;
+    c.waiting = 0;
+    const next = out.next;
+    if (next === undefined) return;
+    const after = next.afterMs ?? 0;
+    if (!(after >= 0) || !this.byId.has(next.node)) {
+      return this.fail("client-error", `client ${c.id} asked for a bad request: node ${JSON.stringify(next.node)}, afterMs ${after}`);
+    }
+    c.waiting = this.pushRequest({ at: this.time + after, client: c.id, node: next.node, req: next.req }, next.timeoutMs ?? -1);
   }
 
   private processNext(): void {
@@ -595,6 +654,10 @@ export class Simulation implements WorldView {
       if (h.paused) return this.hold(h, e);
       const entry: HistoryEntry = { client: op.client, id: e.token, node: op.node, req: op.req, invokedAt: e.time };
       this.history.push(entry);
+      const timeoutMs = (op as WorkloadOp & { timeoutMs?: number }).timeoutMs;
+      if (timeoutMs !== undefined && timeoutMs >= 0) {
+        this.queue.push(new Ev(e.time + timeoutMs, ++this.seq, CLIENT_TIMEOUT, e.node, -1, op, op.client, e.token));
+      }
       if (!h.up) {
         this.record(new Ev(e.time, e.seq, LOST, e.node, -1, op, "", e.token));
         return;
@@ -605,6 +668,13 @@ export class Simulation implements WorldView {
     } else if (e.kind === FAULT) {
       this.record(e);
       this.applyFault(e.payload as FaultAction);
+    } else if (e.kind === CLIENT_TIMEOUT) {
+      const c = this.clientById.get(e.name);
+      if (c === undefined || c.waiting !== e.token) return; // answered in time
+      this.record(e);
+      this.pending.delete(requestKey(c.id, e.token)); // stays open in the history: it may have taken effect
+      const op = e.payload as WorkloadOp;
+      this.react(c, () => c.actor.onTimeout(c.state, { node: op.node, req: op.req }, c.rng.next));
     }
   }
 
@@ -711,6 +781,8 @@ export class Simulation implements WorldView {
     this.pending.delete(key);
     entry.completedAt = this.time;
     entry.res = res;
+    const c = this.clientById.get(client);
+    if (c !== undefined && c.waiting === id) this.react(c, () => c.actor.onReply(c.state, { node: h.id, req: entry.req, res }, c.rng.next));
   }
 
   private drop(from: number, to: number, msg: unknown, reason: DropReason): void {
@@ -852,10 +924,13 @@ export class Simulation implements WorldView {
     this.queue.push(new Ev(action.at, ++this.seq, FAULT, -1, -1, action, action.type, 0));
   }
 
-  private pushRequest(op: WorkloadOp): void {
+  /** Queues a client request and returns its id (ids count up per client from 1). */
+  private pushRequest(op: WorkloadOp, timeoutMs = -1): number {
     const id = (this.nextRequestId.get(op.client) ?? 0) + 1;
     this.nextRequestId.set(op.client, id);
-    this.queue.push(new Ev(op.at, ++this.seq, REQUEST, this.host(op.node, "node").index, -1, op, "", id));
+    const payload = timeoutMs >= 0 ? { ...op, timeoutMs } : op;
+    this.queue.push(new Ev(op.at, ++this.seq, REQUEST, this.host(op.node, "node").index, -1, payload, "", id));
+    return id;
   }
 
   private record(e: Ev): void {
@@ -884,6 +959,8 @@ export class Simulation implements WorldView {
       }
       case REPLY:
         return { t, kind: "reply", node, client: e.name, id: e.token, res: e.payload };
+      case CLIENT_TIMEOUT:
+        return { t, kind: "client-timeout", node, client: e.name, id: e.token, req: (e.payload as WorkloadOp).req };
       default:
         return { t, kind: "fault", action: e.payload as FaultAction };
     }
@@ -925,6 +1002,7 @@ export function simulate(options: SimulationOptions): SimulationResult {
 /** The code half of a run, which a report cannot carry: the nodes' protocols and the invariants. */
 export interface SystemUnderTest {
   readonly nodes: readonly NodeSpec[];
+  readonly clients?: readonly ClientSpec[];
   readonly invariants?: readonly Invariant[];
 }
 

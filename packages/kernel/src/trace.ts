@@ -13,6 +13,7 @@ export type TraceKind =
   | "request"
   | "request-lost"
   | "reply"
+  | "client-timeout"
   | "fault";
 
 /** Why a message was not delivered. */
