@@ -1,0 +1,53 @@
+/**
+ * The cluster file every process of a run shares: where each node listens.
+ *
+ * ```json
+ * { "nodes": { "coordinator": { "host": "127.0.0.1", "port": 7100 },
+ *              "p1": { "host": "127.0.0.1", "port": 7101 } } }
+ * ```
+ */
+import { readConfigFile, SettingsError } from "./settings.js";
+
+/** A node's address. */
+export interface Address {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Node id → address, in file order. */
+export type Cluster = Readonly<Record<string, Address>>;
+
+/** Parses and validates a cluster object; `source` prefixes error messages. */
+export function parseCluster(value: unknown, source: string): Cluster {
+  const nodes = (value as { nodes?: unknown } | null)?.nodes;
+  if (nodes === null || typeof nodes !== "object" || Array.isArray(nodes)) throw new SettingsError(`${source}: "nodes" must be an object of id → { host, port }`);
+  const out: Record<string, Address> = {};
+  const seen = new Set<string>();
+  for (const [id, addr] of Object.entries(nodes as Record<string, unknown>)) {
+    const where = `${source}: nodes.${id}`;
+    if (id.length === 0) throw new SettingsError(`${source}: a node id must not be empty`);
+    const { host, port } = (addr ?? {}) as { host?: unknown; port?: unknown };
+    if (typeof host !== "string" || host.length === 0) throw new SettingsError(`${where}.host: expected a host name, got ${JSON.stringify(host)}`);
+    if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65_535) {
+      throw new SettingsError(`${where}.port: expected a port in 1..65535, got ${JSON.stringify(port)}`);
+    }
+    const key = `${host}:${port}`;
+    if (seen.has(key)) throw new SettingsError(`${where}.port: ${key} is already used by another node`);
+    seen.add(key);
+    out[id] = { host, port };
+  }
+  if (Object.keys(out).length === 0) throw new SettingsError(`${source}: "nodes" is empty`);
+  return out;
+}
+
+/** Reads and validates a cluster file. */
+export function readCluster(path: string): Cluster {
+  return parseCluster(readConfigFile(path), `cluster file ${path}`);
+}
+
+/** Checks that `id` is a node of `cluster`. */
+export function requireNode(cluster: Cluster, id: string, source: string): Address {
+  const addr = cluster[id];
+  if (addr === undefined) throw new SettingsError(`${source}: unknown node "${id}" (cluster: ${Object.keys(cluster).join(", ")})`);
+  return addr;
+}
