@@ -1,1 +1,8 @@
-export {};
+/**
+ * @faultline/check — finding bugs in protocols: a property runner with shrinking and replay
+ * tokens, an exhaustive explorer over the kernel's step function, and a linearizability checker.
+ * @packageDocumentation
+ */
+export * from "./runner/index.js";
+export * from "./explore/index.js";
+export * from "./linearizability/index.js";

@@ -66,6 +66,13 @@ export interface Protocol<State, Msg, Req = never, Res = never, Rec = never> {
   init(ctx: Ctx, records: readonly Rec[]): Step<State, Msg, Res, Rec>;
   /** Handles one input. Must be pure: the same state, input and ctx answers give the same result. */
   step(state: State, input: Input<Msg, Req>, ctx: Ctx): Step<State, Msg, Res, Rec>;
+  /**
+   * Checks a message decoded from an untrusted wire (the TCP runtime calls it on every frame).
+   * Returns what is wrong with it (naming the field), or `undefined` when it is a valid `Msg`.
+   */
+  readonly validateMessage?: (msg: unknown) => string | undefined;
+  /** Checks a client request decoded from an untrusted wire, like {@link Protocol.validateMessage}. */
+  readonly validateRequest?: (req: unknown) => string | undefined;
 }
 
 /** A protocol with its type parameters erased, for heterogeneous clusters (coordinator + participants). */
