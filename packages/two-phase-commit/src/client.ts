@@ -1,0 +1,44 @@
+/** A closed-loop client that runs transactions one after another through the coordinator. */
+import type { ClientActor, NodeId } from "@faultline/kernel";
+import type { BeginRequest, Decision, TransactionResult, TxId } from "./types.js";
+
+/** What a {@link transactionClient} has seen. */
+export interface TransactionClientState {
+  /** Transactions begun so far (the current one included). */
+  readonly begun: number;
+  /** Outcomes in the order they arrived. */
+  readonly outcomes: readonly { readonly tx: TxId; readonly outcome: Decision }[];
+  readonly timeouts: number;
+}
+
+/** Options of {@link transactionClient}. */
+export interface TransactionClientOptions {
+  /** Transactions to run (default 10). */
+  readonly count?: number;
+  /** Tx ids are `<prefix>-<n>` (default "tx"); give each client its own prefix. */
+  readonly prefix?: string;
+  /** The coordinator's id (default "coordinator"). */
+  readonly coordinator?: NodeId;
+  /** Pause between a reply and the next begin (default 10 ms). */
+  readonly thinkMs?: number;
+  /** Give up waiting after this long and ask again for the same tx (default 500 ms). */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Begins `count` transactions, one at a time. A timed-out begin is retried with the same tx id,
+ * which the coordinator answers from its log instead of beginning twice.
+ */
+export function transactionClient(options: TransactionClientOptions = {}): ClientActor<TransactionClientState, BeginRequest, TransactionResult> {
+  const { count = 10, prefix = "tx", coordinator = "coordinator", thinkMs = 10, timeoutMs = 500 } = options;
+  const ask = (n: number, afterMs: number) => ({ node: coordinator, req: { type: "begin" as const, tx: `${prefix}-${n}` }, afterMs, timeoutMs });
+  return {
+    name: "2pc-transactions",
+    start: () => (count > 0 ? { state: { begun: 1, outcomes: [], timeouts: 0 }, next: ask(1, 0) } : { state: { begun: 0, outcomes: [], timeouts: 0 } }),
+    onReply: (s, reply) => {
+      const state = { ...s, outcomes: [...s.outcomes, reply.res] };
+      return s.begun >= count ? { state } : { state: { ...state, begun: s.begun + 1 }, next: ask(s.begun + 1, thinkMs) };
+    },
+    onTimeout: (s) => ({ state: { ...s, timeouts: s.timeouts + 1 }, next: ask(s.begun, 0) }),
+  };
+}

@@ -1,0 +1,94 @@
+/** Configuration of a two-phase commit cluster: validated once, defaults filled in. */
+import { ConfigError, type NodeId } from "@faultline/kernel";
+
+/** What a caller may set; every field has a default. */
+export interface TwoPhaseConfigInput {
+  /** The coordinator's node id (default "coordinator"). */
+  readonly coordinator?: NodeId;
+  /** Participant ids (default "p1", "p2", "p3"); non-empty, distinct, not the coordinator. */
+  readonly participants?: readonly NodeId[];
+  /** How long the coordinator waits for all votes before it aborts (default 200 ms). */
+  readonly voteTimeoutMs?: number;
+  /** How often the coordinator resends PREPARE and unacknowledged decisions (default 50 ms). */
+  readonly resendIntervalMs?: number;
+  /** How often a prepared participant asks the coordinator for the decision (default 100 ms). */
+  readonly statusIntervalMs?: number;
+  /**
+   * Probability in [0, 1] that a participant votes YES: one number for all, or per participant id
+   * (ids left out get 1). Default 1: everyone commits unless a fault aborts the transaction.
+   */
+  readonly commitProbability?: number | Readonly<Record<NodeId, number>>;
+}
+
+/** A complete, valid configuration. */
+export interface TwoPhaseConfig {
+  readonly coordinator: NodeId;
+  readonly participants: readonly NodeId[];
+  readonly voteTimeoutMs: number;
+  readonly resendIntervalMs: number;
+  readonly statusIntervalMs: number;
+  /** Per participant id. */
+  readonly commitProbability: Readonly<Record<NodeId, number>>;
+}
+
+/** Defaults of {@link TwoPhaseConfigInput}. */
+export const TWO_PHASE_DEFAULTS = {
+  coordinator: "coordinator",
+  participants: ["p1", "p2", "p3"],
+  voteTimeoutMs: 200,
+  resendIntervalMs: 50,
+  statusIntervalMs: 100,
+  commitProbability: 1,
+} as const;
+
+function show(v: unknown): string {
+  return typeof v === "number" ? String(v) : (JSON.stringify(v) ?? String(v));
+}
+
+function checkInterval(field: string, v: unknown): number {
+  if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) throw new ConfigError(field, `expected a positive number of ms, got ${show(v)}`);
+  return v;
+}
+
+function checkProbability(field: string, v: unknown): number {
+  if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > 1) throw new ConfigError(field, `expected a probability in [0, 1], got ${show(v)}`);
+  return v;
+}
+
+function checkId(field: string, v: unknown): NodeId {
+  if (typeof v !== "string" || v.length === 0) throw new ConfigError(field, `expected a non-empty node id, got ${show(v)}`);
+  return v;
+}
+
+/** Fills in defaults and validates; throws the kernel's {@link ConfigError} naming the bad field. */
+export function resolveTwoPhaseConfig(input: TwoPhaseConfigInput = {}): TwoPhaseConfig {
+  const coordinator = checkId("coordinator", input.coordinator ?? TWO_PHASE_DEFAULTS.coordinator);
+  const participants = input.participants ?? TWO_PHASE_DEFAULTS.participants;
+  if (!Array.isArray(participants) || participants.length === 0) throw new ConfigError("participants", "expected a non-empty array of node ids");
+  const seen = new Set<NodeId>();
+  participants.forEach((p, i) => {
+    checkId(`participants[${i}]`, p);
+    if (p === coordinator) throw new ConfigError(`participants[${i}]`, `${show(p)} is the coordinator's id`);
+    if (seen.has(p)) throw new ConfigError(`participants[${i}]`, `duplicate participant id ${show(p)}`);
+    seen.add(p);
+  });
+  const raw = input.commitProbability ?? TWO_PHASE_DEFAULTS.commitProbability;
+  const commitProbability: Record<NodeId, number> = {};
+  if (typeof raw === "object" && raw !== null) {
+    for (const id of Object.keys(raw)) {
+      if (!seen.has(id)) throw new ConfigError(`commitProbability.${id}`, `unknown participant ${show(id)} (participants: ${participants.join(", ")})`);
+    }
+    for (const p of participants) commitProbability[p] = checkProbability(`commitProbability.${p}`, raw[p] ?? 1);
+  } else {
+    const p = checkProbability("commitProbability", raw);
+    for (const id of participants) commitProbability[id] = p;
+  }
+  return {
+    coordinator,
+    participants: [...participants],
+    voteTimeoutMs: checkInterval("voteTimeoutMs", input.voteTimeoutMs ?? TWO_PHASE_DEFAULTS.voteTimeoutMs),
+    resendIntervalMs: checkInterval("resendIntervalMs", input.resendIntervalMs ?? TWO_PHASE_DEFAULTS.resendIntervalMs),
+    statusIntervalMs: checkInterval("statusIntervalMs", input.statusIntervalMs ?? TWO_PHASE_DEFAULTS.statusIntervalMs),
+    commitProbability,
+  };
+}
