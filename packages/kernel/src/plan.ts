@@ -97,6 +97,7 @@ export function generatePlan(seed: string | number | Rng, options: PlanOptions):
   }
   // End calm, touching only what this plan disturbed, so the plan stays short to read.
   return [
+    ...plan,
     { at: durationMs, type: "heal" },
     { at: durationMs, type: "network", dropRate: 0, duplicateRate: 0, reorderRate: 0, ...options.baseline },
     ...[...paused].map((node): FaultAction => ({ at: durationMs, type: "resume", node })),
