@@ -1,5 +1,5 @@
 /** A closed-loop client that runs transactions one after another through the coordinator. */
-import type { ClientActor, NodeId } from "@faultline/kernel";
+import type { ClientActor, NodeId, Workload } from "@faultline/kernel";
 import type { BeginRequest, Decision, TransactionResult, TxId } from "./types.js";
 
 /** What a {@link transactionClient} has seen. */
@@ -41,4 +41,32 @@ export function transactionClient(options: TransactionClientOptions = {}): Clien
     },
     onTimeout: (s) => ({ state: { ...s, timeouts: s.timeouts + 1 }, next: ask(s.begun, 0) }),
   };
+}
+
+/** Options of {@link transactionWorkload}. */
+export interface TransactionWorkloadOptions {
+  /** Transactions to begin (default 10). */
+  readonly count?: number;
+  /** Virtual time of the first begin (default 0). */
+  readonly startMs?: number;
+  /** Time between two begins; 0 begins them all at once (default 0). */
+  readonly spacingMs?: number;
+  /** The coordinator's id (default "coordinator"). */
+  readonly coordinator?: NodeId;
+  /** Tx ids and client ids are `<prefix><n>` (default "tx"). */
+  readonly prefix?: string;
+}
+
+/**
+ * An open-loop workload: `count` begins, one client each, so all may run concurrently. Tx ids are
+ * given explicitly, so a run's outcomes can be matched to its requests.
+ */
+export function transactionWorkload(options: TransactionWorkloadOptions = {}): Workload<BeginRequest> {
+  const { count = 10, startMs = 0, spacingMs = 0, coordinator = "coordinator", prefix = "tx" } = options;
+  return Array.from({ length: count }, (_, i) => ({
+    at: startMs + i * spacingMs,
+    client: `${prefix}${i + 1}`,
+    node: coordinator,
+    req: { type: "begin" as const, tx: `${prefix}${i + 1}` },
+  }));
 }

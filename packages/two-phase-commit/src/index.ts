@@ -22,4 +22,4 @@ export {
   type Decisions,
 } from "./invariants.js";
 export { twoPhaseCommitCluster, participantIds, type TwoPhaseCluster, type TwoPhaseClusterOptions } from "./cluster.js";
-export { transactionClient, type TransactionClientOptions, type TransactionClientState } from "./client.js";
+export { transactionClient, transactionWorkload, type TransactionClientOptions, type TransactionClientState, type TransactionWorkloadOptions } from "./client.js";
