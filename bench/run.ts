@@ -3,9 +3,13 @@
  * `{ name, value, unit }` rows. Run with `pnpm bench` (or `pnpm bench -- --json`).
  */
 import { benchKernel } from "./kernel.js";
+import { benchTwoPhaseCommit } from "./two-phase-commit.js";
 import type { BenchRow } from "./row.js";
 
-const suites: [string, () => BenchRow[] | Promise<BenchRow[]>][] = [["kernel", benchKernel]];
+const suites: [string, () => BenchRow[] | Promise<BenchRow[]>][] = [
+  ["kernel", benchKernel],
+  ["2pc", benchTwoPhaseCommit],
+];
 
 const json = process.argv.includes("--json");
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);

@@ -6,11 +6,15 @@ import { transition, type Effects, type Input, type NodeId, type Protocol, type 
 import type { Draft } from "immer";
 import { resolveTwoPhaseConfig, type TwoPhaseConfig, type TwoPhaseConfigInput } from "./config.js";
 import { coordinatorLog } from "./ledger.js";
+import { bucketGet, bucketSet, type Buckets } from "./buckets.js";
 import { validateMessage, validateRequest } from "./validate.js";
 import type { BeginRequest, CoordinatorRecord, Decision, TransactionResult, TwoPhaseMessage, TxId, Waiter } from "./types.js";
 
-/** A transaction's phase at the coordinator ("init" is a transaction it has no entry for). */
-export type CoordinatorPhase = "preparing" | "committing" | "aborting" | "completed";
+/**
+ * A running transaction's phase at the coordinator. The issue's INIT is a transaction it has no
+ * entry for; COMPLETED ones move to {@link CoordinatorState.completed}.
+ */
+export type CoordinatorPhase = "preparing" | "committing" | "aborting";
 
 /** The coordinator's view of one transaction. */
 export interface CoordinatorTx {
@@ -25,9 +29,16 @@ export interface CoordinatorTx {
   readonly waiting: readonly Waiter[];
 }
 
-/** The coordinator's state: every transaction it knows, in the order it learned of them. */
+/**
+ * The coordinator's state: every transaction it knows. Completed transactions are kept apart, as
+ * their decision only, so a step copies only the small set of running ones (immer copies every
+ * map it changes).
+ */
 export interface CoordinatorState {
+  /** Running transactions (preparing, committing or aborting), in the order it learned of them. */
   readonly txs: Readonly<Record<TxId, CoordinatorTx>>;
+  /** Completed transactions' decisions (every participant has ACKed), bucketed: it only grows. */
+  readonly completed: Buckets<Decision>;
   /** Whether the resend timer is armed (re-arming would postpone it, so it is armed once). */
   readonly resendArmed: boolean;
 }
@@ -44,8 +55,14 @@ const VOTE_TIMER = "vote/";
 /** How recovery treats the log; the forgetful variant exists only to prove the checkers can fail. */
 type Recovery = "from-log" | "forget-decisions";
 
-function unfinished(tx: { readonly phase: CoordinatorPhase }): boolean {
-  return tx.phase !== "completed";
+function anyRunning(d: CoordinatorState): boolean {
+  for (const _ in d.txs) return true;
+  return false;
+}
+
+/** The durable decision `state` holds for `tx`, if any. */
+export function coordinatorDecision(state: CoordinatorState, tx: TxId): Decision | undefined {
+  return bucketGet(state.completed, tx) ?? state.txs[tx]?.decision;
 }
 
 function armResend(d: D, fx: Fx, config: TwoPhaseConfig): void {
@@ -71,6 +88,11 @@ function decide(d: D, fx: Fx, config: TwoPhaseConfig, tx: TxId, decision: Decisi
 /** CBegin: log "begun" durably, then send PREPARE and start the vote timer. A known tx is only answered. */
 function begin(d: D, fx: Fx, config: TwoPhaseConfig, client: string, id: number, req: BeginRequest): void {
   const tx = req.tx ?? `${client}/${id}`;
+  const completed = bucketGet(d.completed, tx);
+  if (completed !== undefined) {
+    fx.reply(client, id, { tx, outcome: completed });
+    return;
+  }
   const known = d.txs[tx];
   if (known !== undefined) {
     if (known.decision !== undefined) fx.reply(client, id, { tx, outcome: known.decision });
@@ -86,8 +108,15 @@ function begin(d: D, fx: Fx, config: TwoPhaseConfig, client: string, id: number,
 
 /** CRecvVote, CRecvAck and CRecvStatus. */
 function receive(d: D, fx: Fx, config: TwoPhaseConfig, from: NodeId, msg: TwoPhaseMessage): void {
+  if (!config.participants.includes(from)) return;
+  const completed = bucketGet(d.completed, msg.tx);
+  if (completed !== undefined) {
+    // A late STATUS (its COMMIT/ABORT and our ACK crossed) still gets the answer.
+    if (msg.type === "status") fx.send(from, { type: completed, tx: msg.tx });
+    return;
+  }
   const t = d.txs[msg.tx];
-  if (t === undefined || !config.participants.includes(from)) return;
+  if (t === undefined) return;
   switch (msg.type) {
     case "vote":
       if (t.phase !== "preparing") return;
@@ -101,8 +130,8 @@ function receive(d: D, fx: Fx, config: TwoPhaseConfig, from: NodeId, msg: TwoPha
       if (t.acks.length === config.participants.length) {
         // The last ACK: the transaction is completed, durably, so recovery stops resending it.
         fx.persist({ type: "done", tx: msg.tx });
-        t.phase = "completed";
-        t.acks = [];
+        bucketSet(d.completed, msg.tx, t.decision as Decision);
+        delete d.txs[msg.tx];
       }
       return;
     case "status":
@@ -120,11 +149,11 @@ function resend(d: D, fx: Fx, config: TwoPhaseConfig): void {
   for (const [tx, t] of Object.entries(d.txs)) {
     if (t.phase === "preparing") {
       for (const p of config.participants) if (!t.yes.includes(p)) fx.send(p, { type: "prepare", tx });
-    } else if (t.phase !== "completed" && t.decision !== undefined) {
+    } else if (t.decision !== undefined) {
       for (const p of config.participants) if (!t.acks.includes(p)) fx.send(p, { type: t.decision, tx });
     }
   }
-  if (Object.values(d.txs).some(unfinished)) armResend(d, fx, config);
+  if (anyRunning(d)) armResend(d, fx, config);
 }
 
 /**
@@ -132,10 +161,10 @@ function resend(d: D, fx: Fx, config: TwoPhaseConfig): void {
  * anything is sent; decided, unfinished ones resume sending their decision.
  */
 function recover(records: readonly CoordinatorRecord[], config: TwoPhaseConfig, recovery: Recovery): Step<CoordinatorState, TwoPhaseMessage, TransactionResult, CoordinatorRecord> {
-  return transition<CoordinatorState, TwoPhaseMessage, TransactionResult, CoordinatorRecord>({ txs: {}, resendArmed: false }, (d, fx) => {
+  return transition<CoordinatorState, TwoPhaseMessage, TransactionResult, CoordinatorRecord>({ txs: {}, completed: {}, resendArmed: false }, (d, fx) => {
     for (const [tx, entry] of coordinatorLog(records).txs) {
       if (entry.done && recovery === "from-log") {
-        d.txs[tx] = { phase: "completed", decision: entry.log as Decision, yes: [], acks: [], waiting: [] };
+        bucketSet(d.completed, tx, entry.log as Decision);
         continue;
       }
       // The planted bug: forgetting decisions makes every unfinished transaction look undecided.
@@ -144,7 +173,7 @@ function recover(records: readonly CoordinatorRecord[], config: TwoPhaseConfig, 
       d.txs[tx] = { phase: decision === "commit" ? "committing" : "aborting", decision, yes: [], acks: [], waiting: [] };
       fx.broadcast(config.participants, { type: decision, tx });
     }
-    if (Object.values(d.txs).some(unfinished)) armResend(d, fx, config);
+    if (anyRunning(d)) armResend(d, fx, config);
   });
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Invariant, NodeId, WorldView } from "@faultline/kernel";
 import type { TwoPhaseConfig } from "./config.js";
-import type { CoordinatorState } from "./coordinator.js";
+import { coordinatorDecision, type CoordinatorState } from "./coordinator.js";
 import { cachedCoordinatorLog, cachedParticipantLog, type CoordinatorLog, type ParticipantLog } from "./ledger.js";
 import type { CoordinatorRecord, Decision, ParticipantRecord, TxId } from "./types.js";
 
@@ -18,11 +18,48 @@ export interface SpecSnapshot {
   readonly participants: ReadonlyMap<NodeId, ParticipantLog>;
 }
 
-/** Reads the spec's variables out of a run's world (memoised per log, so it is cheap per step). */
-export function specSnapshot(view: WorldView, config: TwoPhaseConfig): SpecSnapshot {
+/**
+ * Reads the spec's variables out of a run's world (memoised per log, so it is cheap per step).
+ * With `only`, the snapshot holds just those transactions: every definition below is a `\A t`
+ * over transactions, each conjunct reading one `t`, so checking the transactions a step touched
+ * is checking the whole state.
+ */
+export function specSnapshot(view: WorldView, config: TwoPhaseConfig, only?: ReadonlySet<TxId>): SpecSnapshot {
+  const restrict = <V>(all: Map<TxId, V>): Map<TxId, V> => {
+    if (only === undefined) return all;
+    const some = new Map<TxId, V>();
+    for (const tx of only) {
+      const v = all.get(tx);
+      if (v !== undefined) some.set(tx, v);
+    }
+    return some;
+  };
   const participants = new Map<NodeId, ParticipantLog>();
-  for (const p of config.participants) participants.set(p, cachedParticipantLog(view.node(p).records as readonly ParticipantRecord[]));
-  return { coordinator: cachedCoordinatorLog(view.node(config.coordinator).records as readonly CoordinatorRecord[]), participants };
+  for (const p of config.participants) participants.set(p, restrict(cachedParticipantLog(view.node(p).records as readonly ParticipantRecord[])));
+  const coordinator = cachedCoordinatorLog(view.node(config.coordinator).records as readonly CoordinatorRecord[]);
+  return { coordinator: { ...coordinator, txs: restrict(coordinator.txs) }, participants };
+}
+
+/**
+ * Which transactions the last step touched: those named by records appended since the previous
+ * step. Returns `undefined` (check everything) when a log was replaced, truncated or is new to
+ * it, as after a compaction, a crash losing unsynced writes, or a forked run.
+ */
+function touchedTransactions(config: TwoPhaseConfig): (view: WorldView) => ReadonlySet<TxId> | undefined {
+  const seen = new Map<NodeId, { records: readonly { tx: TxId }[]; n: number; last: unknown }>();
+  return (view) => {
+    let full = false;
+    const touched = new Set<TxId>();
+    for (const id of [config.coordinator, ...config.participants]) {
+      const records = view.node(id).records as readonly { tx: TxId }[];
+      const before = seen.get(id);
+      const from = before !== undefined && before.records === records && before.n <= records.length && (before.n === 0 || records[before.n - 1] === before.last) ? before.n : -1;
+      if (from < 0) full = true;
+      for (let i = Math.max(from, 0); i < records.length; i++) touched.add((records[i] as { tx: TxId }).tx);
+      seen.set(id, { records, n: records.length, last: records[records.length - 1] });
+    }
+    return full ? undefined : touched;
+  };
 }
 
 /**
@@ -99,16 +136,35 @@ export function DecisionNeverChanges(before: Decisions, after: Decisions): strin
   return undefined;
 }
 
-function volatileDecisions(state: CoordinatorState): Decisions {
-  const out = new Map<TxId, Decision>();
-  for (const [tx, t] of Object.entries(state.txs)) if (t.decision !== undefined) out.set(tx, t.decision);
-  return out;
+/**
+ * The decisions of `before` that `after` changed or lost, as {@link DecisionNeverChanges} inputs.
+ * Only entries the step replaced are compared: immer shares every untouched entry between the two.
+ */
+function changedDecisions(before: CoordinatorState, after: CoordinatorState): [Decisions, Decisions] {
+  const was = new Map<TxId, Decision>();
+  const now = new Map<TxId, Decision>();
+  const compare = (tx: TxId, decision: Decision | undefined) => {
+    const next = coordinatorDecision(after, tx);
+    if (decision === undefined || next === decision) return;
+    was.set(tx, decision);
+    if (next !== undefined) now.set(tx, next);
+  };
+  if (before.txs !== after.txs) for (const tx in before.txs) if (before.txs[tx] !== after.txs[tx]) compare(tx, before.txs[tx]?.decision);
+  if (before.completed !== after.completed) {
+    for (const name in before.completed) {
+      const was = before.completed[name];
+      const now = after.completed[name];
+      if (was !== now && was !== undefined) for (const tx in was) if (was[tx] !== now?.[tx]) compare(tx, was[tx]);
+    }
+  }
+  return [was, now];
 }
 
 type SnapshotCheck = (s: SpecSnapshot) => string | undefined;
 
-function stateInvariant(name: string, check: SnapshotCheck, config: TwoPhaseConfig): Invariant {
-  return { name, check: (view) => check(specSnapshot(view, config)) };
+/** A state invariant over the snapshot of the transactions the last step touched (see {@link specSnapshot}). */
+function stateInvariant(name: string, check: SnapshotCheck, config: TwoPhaseConfig, touched: (view: WorldView) => ReadonlySet<TxId> | undefined): Invariant {
+  return { name, check: (view) => check(specSnapshot(view, config, touched(view))) };
 }
 
 /**
@@ -126,17 +182,20 @@ function decisionNeverChangesInvariant(config: TwoPhaseConfig): Invariant<any> {
         return DecisionNeverChanges(new Map([[changed.tx, changed.from]]), new Map([[changed.tx, changed.to]])) + " (in the durable log)";
       }
       if (last.before === undefined || last.after === undefined) return undefined;
-      return DecisionNeverChanges(volatileDecisions(last.before as CoordinatorState), volatileDecisions(last.after as CoordinatorState));
+      const before = last.before as CoordinatorState;
+      const after = last.after as CoordinatorState;
+      return DecisionNeverChanges(...changedDecisions(before, after));
     },
   };
 }
 
 /** The spec's safety properties as kernel invariants, in spec order. */
 export function twoPhaseInvariants(config: TwoPhaseConfig): Invariant[] {
+  // One tracker per invariant: each is called once per step, so each sees every step's records.
   return [
-    stateInvariant("Consistent", Consistent, config),
-    stateInvariant("OutcomeMatchesDecision", OutcomeMatchesDecision, config),
-    stateInvariant("CommitRequiresUnanimity", CommitRequiresUnanimity, config),
+    stateInvariant("Consistent", Consistent, config, touchedTransactions(config)),
+    stateInvariant("OutcomeMatchesDecision", OutcomeMatchesDecision, config, touchedTransactions(config)),
+    stateInvariant("CommitRequiresUnanimity", CommitRequiresUnanimity, config, touchedTransactions(config)),
     decisionNeverChangesInvariant(config),
   ];
 }

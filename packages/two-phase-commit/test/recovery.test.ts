@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { Simulation, replay, type FaultAction, type SimulationOptions } from "@faultline/kernel";
-import { checkTermination, transactionWorkload, twoPhaseCommitCluster, type CoordinatorState, type ParticipantState } from "@faultline/two-phase-commit";
+import { checkTermination, coordinatorDecision, participantTxState, transactionWorkload, twoPhaseCommitCluster, type CoordinatorState, type ParticipantState } from "@faultline/two-phase-commit";
 
 const FIXED = { minLatencyMs: 5, maxLatencyMs: 5 };
 
@@ -21,7 +21,7 @@ function start(plan: FaultAction[], options: { forgetful?: boolean; network?: Si
     maxTimeMs: 10_000,
     trace: { full: true },
   });
-  const state = (p: string) => (sim.node(p).state as ParticipantState | undefined)?.txs.tx1?.state ?? "working";
+  const state = (p: string) => (sim.node(p).state === undefined ? "working" : participantTxState(sim.node(p).state as ParticipantState, "tx1"));
   return { sim, cluster, state, states: () => ["p1", "p2", "p3"].map(state) };
 }
 
@@ -112,8 +112,8 @@ describe("coordinator failures", () => {
       const result = sim.run();
       expect(result.violation, `crash at ${at}`).toBeUndefined();
       expect(checkTermination(sim, cluster.config), `crash at ${at}`).toBeUndefined();
-      const decision = (sim.node("coordinator").state as CoordinatorState).txs.tx1?.decision;
-      const outcomes = new Set(["p1", "p2", "p3"].map((p) => (sim.node(p).state as ParticipantState).txs.tx1?.state));
+      const decision = coordinatorDecision(sim.node("coordinator").state as CoordinatorState, "tx1");
+      const outcomes = new Set(["p1", "p2", "p3"].map((p) => participantTxState(sim.node(p).state as ParticipantState, "tx1")));
       // Either the transaction never reached the coordinator (crashed first) or all agree with its decision.
       if (decision !== undefined) expect(outcomes).toEqual(new Set([decision === "commit" ? "committed" : "aborted"]));
     }
