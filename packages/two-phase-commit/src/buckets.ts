@@ -35,3 +35,39 @@ export function bucketSet<V>(map: Draft<Buckets<V>>, key: string, value: Draft<V
 export function* bucketEntries<V>(map: Buckets<V>): Iterable<[string, V]> {
   for (const bucket of Object.values(map)) yield* Object.entries(bucket);
 }
+
+/** The draft of the value under `key`, for changing it in place; `undefined` when absent. */
+export function bucketDraft<V>(map: Draft<Buckets<V>>, key: string): Draft<V> | undefined {
+  return (map as Record<string, Record<string, Draft<V>>>)[bucketOf(key)]?.[key];
+}
+
+/** Removes `key` from a draft; an emptied bucket goes too, so an empty map has no keys. */
+export function bucketDelete<V>(map: Draft<Buckets<V>>, key: string): void {
+  const name = bucketOf(key);
+  const buckets = map as Record<string, Record<string, unknown>>;
+  const bucket = buckets[name];
+  if (bucket === undefined) return;
+  delete bucket[key];
+  for (const _ in bucket) return;
+  delete buckets[name];
+}
+
+/** Whether the map holds anything. */
+export function bucketAny<V>(map: Buckets<V>): boolean {
+  for (const _ in map) return true;
+  return false;
+}
+
+/**
+ * The entries of `before` that `after` replaced or removed. Buckets and entries an immer step did
+ * not touch are shared between the two states and skipped, so this costs what the step changed.
+ */
+export function* replacedEntries<V>(before: Buckets<V>, after: Buckets<V>): Iterable<[string, V]> {
+  if (before === after) return;
+  for (const name in before) {
+    const was = before[name];
+    const now = after[name];
+    if (was === now || was === undefined) continue;
+    for (const key in was) if (was[key] !== now?.[key]) yield [key, was[key] as V];
+  }
+}

@@ -6,7 +6,7 @@ import { transition, type Effects, type Input, type NodeId, type Protocol, type 
 import type { Draft } from "immer";
 import { resolveTwoPhaseConfig, type TwoPhaseConfig, type TwoPhaseConfigInput } from "./config.js";
 import { coordinatorLog } from "./ledger.js";
-import { bucketGet, bucketSet, type Buckets } from "./buckets.js";
+import { bucketAny, bucketDelete, bucketDraft, bucketEntries, bucketGet, bucketSet, type Buckets } from "./buckets.js";
 import { validateMessage, validateRequest } from "./validate.js";
 import type { BeginRequest, CoordinatorRecord, Decision, TransactionResult, TwoPhaseMessage, TxId, Waiter } from "./types.js";
 
@@ -35,8 +35,8 @@ export interface CoordinatorTx {
  * map it changes).
  */
 export interface CoordinatorState {
-  /** Running transactions (preparing, committing or aborting), in the order it learned of them. */
-  readonly txs: Readonly<Record<TxId, CoordinatorTx>>;
+  /** Running transactions (preparing, committing or aborting), bucketed like `completed`. */
+  readonly txs: Buckets<CoordinatorTx>;
   /** Completed transactions' decisions (every participant has ACKed), bucketed: it only grows. */
   readonly completed: Buckets<Decision>;
   /** Whether the resend timer is armed (re-arming would postpone it, so it is armed once). */
@@ -55,14 +55,10 @@ const VOTE_TIMER = "vote/";
 /** How recovery treats the log; the forgetful variant exists only to prove the checkers can fail. */
 type Recovery = "from-log" | "forget-decisions";
 
-function anyRunning(d: CoordinatorState): boolean {
-  for (const _ in d.txs) return true;
-  return false;
-}
 
 /** The durable decision `state` holds for `tx`, if any. */
 export function coordinatorDecision(state: CoordinatorState, tx: TxId): Decision | undefined {
-  return bucketGet(state.completed, tx) ?? state.txs[tx]?.decision;
+  return bucketGet(state.completed, tx) ?? bucketGet(state.txs, tx)?.decision;
 }
 
 function armResend(d: D, fx: Fx, config: TwoPhaseConfig): void {
@@ -73,7 +69,7 @@ function armResend(d: D, fx: Fx, config: TwoPhaseConfig): void {
 
 /** Decide: log `decision` durably, then send it and answer the waiting clients (the spec's Decide). */
 function decide(d: D, fx: Fx, config: TwoPhaseConfig, tx: TxId, decision: Decision): void {
-  const t = d.txs[tx] as Draft<CoordinatorTx>;
+  const t = bucketDraft(d.txs, tx) as Draft<CoordinatorTx>;
   fx.persist({ type: "decision", tx, decision });
   t.decision = decision;
   t.phase = decision === "commit" ? "committing" : "aborting";
@@ -93,14 +89,14 @@ function begin(d: D, fx: Fx, config: TwoPhaseConfig, client: string, id: number,
     fx.reply(client, id, { tx, outcome: completed });
     return;
   }
-  const known = d.txs[tx];
+  const known = bucketDraft(d.txs, tx);
   if (known !== undefined) {
     if (known.decision !== undefined) fx.reply(client, id, { tx, outcome: known.decision });
     else known.waiting.push({ client, id });
     return;
   }
   fx.persist({ type: "begun", tx });
-  d.txs[tx] = { phase: "preparing", yes: [], acks: [], waiting: [{ client, id }] };
+  bucketSet(d.txs, tx, { phase: "preparing", yes: [], acks: [], waiting: [{ client, id }] });
   fx.broadcast(config.participants, { type: "prepare", tx });
   fx.setTimer(VOTE_TIMER + tx, config.voteTimeoutMs);
   armResend(d, fx, config);
@@ -115,7 +111,7 @@ function receive(d: D, fx: Fx, config: TwoPhaseConfig, from: NodeId, msg: TwoPha
     if (msg.type === "status") fx.send(from, { type: completed, tx: msg.tx });
     return;
   }
-  const t = d.txs[msg.tx];
+  const t = bucketDraft(d.txs, msg.tx);
   if (t === undefined) return;
   switch (msg.type) {
     case "vote":
@@ -131,7 +127,7 @@ function receive(d: D, fx: Fx, config: TwoPhaseConfig, from: NodeId, msg: TwoPha
         // The last ACK: the transaction is completed, durably, so recovery stops resending it.
         fx.persist({ type: "done", tx: msg.tx });
         bucketSet(d.completed, msg.tx, t.decision as Decision);
-        delete d.txs[msg.tx];
+        bucketDelete(d.txs, msg.tx);
       }
       return;
     case "status":
@@ -144,16 +140,17 @@ function receive(d: D, fx: Fx, config: TwoPhaseConfig, from: NodeId, msg: TwoPha
 }
 
 /** CResendPrepare and CResendDecision, to the participants whose answer is still missing. */
-function resend(d: D, fx: Fx, config: TwoPhaseConfig): void {
+function resend(base: CoordinatorState, d: D, fx: Fx, config: TwoPhaseConfig): void {
   d.resendArmed = false;
-  for (const [tx, t] of Object.entries(d.txs)) {
+  // Reads the base state: walking the draft would copy every bucket it passes.
+  for (const [tx, t] of bucketEntries(base.txs)) {
     if (t.phase === "preparing") {
       for (const p of config.participants) if (!t.yes.includes(p)) fx.send(p, { type: "prepare", tx });
     } else if (t.decision !== undefined) {
       for (const p of config.participants) if (!t.acks.includes(p)) fx.send(p, { type: t.decision, tx });
     }
   }
-  if (anyRunning(d)) armResend(d, fx, config);
+  if (bucketAny(base.txs)) armResend(d, fx, config);
 }
 
 /**
@@ -170,10 +167,10 @@ function recover(records: readonly CoordinatorRecord[], config: TwoPhaseConfig, 
       // The planted bug: forgetting decisions makes every unfinished transaction look undecided.
       const decision: Decision = recovery === "from-log" && entry.log !== "begun" ? entry.log : "abort";
       if (decision !== entry.log) fx.persist({ type: "decision", tx, decision });
-      d.txs[tx] = { phase: decision === "commit" ? "committing" : "aborting", decision, yes: [], acks: [], waiting: [] };
+      bucketSet(d.txs, tx, { phase: decision === "commit" ? "committing" : "aborting", decision, yes: [], acks: [], waiting: [] });
       fx.broadcast(config.participants, { type: decision, tx });
     }
-    if (anyRunning(d)) armResend(d, fx, config);
+    if (bucketAny(d.txs)) armResend(d, fx, config);
   });
 }
 
@@ -186,11 +183,11 @@ function coordinatorStep(config: TwoPhaseConfig) {
         case "message":
           return receive(d, fx, config, input.from, input.msg);
         case "timer":
-          if (input.name === RESEND) return resend(d, fx, config);
+          if (input.name === RESEND) return resend(state, d, fx, config);
           if (input.name.startsWith(VOTE_TIMER)) {
             // CTimeout: not every vote arrived in time.
             const tx = input.name.slice(VOTE_TIMER.length);
-            if (d.txs[tx]?.phase === "preparing") decide(d, fx, config, tx, "abort");
+            if (bucketGet(state.txs, tx)?.phase === "preparing") decide(d, fx, config, tx, "abort");
           }
           return;
       }

@@ -6,6 +6,7 @@
  */
 import type { Invariant, NodeId, WorldView } from "@faultline/kernel";
 import type { TwoPhaseConfig } from "./config.js";
+import { replacedEntries } from "./buckets.js";
 import { coordinatorDecision, type CoordinatorState } from "./coordinator.js";
 import { cachedCoordinatorLog, cachedParticipantLog, type CoordinatorLog, type ParticipantLog } from "./ledger.js";
 import type { CoordinatorRecord, Decision, ParticipantRecord, TxId } from "./types.js";
@@ -149,14 +150,8 @@ function changedDecisions(before: CoordinatorState, after: CoordinatorState): [D
     was.set(tx, decision);
     if (next !== undefined) now.set(tx, next);
   };
-  if (before.txs !== after.txs) for (const tx in before.txs) if (before.txs[tx] !== after.txs[tx]) compare(tx, before.txs[tx]?.decision);
-  if (before.completed !== after.completed) {
-    for (const name in before.completed) {
-      const was = before.completed[name];
-      const now = after.completed[name];
-      if (was !== now && was !== undefined) for (const tx in was) if (was[tx] !== now?.[tx]) compare(tx, was[tx]);
-    }
-  }
+  for (const [tx, t] of replacedEntries(before.txs, after.txs)) compare(tx, t.decision);
+  for (const [tx, d] of replacedEntries(before.completed, after.completed)) compare(tx, d);
   return [was, now];
 }
 
