@@ -1,5 +1,5 @@
 /** Helpers for Raft scenario tests: build a cluster, run it, read who leads and what committed. */
-import { Simulation, type FaultAction, type NetworkConfig, type SimulationOptions, type WorkloadOp } from "@faultline/kernel";
+import { Simulation, type FaultPlan, type NetworkConfig, type SimulationOptions, type WorkloadOp } from "@faultline/kernel";
 import { entryAt, raftCluster, type KvRequest, type RaftConfigInput, type RaftState } from "@faultline/raft";
 
 export interface RaftRunOptions {
@@ -7,7 +7,7 @@ export interface RaftRunOptions {
   readonly seed?: string | number;
   readonly config?: RaftConfigInput;
   readonly network?: Partial<NetworkConfig>;
-  readonly plan?: FaultAction[];
+  readonly plan?: FaultPlan;
   readonly workload?: WorkloadOp<KvRequest>[];
   readonly clients?: SimulationOptions["clients"];
   readonly maxTimeMs?: number;
