@@ -654,10 +654,6 @@ export class Simulation implements WorldView {
       if (h.paused) return this.hold(h, e);
       const entry: HistoryEntry = { client: op.client, id: e.token, node: op.node, req: op.req, invokedAt: e.time };
       this.history.push(entry);
-      const timeoutMs = (op as WorkloadOp & { timeoutMs?: number }).timeoutMs;
-      if (timeoutMs !== undefined && timeoutMs >= 0) {
-        this.queue.push(new Ev(e.time + timeoutMs, ++this.seq, CLIENT_TIMEOUT, e.node, -1, op, op.client, e.token));
-      }
       if (!h.up) {
         this.record(new Ev(e.time, e.seq, LOST, e.node, -1, op, "", e.token));
         return;
@@ -928,8 +924,11 @@ export class Simulation implements WorldView {
   private pushRequest(op: WorkloadOp, timeoutMs = -1): number {
     const id = (this.nextRequestId.get(op.client) ?? 0) + 1;
     this.nextRequestId.set(op.client, id);
-    const payload = timeoutMs >= 0 ? { ...op, timeoutMs } : op;
-    this.queue.push(new Ev(op.at, ++this.seq, REQUEST, this.host(op.node, "node").index, -1, payload, "", id));
+    const node = this.host(op.node, "node").index;
+    this.queue.push(new Ev(op.at, ++this.seq, REQUEST, node, -1, op, "", id));
+    // The client's clock starts when it sends, not when a node takes the request: a request held
+    // by a paused node, or lost with it in a crash, still times out.
+    if (timeoutMs >= 0) this.queue.push(new Ev(op.at + timeoutMs, ++this.seq, CLIENT_TIMEOUT, node, -1, op, op.client, id));
     return id;
   }
 

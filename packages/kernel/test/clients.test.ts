@@ -24,6 +24,33 @@ describe("client actors", () => {
     }
   });
 
+  it("time out on a paused node that then crashes, losing the request it held", () => {
+    const sim = new Simulation({
+      seed: 4,
+      nodes: gossips(3),
+      clients: [{ id: "c", actor: climber(5) }],
+      plan: [
+        { at: 0, type: "pause", node: "n0" },
+        { at: 0, type: "pause", node: "n1" },
+        { at: 0, type: "pause", node: "n2" },
+        { at: 50, type: "crash", node: "n0" },
+        { at: 50, type: "crash", node: "n1" },
+        { at: 50, type: "crash", node: "n2" },
+        { at: 60, type: "restart", node: "n0" },
+        { at: 60, type: "restart", node: "n1" },
+        { at: 60, type: "restart", node: "n2" },
+      ],
+      maxTimeMs: 3_000,
+      trace: { full: true },
+    });
+    const result = sim.run();
+    // The first request was held by a paused node and lost in its crash: never invoked, yet the
+    // client timed out at 100 ms and carried on to the end.
+    expect(result.trace?.filter((e) => e.kind === "client-timeout").map((e) => e.t)).toEqual([100]);
+    expect((sim as unknown as { clients: { state: { n: number } }[] }).clients[0]?.state.n).toBe(5);
+    expect(result.history.filter((h) => h.completedAt !== undefined)).toHaveLength(5);
+  });
+
   it("time out on a crashed node, leave that request open, and go on", () => {
     const sim = new Simulation({
       seed: 4,
