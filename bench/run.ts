@@ -3,12 +3,14 @@
  * `{ name, value, unit }` rows. Run with `pnpm bench` (or `pnpm bench -- --json`).
  */
 import { benchKernel } from "./kernel.js";
+import { benchRaft } from "./raft.js";
 import { benchTwoPhaseCommit } from "./two-phase-commit.js";
 import type { BenchRow } from "./row.js";
 
 const suites: [string, () => BenchRow[] | Promise<BenchRow[]>][] = [
   ["kernel", benchKernel],
   ["2pc", benchTwoPhaseCommit],
+  ["raft", benchRaft],
 ];
 
 const json = process.argv.includes("--json");

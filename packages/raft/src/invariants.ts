@@ -49,24 +49,38 @@ export function electionSafety(): Invariant<RaftState> {
 export function logMatching(): Invariant<RaftState> {
   return invariant("LogMatching", (view, last) => {
     const a = last.after;
-    if (a === undefined || (last.before !== undefined && last.before.log === a.log && last.before.snapshot === a.snapshot)) return undefined;
+    const before = last.before;
+    if (a === undefined || (before !== undefined && before.log === a.log && before.snapshot === a.snapshot)) return undefined;
+    // The property held before this step and only this node's log changed, from index `k` on.
+    // So a pair can only break at an index >= k with equal terms, and the walk down from there can
+    // stop at the first index below k where the two logs agree: below it they matched already.
+    const k = before === undefined ? a.snapshot.index + 1 : firstChanged(before, a);
     for (const n of view.nodes) {
       const b = n.state as RaftState | undefined;
       if (n.id === last.node || b === undefined) continue;
       const low = Math.max(a.snapshot.index, b.snapshot.index);
+      const from = Math.max(k, low + 1);
       let i = Math.min(lastIndex(a), lastIndex(b));
-      while (i > low && termAt(a, i) !== termAt(b, i)) i--;
-      if (i <= low) continue;
+      while (i >= from && termAt(a, i) !== termAt(b, i)) i--;
+      if (i < from) continue;
       for (let j = i; j > low; j--) {
         const x = a.log[j - a.snapshot.index - 1];
         const y = b.log[j - b.snapshot.index - 1];
-        if (x !== y && (x?.term !== y?.term || JSON.stringify(x?.command) !== JSON.stringify(y?.command))) {
-          return `${last.node} and ${n.id} agree on entry ${i} (term ${termAt(a, i)}) but differ at ${j}: ${JSON.stringify(x)} vs ${JSON.stringify(y)}`;
-        }
+        const same = x === y || (x?.term === y?.term && JSON.stringify(x?.command) === JSON.stringify(y?.command));
+        if (!same) return `${last.node} and ${n.id} agree on entry ${i} (term ${termAt(a, i)}) but differ at ${j}: ${JSON.stringify(x)} vs ${JSON.stringify(y)}`;
+        if (j < k) break;
       }
     }
     return undefined;
   });
+}
+
+/** The first index whose entry `after` changed (appended, replaced or newly snapshotted). */
+function firstChanged(before: RaftState, after: RaftState): number {
+  if (before.snapshot !== after.snapshot) return Math.min(before.snapshot.index, after.snapshot.index) + 1;
+  let k = Math.min(lastIndex(before), lastIndex(after));
+  while (k > after.snapshot.index && before.log[k - before.snapshot.index - 1] !== after.log[k - after.snapshot.index - 1]) k--;
+  return k + 1;
 }
 
 /**

@@ -56,7 +56,8 @@ export const kvStateMachine: StateMachine<KvState, Command, KvResponse> = {
       case "noop":
         return { state, result };
     }
-    const sessions = session === undefined ? state.sessions : { ...state.sessions, [session.client]: { seq: session.seq, result } };
-    return { state: data === state.data && sessions === state.sessions ? state : { data, sessions }, result };
+    const sessions = session === undefined ? state.sessions : { ...state.sessions, [session.client]: Object.freeze({ seq: session.seq, result }) };
+    // Frozen, like all state: immer then keeps it as is instead of walking it after every step.
+    return { state: data === state.data && sessions === state.sessions ? state : Object.freeze({ data: Object.freeze(data), sessions: Object.freeze(sessions) }), result };
   },
 };

@@ -75,6 +75,9 @@ interface Env {
 
 /** Replaces the log (and snapshot) in both the draft and the view. */
 function setLog(e: Env, log: readonly Entry[], snapshot: Snapshot = e.view.snapshot): void {
+  // Frozen up front (its entries already are), so immer's finalize skips it instead of walking
+  // every entry of the log on every append.
+  Object.freeze(log);
   e.view = { snapshot, log };
   e.d.log = log as Draft<Entry>[];
   if (snapshot !== e.s.snapshot) e.d.snapshot = snapshot as Draft<Snapshot>;

@@ -18,5 +18,5 @@ describe("Raft over random seeds and fault plans", () => {
       commits += run.result.history.filter((h) => (h.res as KvResponse | undefined)?.ok === true).length;
     }
     expect(commits).toBeGreaterThan(RUNS * 20);
-  });
+  }, 60_000 + RUNS * 100);
 });

@@ -27,7 +27,7 @@ describe("two-phase commit over random seeds and fault plans", () => {
     // The sweep exercised both outcomes.
     expect(committed).toBeGreaterThan(RUNS / 5);
     expect(aborted).toBeGreaterThan(RUNS / 5);
-  });
+  }, 60_000 + RUNS * 20);
 
   it("catches the forgetful coordinator in the same sweep, and shrinks to a smaller failing case", () => {
     const details = fc.check(
