@@ -1,2 +1,4 @@
-/** Filled in by the explore module. */
-export {};
+/** The exhaustive explorer and its kernel adapter. */
+export type { Model, ModelInvariant } from "./model.js";
+export { explore, type ExploreOptions, type ExploreResult, type ExploreViolation } from "./explore.js";
+export { simulationModel, type SimulationBounds, type ExploredWorld } from "./simulation-model.js";

@@ -1,0 +1,103 @@
+/**
+ * A {@link Model} over kernel simulations: every state is a forked `Simulation`, every step one of
+ * the kernel's own exploration hooks (`take` a pending event — deliver, drop or duplicate a
+ * message, fire a timer, take a request — or `inject` a crash or restart). The explorer shares
+ * the kernel's single step function: there is no second implementation of delivery or effects.
+ */
+import { Simulation, type NodeId, type PendingEvent, type SimulationOptions } from "@faultline/kernel";
+import type { Model } from "./model.js";
+
+/** Bounds of a {@link simulationModel}: the state space is finite only through them. */
+export interface SimulationBounds {
+  /** Messages that may be lost, in total (default 1). */
+  readonly drops?: number;
+  /** Messages that may be delivered twice, in total (default 1). */
+  readonly duplicates?: number;
+  /** Node crashes, in total; each crashed node may restart (default 0). */
+  readonly crashes?: number;
+  /** Nodes that may crash (default: all). */
+  readonly crashable?: readonly NodeId[];
+  /** Timer firings, in total (default 4): timers re-arm forever, so they must be bounded. */
+  readonly timers?: number;
+}
+
+/** A world and the fault budget it has used. */
+export interface ExploredWorld {
+  readonly sim: Simulation;
+  readonly drops: number;
+  readonly duplicates: number;
+  readonly crashes: number;
+  readonly timers: number;
+}
+
+function describe(e: PendingEvent): string {
+  switch (e.kind) {
+    case "deliver":
+      return `${e.from}->${e.to} ${JSON.stringify(e.msg)}`;
+    case "timer":
+      return `${e.node} timer ${e.name}`;
+    case "request":
+      return `${e.client}->${e.node} ${JSON.stringify(e.req)}`;
+    case "fault":
+      return `fault ${JSON.stringify(e.action)}`;
+    case "client-timeout":
+      return `${e.client} times out`;
+  }
+}
+
+/**
+ * Builds a model from simulation options (nodes, invariants, workload, ...). The kernel's
+ * invariants are checked after every step as usual; a run they stop becomes a violation.
+ * Invariants that keep history in a closure must not be used here: branches share them.
+ */
+export function simulationModel(options: SimulationOptions, bounds: SimulationBounds = {}): Model<ExploredWorld> {
+  const { drops = 1, duplicates = 1, crashes = 0, timers = 4 } = bounds;
+  const crashable = bounds.crashable ?? options.nodes.map((n) => n.id);
+  return {
+    init: () => [{ sim: new Simulation({ ...options, trace: { hash: false, keepLast: 16 } }), drops: 0, duplicates: 0, crashes: 0, timers: 0 }],
+    fingerprint: (w) => `${w.drops},${w.duplicates},${w.crashes},${w.timers}|${w.sim.fingerprint()}`,
+    *next(w) {
+      if (w.sim.isStopped) return;
+      for (const e of w.sim.pendingEvents()) {
+        if (e.kind === "timer") {
+          if (w.timers >= timers) continue;
+          const sim = w.sim.fork();
+          sim.take(e.seq);
+          yield [describe(e), { ...w, sim, timers: w.timers + 1 }];
+          continue;
+        }
+        const sim = w.sim.fork();
+        sim.take(e.seq);
+        yield [describe(e), { ...w, sim }];
+        if (e.kind !== "deliver") continue;
+        if (w.drops < drops) {
+          const lost = w.sim.fork();
+          lost.take(e.seq, "drop");
+          yield [`lose ${describe(e)}`, { ...w, sim: lost, drops: w.drops + 1 }];
+        }
+        if (w.duplicates < duplicates) {
+          const twice = w.sim.fork();
+          twice.take(e.seq, "duplicate");
+          yield [`duplicate ${describe(e)}`, { ...w, sim: twice, duplicates: w.duplicates + 1 }];
+        }
+      }
+      for (const id of crashable) {
+        const up = w.sim.node(id).up;
+        if (up && w.crashes >= crashes) continue;
+        const sim = w.sim.fork();
+        sim.inject({ at: 0, type: up ? "crash" : "restart", node: id });
+        yield [`${up ? "crash" : "restart"} ${id}`, { ...w, sim, crashes: w.crashes + (up ? 1 : 0) }];
+      }
+    },
+    invariants: [
+      {
+        name: "kernel invariants",
+        check: (w) => {
+          if (!w.sim.isStopped) return undefined;
+          const v = w.sim.result().violation;
+          return v === undefined ? undefined : `${v.invariant}: ${v.message}`;
+        },
+      },
+    ],
+  };
+}
