@@ -2,6 +2,7 @@
  * Runs every benchmark and prints a table, or with `--json` one JSON array of
  * `{ name, value, unit }` rows. Run with `pnpm bench` (or `pnpm bench -- --json`).
  */
+import { benchCheck } from "./check.js";
 import { benchKernel } from "./kernel.js";
 import { benchRaft } from "./raft.js";
 import { benchTwoPhaseCommit } from "./two-phase-commit.js";
@@ -11,6 +12,7 @@ const suites: [string, () => BenchRow[] | Promise<BenchRow[]>][] = [
   ["kernel", benchKernel],
   ["2pc", benchTwoPhaseCommit],
   ["raft", benchRaft],
+  ["check", benchCheck],
 ];
 
 const json = process.argv.includes("--json");
