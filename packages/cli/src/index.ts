@@ -1,1 +1,9 @@
-export {};
+/**
+ * @faultline/cli — the `faultline` command's parts: layered settings, cluster files, node
+ * processes and clients.
+ * @packageDocumentation
+ */
+export { resolveSettings, readConfigFile, SettingsError, flagName, envName, LEVELS, type SettingSpec, type SettingKind } from "./settings.js";
+export { parseCluster, readCluster, requireNode, type Cluster, type Address } from "./cluster.js";
+export { beginTransaction, kvRequest, type KvCommand } from "./clients.js";
+export { nodeSettings, runNodeProcess, NODE_SETTINGS, PROTOCOL_SETTINGS } from "./processes.js";

@@ -1,0 +1,79 @@
+/** The long-running processes: a node of a protocol on TCP, configured from flags, a config file and the environment. */
+import { join } from "node:path";
+import type { AnyProtocol } from "@faultline/kernel";
+import { raftProtocol } from "@faultline/raft";
+import { jsonLogger, startNode, type Level } from "@faultline/tcp";
+import { coordinatorProtocol, participantProtocol } from "@faultline/two-phase-commit";
+import { readCluster, requireNode, type Cluster } from "./cluster.js";
+import { readConfigFile, resolveSettings, SettingsError, type SettingSpec } from "./settings.js";
+
+/** Settings every node process takes. */
+export const NODE_SETTINGS: SettingSpec[] = [
+  { name: "id", kind: "string", describe: "this node's id in the cluster file", required: true },
+  { name: "cluster", kind: "string", describe: "cluster file: { nodes: { id: { host, port } } }", required: true },
+  { name: "data", kind: "string", describe: "directory of the node's durable log (default ./data/<id>)" },
+  { name: "logLevel", kind: "level", describe: "debug, info, warn or error", default: "info" },
+];
+
+/** Protocol settings per process kind. */
+export const PROTOCOL_SETTINGS: Record<"coordinator" | "participant" | "raft-node", SettingSpec[]> = {
+  coordinator: [
+    { name: "coordinator", kind: "string", describe: "the coordinator's id (the other nodes are participants)", default: "coordinator" },
+    { name: "voteTimeoutMs", kind: "positive", describe: "abort when votes are missing after this long", default: 1_000 },
+    { name: "resendIntervalMs", kind: "positive", describe: "resend PREPARE and decisions this often", default: 200 },
+  ],
+  participant: [
+    { name: "coordinator", kind: "string", describe: "the coordinator's id", default: "coordinator" },
+    { name: "commitProbability", kind: "probability", describe: "probability of voting YES", default: 1 },
+    { name: "statusIntervalMs", kind: "positive", describe: "ask for the outcome this often while uncertain", default: 300 },
+  ],
+  "raft-node": [
+    { name: "electionTimeoutMinMs", kind: "positive", describe: "shortest election timeout", default: 300 },
+    { name: "electionTimeoutMaxMs", kind: "positive", describe: "longest election timeout", default: 600 },
+    { name: "heartbeatIntervalMs", kind: "positive", describe: "leader heartbeat interval", default: 75 },
+  ],
+};
+
+/** Resolves settings for `kind` from commander's options (flags), `--config` and the environment. */
+export function nodeSettings(kind: keyof typeof PROTOCOL_SETTINGS, flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env) {
+  const specs = [...NODE_SETTINGS, ...PROTOCOL_SETTINGS[kind]];
+  const configPath = flags.config as string | undefined;
+  const file = configPath === undefined ? undefined : { path: configPath, values: readConfigFile(configPath) };
+  return resolveSettings(specs, { flags, env, ...(file ? { file } : {}) });
+}
+
+function protocolFor(kind: keyof typeof PROTOCOL_SETTINGS, s: Record<string, string | number | boolean>, cluster: Cluster): AnyProtocol {
+  if (kind === "raft-node") {
+    return raftProtocol({ electionTimeoutMinMs: s.electionTimeoutMinMs as number, electionTimeoutMaxMs: s.electionTimeoutMaxMs as number, heartbeatIntervalMs: s.heartbeatIntervalMs as number });
+  }
+  const coordinator = s.coordinator as string;
+  requireNode(cluster, coordinator, "--coordinator");
+  const participants = Object.keys(cluster).filter((n) => n !== coordinator);
+  if (kind === "coordinator") {
+    if (s.id !== coordinator) throw new SettingsError(`--id "${s.id}" is not the coordinator "${coordinator}"`);
+    return coordinatorProtocol({ coordinator, participants, voteTimeoutMs: s.voteTimeoutMs as number, resendIntervalMs: s.resendIntervalMs as number });
+  }
+  if (!participants.includes(s.id as string)) throw new SettingsError(`--id "${s.id}" is not a participant (participants: ${participants.join(", ")})`);
+  return participantProtocol({ coordinator, participants, commitProbability: { [s.id as string]: s.commitProbability as number }, statusIntervalMs: s.statusIntervalMs as number });
+}
+
+/** Starts a node process and stops it cleanly on SIGINT or SIGTERM. */
+export async function runNodeProcess(kind: keyof typeof PROTOCOL_SETTINGS, flags: Record<string, unknown>): Promise<void> {
+  const s = nodeSettings(kind, flags);
+  const cluster = readCluster(s.cluster as string);
+  const id = s.id as string;
+  requireNode(cluster, id, "--id");
+  const logger = jsonLogger(id, s.logLevel as Level);
+  const protocol = protocolFor(kind, s, cluster);
+  const node = await startNode({ id, protocol, cluster, dataDir: (s.data as string | undefined) ?? join("data", id), logger });
+  logger.log("info", "started", { role: kind });
+  const stop = (signal: string) => {
+    logger.log("info", "shutting down", { signal });
+    node.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once("SIGINT", () => stop("SIGINT"));
+  process.once("SIGTERM", () => stop("SIGTERM"));
+}
