@@ -1,0 +1,62 @@
+/** A live node on 127.0.0.1 against malformed input: each bad connection is closed with a clear error, the node keeps serving. */
+import { mkdtempSync } from "node:fs";
+import { createConnection } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { encodeFrame, request, startNode, type RunningNode } from "@faultline/tcp";
+import { raftProtocol } from "@faultline/raft";
+
+const running: RunningNode[] = [];
+afterEach(async () => {
+  for (const n of running.splice(0)) await n.close();
+});
+
+async function single() {
+  const logs: Record<string, unknown>[] = [];
+  const cluster = { n1: { host: "127.0.0.1", port: 0 } };
+  const node = await startNode({
+    id: "n1",
+    protocol: raftProtocol({ electionTimeoutMinMs: 50, electionTimeoutMaxMs: 60, heartbeatIntervalMs: 10 }),
+    cluster,
+    dataDir: join(mkdtempSync(join(tmpdir(), "faultline-node-")), "n1"),
+    logger: { log: (level, msg, fields) => logs.push({ level, msg, ...fields }) },
+  });
+  running.push(node);
+  const addr = { host: "127.0.0.1", port: node.port };
+  // A one-node Raft cluster elects itself; wait until it answers.
+  for (let i = 0; i < 50; i++) {
+    const res = (await request(addr, "probe", { op: "get", key: "k" }, 1_000)) as { ok: boolean };
+    if (res.ok) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { addr, logs };
+}
+
+function sendRaw(port: number, bytes: Buffer): Promise<void> {
+  return new Promise((resolve) => {
+    const s = createConnection({ host: "127.0.0.1", port }, () => s.write(bytes));
+    s.on("close", () => resolve());
+    s.on("error", () => resolve());
+    setTimeout(() => s.destroy(), 2_000);
+  });
+}
+
+describe("a live node and malformed input", () => {
+  it.each([
+    ["garbage bytes", Buffer.from("GET / HTTP/1.1\r\n\r\n"), /frame length \d+ exceeds the maximum/],
+    ["a 2^31 length", Buffer.from([0x80, 0, 0, 0]), /frame length 2147483648 exceeds the maximum of 1048576 bytes/],
+    ["bad JSON", Buffer.concat([Buffer.from([0, 0, 0, 5]), Buffer.from("{oops")]), /not valid JSON/],
+    ["an unknown message kind", encodeFrame({ kind: "gossip" }), /kind: expected hello, msg, request, ping or pong, got "gossip"/],
+    ["a hello from an unknown node", encodeFrame({ kind: "hello", from: "n1x" }), /hello from unknown node "n1x"/],
+    ["a bad request", encodeFrame({ kind: "request", client: "c", id: 1, req: { op: "put", key: 7 } }), /request\.req\.key: expected a string, got 7/],
+  ])("%s: closes that connection with a clear error and keeps serving", async (_name, bytes, error) => {
+    const { addr, logs } = await single();
+    await sendRaw(addr.port, bytes);
+    const logged = logs.find((l) => l.msg === "bad input, connection closed");
+    expect(String(logged?.error)).toMatch(error);
+    expect(String(logged?.from)).toMatch(/127\.0\.0\.1:\d+/);
+    expect(await request(addr, "c", { op: "put", key: "x", value: "1" }, 2_000)).toEqual({ ok: true });
+    expect(await request(addr, "c", { op: "get", key: "x" }, 2_000)).toEqual({ ok: true, value: "1" });
+  });
+});
