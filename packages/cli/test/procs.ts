@@ -1,0 +1,75 @@
+/** Spawning real `faultline` processes on 127.0.0.1 for tests, examples and benches. */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../../..", import.meta.url));
+const bin = join(root, "packages/cli/src/bin.ts");
+
+/** Free loopback ports, found by binding port 0. */
+export async function freePorts(n: number): Promise<number[]> {
+  const ports: number[] = [];
+  for (let i = 0; i < n; i++) {
+    ports.push(
+      await new Promise<number>((resolve, reject) => {
+        const s = createServer();
+        s.once("error", reject);
+        s.listen(0, "127.0.0.1", () => {
+          const port = (s.address() as { port: number }).port;
+          s.close(() => resolve(port));
+        });
+      }),
+    );
+  }
+  return ports;
+}
+
+/** A cluster of `ids` on fresh ports, written to a temp dir with a data dir per node. */
+export async function makeCluster(ids: string[]) {
+  const dir = mkdtempSync(join(tmpdir(), "faultline-cli-"));
+  const ports = await freePorts(ids.length);
+  const nodes = Object.fromEntries(ids.map((id, i) => [id, { host: "127.0.0.1", port: ports[i] as number }]));
+  const file = join(dir, "cluster.json");
+  writeFileSync(file, JSON.stringify({ nodes }));
+  return { dir, file, nodes, data: (id: string) => join(dir, "data", id) };
+}
+
+/** A spawned process and its output. */
+export interface Proc {
+  readonly child: ChildProcess;
+  readonly output: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+const all = new Set<ChildProcess>();
+
+/** Runs `faultline <args>` from source. */
+export function faultline(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
+  const child = spawn(process.execPath, ["--import", "tsx", bin, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  all.add(child);
+  let out = "";
+  child.stdout?.on("data", (d) => (out += d));
+  child.stderr?.on("data", (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => (all.delete(child), resolve(code))));
+  return { child, output: () => out, exited };
+}
+
+/** Starts a node process and waits until it listens. */
+export async function startProcess(kind: string, id: string, cluster: { file: string; data: (id: string) => string }, extra: string[] = []): Promise<Proc> {
+  const p = faultline([kind, "--id", id, "--cluster", cluster.file, "--data", cluster.data(id), ...extra]);
+  const deadline = Date.now() + 15_000;
+  while (!p.output().includes('"msg":"listening"')) {
+    if (Date.now() > deadline || p.child.exitCode !== null) throw new Error(`${kind} ${id} did not start: ${p.output()}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return p;
+}
+
+/** Kills every process these helpers started (kill -9). */
+export function killAll(): void {
+  for (const c of all) c.kill("SIGKILL");
+  all.clear();
+}
