@@ -5,6 +5,7 @@
 import { benchCheck } from "./check.js";
 import { benchKernel } from "./kernel.js";
 import { benchRaft } from "./raft.js";
+import { benchTcp } from "./tcp.js";
 import { benchTwoPhaseCommit } from "./two-phase-commit.js";
 import type { BenchRow } from "./row.js";
 
@@ -13,6 +14,7 @@ const suites: [string, () => BenchRow[] | Promise<BenchRow[]>][] = [
   ["2pc", benchTwoPhaseCommit],
   ["raft", benchRaft],
   ["check", benchCheck],
+  ["tcp", benchTcp],
 ];
 
 const json = process.argv.includes("--json");
