@@ -13,6 +13,7 @@ export { foldRecords, type DurableState } from "./records.js";
 export { raftProtocol, type RaftProtocol, type RaftState, type Role, type PendingRequest } from "./node.js";
 export {
   raftInvariants,
+  raftStateInvariants,
   electionSafety,
   logMatching,
   leaderCompleteness,

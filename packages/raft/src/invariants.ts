@@ -172,3 +172,54 @@ export function commitIndexMonotonic(): Invariant<RaftState> {
 export function raftInvariants(): Invariant<RaftState>[] {
   return [electionSafety(), logMatching(), leaderCompleteness(), stateMachineSafety(), leaderAppendOnly(), commitIndexMonotonic()];
 }
+
+/**
+ * The same properties read from the current states only, without history, for exploration
+ * (where branches of the search share invariant objects, so history would leak between them).
+ * Weaker than the history versions, but each violation they report is real.
+ */
+export function raftStateInvariants(): Invariant<RaftState>[] {
+  const live = (view: WorldView<RaftState>) => view.nodes.filter((n) => n.up && n.state !== undefined).map((n) => ({ id: n.id, s: n.state as RaftState }));
+  return [
+    invariant("ElectionSafety", (view) => {
+      const leaders = new Map<number, NodeId>();
+      for (const { id, s } of live(view)) {
+        if (s.role !== "leader") continue;
+        const other = leaders.get(s.term);
+        if (other !== undefined) return `term ${s.term} has two leaders: ${other} and ${id}`;
+        leaders.set(s.term, id);
+      }
+      return undefined;
+    }),
+    logMatching(),
+    invariant("LeaderCompleteness", (view) => {
+      // A node's committed entries were committed in a term no later than its own: a leader of a later term must hold them.
+      const nodes = live(view);
+      for (const l of nodes) {
+        if (l.s.role !== "leader") continue;
+        for (const x of nodes) {
+          if (x.s.term >= l.s.term) continue;
+          for (let i = Math.max(l.s.snapshot.index, x.s.snapshot.index) + 1; i <= x.s.commitIndex; i++) {
+            if (termAt(l.s, i) !== termAt(x.s, i)) return `${l.id} leads term ${l.s.term} without entry ${i} (term ${termAt(x.s, i)}) that ${x.id} committed`;
+          }
+        }
+      }
+      return undefined;
+    }),
+    invariant("StateMachineSafety", (view) => {
+      const nodes = live(view);
+      for (const a of nodes) {
+        for (const b of nodes) {
+          if (a.id >= b.id) continue;
+          const to = Math.min(a.s.commitIndex, b.s.commitIndex);
+          for (let i = Math.max(a.s.snapshot.index, b.s.snapshot.index) + 1; i <= to; i++) {
+            if (termAt(a.s, i) !== termAt(b.s, i)) return `index ${i}: ${a.id} committed an entry of term ${termAt(a.s, i)}, ${b.id} one of term ${termAt(b.s, i)}`;
+          }
+        }
+      }
+      return undefined;
+    }),
+    leaderAppendOnly(),
+    commitIndexMonotonic(),
+  ];
+}

@@ -19,6 +19,8 @@ export interface SimulationBounds {
   readonly crashable?: readonly NodeId[];
   /** Timer firings, in total (default 4): timers re-arm forever, so they must be bounded. */
   readonly timers?: number;
+  /** Nodes whose timers may fire (default: all); the others' timers count as not yet due. */
+  readonly timerNodes?: readonly NodeId[];
 }
 
 /** A world and the fault budget it has used. */
@@ -51,16 +53,24 @@ function describe(e: PendingEvent): string {
  * Invariants that keep history in a closure must not be used here: branches share them.
  */
 export function simulationModel(options: SimulationOptions, bounds: SimulationBounds = {}): Model<ExploredWorld> {
+  return simulationModelFrom(new Simulation({ ...options, trace: { hash: false, keepLast: 16 } }), bounds);
+}
+
+/**
+ * Like {@link simulationModel}, from a world already under way (run or stepped to an interesting
+ * point): exploration then covers every continuation of it within the bounds.
+ */
+export function simulationModelFrom(start: Simulation, bounds: SimulationBounds = {}): Model<ExploredWorld> {
   const { drops = 1, duplicates = 1, crashes = 0, timers = 4 } = bounds;
-  const crashable = bounds.crashable ?? options.nodes.map((n) => n.id);
+  const crashable = bounds.crashable ?? start.nodes.map((n) => n.id);
   return {
-    init: () => [{ sim: new Simulation({ ...options, trace: { hash: false, keepLast: 16 } }), drops: 0, duplicates: 0, crashes: 0, timers: 0 }],
+    init: () => [{ sim: start.fork(), drops: 0, duplicates: 0, crashes: 0, timers: 0 }],
     fingerprint: (w) => `${w.drops},${w.duplicates},${w.crashes},${w.timers}|${w.sim.fingerprint()}`,
     *next(w) {
       if (w.sim.isStopped) return;
       for (const e of w.sim.pendingEvents()) {
         if (e.kind === "timer") {
-          if (w.timers >= timers) continue;
+          if (w.timers >= timers || (bounds.timerNodes !== undefined && !bounds.timerNodes.includes(e.node))) continue;
           const sim = w.sim.fork();
           sim.take(e.seq);
           yield [describe(e), { ...w, sim, timers: w.timers + 1 }];
