@@ -4,27 +4,15 @@
  * fast-check shrinks by removing actions and workload steps and by moving times towards 0.
  */
 import fc from "fast-check";
-import { calmDown, type FaultAction, type FaultKind, type FaultPlan, type LinkConfig, type NodeId, type Workload, type WorkloadOp } from "@faultline/kernel";
+import { calmDown, type FaultAction, type PlanOptions, type FaultKind, type FaultPlan, type LinkConfig, type NodeId, type Workload, type WorkloadOp } from "@faultline/kernel";
 
 /** A seed for the kernel's streams. */
 export function seedArbitrary(): fc.Arbitrary<number> {
   return fc.integer({ min: 0, max: 2 ** 31 - 1 });
 }
 
-/** What {@link planArbitrary} may generate. */
-export interface PlanArbitraryOptions {
-  readonly nodes: readonly NodeId[];
-  /** Faults happen in [0, durationMs); everything is calm again at durationMs. */
-  readonly durationMs: number;
-  /** Most faults before the calm-down, each an action and its end (default 8). */
-  readonly maxActions?: number;
-  /** Which faults (default: crash, partition, block, pause, clock, network). */
-  readonly kinds?: readonly FaultKind[];
-  /** Most nodes crashed at once; crashes beyond it are left out (default: a minority). */
-  readonly maxDown?: number;
-  /** The network the plan returns to (default: no drops, duplicates or reordering). */
-  readonly baseline?: Partial<LinkConfig>;
-}
+/** What {@link planArbitrary} may generate: the same options as the kernel's `generatePlan`. */
+export type PlanArbitraryOptions = PlanOptions;
 
 const ALL_KINDS: readonly FaultKind[] = ["crash", "partition", "block", "pause", "clock", "network"];
 
