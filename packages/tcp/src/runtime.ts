@@ -102,15 +102,21 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
   let state: unknown;
 
   const apply = (effects: readonly Effect<unknown, unknown, unknown>[]) => {
-    // Records first, fsynced as one batch; then everything else in order.
-    const records = effects.filter((e) => e.type === "persist").map((e) => (e as { record: unknown }).record);
+    // Durability first, in effect order: a compaction replaces every record before it, the
+    // records after it are appended and fsynced as one batch. Only then messages and replies.
+    let records: unknown[] = [];
+    for (const e of effects) {
+      if (e.type === "persist") records.push(e.record);
+      else if (e.type === "compact") {
+        storage.compact(e.snapshot);
+        records = [];
+      }
+    }
     storage.append(records);
     for (const e of effects) {
       switch (e.type) {
         case "persist":
-          break;
         case "compact":
-          storage.compact(e.snapshot);
           break;
         case "send":
           send(e.to, { kind: "msg", msg: e.msg });

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { encodeFrame, request, startNode, type RunningNode } from "@faultline/tcp";
+import type { AnyProtocol } from "@faultline/kernel";
 import { raftProtocol } from "@faultline/raft";
 
 const running: RunningNode[] = [];
@@ -58,5 +59,29 @@ describe("a live node and malformed input", () => {
     expect(String(logged?.from)).toMatch(/127\.0\.0\.1:\d+/);
     expect(await request(addr, "c", { op: "put", key: "x", value: "1" }, 2_000)).toEqual({ ok: true });
     expect(await request(addr, "c", { op: "get", key: "x" }, 2_000)).toEqual({ ok: true, value: "1" });
+  });
+});
+
+describe("durable effects on a live node", () => {
+  it("keep their order: a compaction replaces the records before it, not those after it", async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), "faultline-node-")), "n1");
+    const seen: unknown[][] = [];
+    const protocol: AnyProtocol = {
+      name: "recorder",
+      init: (_ctx, records) => {
+        seen.push([...records]);
+        return { state: null, effects: [] };
+      },
+      step: (state, input) => ({
+        state,
+        effects: input.type === "request" ? [{ type: "persist", record: "a" }, { type: "compact", snapshot: "s" }, { type: "persist", record: "b" }, { type: "reply", client: input.client, id: input.id, res: "done" }] : [],
+      }),
+    };
+    const start = () => startNode({ id: "n1", protocol, cluster: { n1: { host: "127.0.0.1", port: 0 } }, dataDir, logger: { log: () => undefined } });
+    const node = await start();
+    expect(await request({ host: "127.0.0.1", port: node.port }, "c", {}, 2_000)).toBe("done");
+    await node.close();
+    running.push(await start());
+    expect(seen).toEqual([[], ["s", "b"]]);
   });
 });
