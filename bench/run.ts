@@ -1,29 +1,41 @@
 /**
  * Runs every benchmark and prints a table, or with `--json` one JSON array of
- * `{ name, value, unit }` rows. Run with `pnpm bench` (or `pnpm bench -- --json`).
+ * `{ name, value, unit }` rows. Run with `pnpm bench` (or `pnpm bench -- --json`,
+ * `pnpm bench -- --only=kernel,raft`). Each suite runs in a process of its own, so one suite's
+ * heap and JIT state cannot skew the next one's figures.
  */
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { benchCheck } from "./check.js";
 import { benchKernel } from "./kernel.js";
 import { benchRaft } from "./raft.js";
+import type { BenchRow } from "./row.js";
 import { benchTcp } from "./tcp.js";
 import { benchTwoPhaseCommit } from "./two-phase-commit.js";
-import type { BenchRow } from "./row.js";
 
-const suites: [string, () => BenchRow[] | Promise<BenchRow[]>][] = [
-  ["kernel", benchKernel],
-  ["2pc", benchTwoPhaseCommit],
-  ["raft", benchRaft],
-  ["check", benchCheck],
-  ["tcp", benchTcp],
-];
+const suites: Record<string, () => BenchRow[] | Promise<BenchRow[]>> = {
+  kernel: benchKernel,
+  "2pc": benchTwoPhaseCommit,
+  raft: benchRaft,
+  check: benchCheck,
+  tcp: benchTcp,
+};
 
 const json = process.argv.includes("--json");
+const inProcess = process.argv.includes("--in-process");
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+const chosen = only ? only.split(",") : Object.keys(suites);
+for (const name of chosen) if (!(name in suites)) throw new Error(`unknown bench suite "${name}" (suites: ${Object.keys(suites).join(", ")})`);
+
 const rows: BenchRow[] = [];
-for (const [suite, run] of suites) {
-  if (only && !only.split(",").includes(suite)) continue;
-  if (!json) process.stderr.write(`running ${suite}...\n`);
-  for (const row of await run()) rows.push({ ...row, name: `${suite}: ${row.name}` });
+for (const name of chosen) {
+  if (!json) process.stderr.write(`running ${name}...\n`);
+  if (inProcess) {
+    for (const row of await (suites[name] as () => BenchRow[] | Promise<BenchRow[]>)()) rows.push({ ...row, name: `${name}: ${row.name}` });
+  } else {
+    const out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), `--only=${name}`, "--in-process", "--json"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    rows.push(...(JSON.parse(out) as BenchRow[]));
+  }
 }
 if (json) {
   console.log(JSON.stringify(rows));
