@@ -83,4 +83,17 @@ describe("the explorer on the real two-phase commit reducers (kernel hooks)", ()
     expect(dfs.violation).toBeDefined();
     expect(dfs.violation?.path.length).toBeGreaterThanOrEqual(path.length);
   });
+
+  it("3 participants, no timers, one coordinator crash: the correct coordinator is clean, the forgetful one is found in 9 steps", () => {
+    const bounds = { drops: 0, duplicates: 0, crashes: 1, crashable: ["coordinator"], timers: 0 };
+    const model = (forgetful: boolean) => {
+      const cluster = twoPhaseCommitCluster({ participants: 3, forgetful });
+      return simulationModel({ seed: "explore", nodes: cluster.nodes, invariants: cluster.invariants, workload: transactionWorkload({ count: 1 }) }, bounds);
+    };
+    const good = explore(model(false));
+    expect(good.violation).toBeUndefined();
+    expect(good.complete).toBe(true);
+    // The request, three PREPAREs, three YES votes, crash, restart.
+    expect(explore(model(true)).violation?.path).toHaveLength(9);
+  });
 });

@@ -80,6 +80,17 @@ function checkEnvelope(v: unknown, protocol: AnyProtocol): string | undefined {
   }
 }
 
+/** Log fields of an input: the timer, the peer, and the protocol's own `type`, `tx` and `term` when its data has them. */
+function describeInput(input: Input<unknown, unknown>): Record<string, unknown> {
+  if (input.type === "timer") return { timer: input.name };
+  const data = (input.type === "message" ? input.msg : input.req) as Record<string, unknown> | null;
+  const fields: Record<string, unknown> = input.type === "message" ? { from: input.from } : { client: input.client };
+  if (typeof data === "object" && data !== null) {
+    for (const key of ["type", "op", "tx", "term"]) if (data[key] !== undefined) fields[key === "type" ? "phase" : key] = data[key];
+  }
+  return fields;
+}
+
 /** Starts a node; resolves once it listens. Throws (before listening) on a corrupt state file. */
 export async function startNode(o: NodeOptions): Promise<RunningNode> {
   const { id, protocol, cluster, logger } = o;
@@ -153,7 +164,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     const out = protocol.step(state, input, ctx);
     state = out.state;
     apply(out.effects);
-    logger.log("debug", "step", { input: input.type, ...(input.type === "timer" ? { timer: input.name } : {}), effects: out.effects.length, ms: Number(process.hrtime.bigint() - started) / 1e6 });
+    logger.log("debug", "step", { input: input.type, ...describeInput(input), effects: out.effects.length, ms: Number(process.hrtime.bigint() - started) / 1e6 });
   };
 
   // ---- outbound: one connection per peer, reconnecting with exponential backoff ----
