@@ -215,6 +215,8 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     const who = `${socket.remoteAddress}:${socket.remotePort}`;
     let peer: NodeId | undefined;
     socket.setTimeout(idleMs, () => {
+      // A client waiting for its reply is not idle (a blocked 2PC coordinator may take long).
+      for (const waiting of clients.values()) if (waiting === socket) return;
       logger.log("info", "closing an idle connection", { from: peer ?? who });
       socket.destroy();
     });

@@ -85,3 +85,32 @@ describe("durable effects on a live node", () => {
     expect(seen).toEqual([[], ["s", "b"]]);
   });
 });
+
+describe("idle connections", () => {
+  it("close a silent one, but keep a client that waits for its reply", async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), "faultline-node-")), "n1");
+    const logs: string[] = [];
+    // Answers a request only when the next one arrives: the first client waits.
+    let held: { client: string; id: number } | undefined;
+    const protocol: AnyProtocol = {
+      name: "slow",
+      init: () => ({ state: null, effects: [] }),
+      step: (state, input) => {
+        if (input.type !== "request") return { state, effects: [] };
+        const reply = held ? [{ type: "reply" as const, client: held.client, id: held.id, res: "late" }] : [];
+        held = { client: input.client, id: input.id };
+        return { state, effects: reply };
+      },
+    };
+    const node = await startNode({ id: "n1", protocol, cluster: { n1: { host: "127.0.0.1", port: 0 } }, dataDir, logger: { log: (_l, msg) => logs.push(msg) }, idleTimeoutMs: 200 });
+    running.push(node);
+    const addr = { host: "127.0.0.1", port: node.port };
+    const silent = sendRaw(node.port, Buffer.alloc(0));
+    const waiting = request(addr, "a", {}, 3_000);
+    await new Promise((r) => setTimeout(r, 600)); // three idle periods
+    void request(addr, "b", {}, 3_000).catch(() => undefined);
+    expect(await waiting).toBe("late");
+    await silent;
+    expect(logs).toContain("closing an idle connection");
+  });
+});
