@@ -135,6 +135,7 @@ export class DurableLog {
     this.fd = openSync(this.wal, "a");
   }
 
+  /** Closes the log file (the records stay on disk). */
   close(): void {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
