@@ -351,13 +351,7 @@ function onAppendReply(e: Env, from: NodeId, m: Extract<RaftMessage, { type: "ap
   const { s, d } = e;
   if (s.role !== "leader" || m.term !== s.term) return;
   d.lastAck[from] = e.ctx.now();
-  if (m.success) {
-    if (m.match > (s.matchIndex[from] ?? 0)) d.matchIndex[from] = m.match;
-    if (m.match + 1 > (s.nextIndex[from] ?? 0)) d.nextIndex[from] = m.match + 1;
-    advanceCommit(e);
-    if ((d.nextIndex[from] ?? 0) <= lastIndex(s)) sendAppend(e, from);
-    return;
-  }
+  if (m.success) return replicated(e, from, m.match);
   if (m.conflictIndex === undefined) return;
   let next = m.conflictIndex;
   if (m.conflictTerm !== undefined) {
@@ -399,10 +393,16 @@ function onSnapshotReply(e: Env, from: NodeId, m: Extract<RaftMessage, { type: "
   const { s, d } = e;
   if (s.role !== "leader" || m.term !== s.term) return;
   d.lastAck[from] = e.ctx.now();
-  if (m.match > (s.matchIndex[from] ?? 0)) d.matchIndex[from] = m.match;
-  d.nextIndex[from] = Math.max(s.nextIndex[from] ?? 0, m.match + 1);
+  replicated(e, from, m.match);
+}
+
+/** A follower holds the leader's log up to `match`: advance its indexes, maybe commit, send what it still lacks. */
+function replicated(e: Env, from: NodeId, match: number): void {
+  const { s, d } = e;
+  if (match > (s.matchIndex[from] ?? 0)) d.matchIndex[from] = match;
+  if (match + 1 > (s.nextIndex[from] ?? 0)) d.nextIndex[from] = match + 1;
   advanceCommit(e);
-  if ((d.nextIndex[from] ?? 0) <= lastIndex(s)) sendAppend(e, from);
+  if ((d.nextIndex[from] ?? 0) <= lastIndex(e.view)) sendAppend(e, from);
 }
 
 function onMessage(e: Env, from: NodeId, m: RaftMessage): void {
