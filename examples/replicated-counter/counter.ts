@@ -28,7 +28,7 @@ export const counter: Protocol<CounterState, CounterMsg, CounterReq, number, Cou
   name: "g-counter",
   init: (ctx, records) => ({
     state: { counts: { [ctx.self]: records.at(-1)?.own ?? 0 } },
-    effects: [{ type: "set-timer", name: "gossip", afterMs: Math.floor(ctx.random() * GOSSIP_MS) }],
+    effects: [{ type: "set-timer", timer: { kind: "gossip" }, afterMs: Math.floor(ctx.random() * GOSSIP_MS) }],
   }),
   step: (state, input, ctx) =>
     transition(state, (d, fx) => {
@@ -48,7 +48,7 @@ export const counter: Protocol<CounterState, CounterMsg, CounterReq, number, Cou
         case "timer": {
           const counts = { ...d.counts };
           for (const peer of ctx.nodes) if (peer !== ctx.self) fx.send(peer, { type: "gossip", counts });
-          fx.setTimer("gossip", GOSSIP_MS);
+          fx.setTimer({ kind: "gossip" }, GOSSIP_MS);
           return;
         }
       }

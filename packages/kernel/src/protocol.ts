@@ -5,7 +5,7 @@
  * it wants done to the world is returned as {@link Effect} data. The same reducer then runs
  * unchanged in the simulator and on real sockets.
  */
-import { produce, type Draft } from "immer";
+import { current, isDraft, produce, type Draft } from "immer";
 
 /** A node's name, unique within a cluster. */
 export type NodeId = string;
@@ -13,6 +13,32 @@ export type NodeId = string;
 export type ClientId = string;
 /** A request's id, unique per client. */
 export type RequestId = number;
+
+/** A value a timer's key may hold. */
+export type TimerField = string | number | boolean | null;
+
+/**
+ * A timer: plain data saying what it is for, e.g. `{ kind: "vote-timeout", tx: "t1" }`. A node
+ * has at most one pending timer per key (the kind and every field), so timers are set, re-armed
+ * and cancelled by their data, and the timer input hands the same data back: nothing to parse.
+ */
+export interface Timer {
+  readonly kind: string;
+  readonly [field: string]: TimerField;
+}
+
+/**
+ * The key of a timer: equal for timers with the same kind and fields, whatever the order the
+ * fields were written in.
+ */
+export function timerKey(timer: Timer): string {
+  const fields = Object.keys(timer);
+  if (fields.length === 1) return timer.kind;
+  fields.sort();
+  let key = timer.kind;
+  for (const f of fields) if (f !== "kind") key += `|${f}=${JSON.stringify(timer[f])}`;
+  return key;
+}
 
 /** What a node can see of its world while it takes one step. */
 export interface Ctx {
@@ -27,17 +53,17 @@ export interface Ctx {
 }
 
 /** One input delivered to a node. */
-export type Input<Msg, Req> =
+export type Input<Msg, Req, Tmr extends Timer = Timer> =
   | { readonly type: "message"; readonly from: NodeId; readonly msg: Msg }
-  | { readonly type: "timer"; readonly name: string }
+  | { readonly type: "timer"; readonly timer: Tmr }
   | { readonly type: "request"; readonly client: ClientId; readonly id: RequestId; readonly req: Req };
 
 /** One change a node asks of its world; the effects of a step are applied in order. */
-export type Effect<Msg, Res, Rec> =
+export type Effect<Msg, Res, Rec, Tmr extends Timer = Timer> =
   | { readonly type: "send"; readonly to: NodeId; readonly msg: Msg }
-  /** Arms (or re-arms, replacing any pending one) the timer `name` to fire after `afterMs` of this node's clock. */
-  | { readonly type: "set-timer"; readonly name: string; readonly afterMs: number }
-  | { readonly type: "cancel-timer"; readonly name: string }
+  /** Arms (or re-arms, replacing any pending one with the same key) `timer` to fire after `afterMs` of this node's clock. */
+  | { readonly type: "set-timer"; readonly timer: Tmr; readonly afterMs: number }
+  | { readonly type: "cancel-timer"; readonly timer: Tmr }
   /** Appends a record to the node's write-ahead log; durable before any later send or reply of the step. */
   | { readonly type: "persist"; readonly record: Rec }
   /** Replaces the node's whole log by this one record (a snapshot). */
@@ -45,9 +71,9 @@ export type Effect<Msg, Res, Rec> =
   | { readonly type: "reply"; readonly client: ClientId; readonly id: RequestId; readonly res: Res };
 
 /** What `init` and `step` return: the next state and the effects to apply, in order. */
-export interface Step<State, Msg, Res, Rec> {
+export interface Step<State, Msg, Res, Rec, Tmr extends Timer = Timer> {
   readonly state: State;
-  readonly effects: readonly Effect<Msg, Res, Rec>[];
+  readonly effects: readonly Effect<Msg, Res, Rec, Tmr>[];
 }
 
 /**
@@ -58,14 +84,15 @@ export interface Step<State, Msg, Res, Rec> {
  * @typeParam Req - client requests; plain JSON data.
  * @typeParam Res - replies to clients; plain JSON data.
  * @typeParam Rec - records of the write-ahead log; plain JSON data.
+ * @typeParam Tmr - the node's timers (see {@link Timer}).
  */
-export interface Protocol<State, Msg, Req = never, Res = never, Rec = never> {
+export interface Protocol<State, Msg, Req = never, Res = never, Rec = never, Tmr extends Timer = Timer> {
   /** A short name for reports and traces. */
   readonly name: string;
   /** First boot (`records` is empty) or restart (`records` is what was persisted, in order). */
-  init(ctx: Ctx, records: readonly Rec[]): Step<State, Msg, Res, Rec>;
+  init(ctx: Ctx, records: readonly Rec[]): Step<State, Msg, Res, Rec, Tmr>;
   /** Handles one input. Must be pure: the same state, input and ctx answers give the same result. */
-  step(state: State, input: Input<Msg, Req>, ctx: Ctx): Step<State, Msg, Res, Rec>;
+  step(state: State, input: Input<Msg, Req, Tmr>, ctx: Ctx): Step<State, Msg, Res, Rec, Tmr>;
   /**
    * Checks a message decoded from an untrusted wire (the TCP runtime calls it on every frame).
    * Returns what is wrong with it (naming the field), or `undefined` when it is a valid `Msg`.
@@ -76,12 +103,12 @@ export interface Protocol<State, Msg, Req = never, Res = never, Rec = never> {
 }
 
 /** A protocol with its type parameters erased, for heterogeneous clusters (coordinator + participants). */
-export type AnyProtocol = Protocol<any, any, any, any, any>;
+export type AnyProtocol = Protocol<any, any, any, any, any, any>;
 
 /** Collects the effects of one step, in the order they are emitted. */
-export class Effects<Msg, Res, Rec> {
+export class Effects<Msg, Res, Rec, Tmr extends Timer = Timer> {
   /** The effects emitted so far. */
-  readonly list: Effect<Msg, Res, Rec>[] = [];
+  readonly list: Effect<Msg, Res, Rec, Tmr>[] = [];
   /** Sends `msg` to node `to`. */
   send(to: NodeId, msg: Msg): this {
     this.list.push({ type: "send", to, msg });
@@ -92,14 +119,14 @@ export class Effects<Msg, Res, Rec> {
     for (const node of to) this.list.push({ type: "send", to: node, msg });
     return this;
   }
-  /** Arms timer `name` to fire after `afterMs` of this node's clock, replacing a pending one. */
-  setTimer(name: string, afterMs: number): this {
-    this.list.push({ type: "set-timer", name, afterMs });
+  /** Arms `timer` to fire after `afterMs` of this node's clock, replacing a pending one with the same key. */
+  setTimer(timer: Tmr, afterMs: number): this {
+    this.list.push({ type: "set-timer", timer, afterMs });
     return this;
   }
-  /** Disarms timer `name`, if armed. */
-  cancelTimer(name: string): this {
-    this.list.push({ type: "cancel-timer", name });
+  /** Disarms `timer` (by key), if armed. */
+  cancelTimer(timer: Tmr): this {
+    this.list.push({ type: "cancel-timer", timer });
     return this;
   }
   /** Appends `record` to the node's write-ahead log. */
@@ -125,19 +152,68 @@ export class Effects<Msg, Res, Rec> {
  * ```ts
  * step: (s, input, ctx) => transition(s, (d, fx) => { d.count++; fx.send("b", { type: "ping" }); })
  * ```
+ *
+ * Effects may carry data read from the draft (`fx.send(to, { entries: d.log.slice() })`): before
+ * the draft is finalized, such data is replaced by a plain copy, so the world never holds a
+ * revoked proxy.
  */
-export function transition<State, Msg, Res, Rec>(
+export function transition<State, Msg, Res, Rec, Tmr extends Timer = Timer>(
   state: State,
-  recipe: (draft: Draft<State>, fx: Effects<Msg, Res, Rec>) => void,
-): Step<State, Msg, Res, Rec> {
-  const fx = new Effects<Msg, Res, Rec>();
+  recipe: (draft: Draft<State>, fx: Effects<Msg, Res, Rec, Tmr>) => void,
+): Step<State, Msg, Res, Rec, Tmr> {
+  const fx = new Effects<Msg, Res, Rec, Tmr>();
   const next = produce(state, (draft) => {
     recipe(draft, fx);
+    const list = fx.list as Effect<unknown, unknown, unknown, Tmr>[];
+    for (let i = 0; i < list.length; i++) list[i] = undraftEffect(list[i] as Effect<unknown, unknown, unknown, Tmr>);
   });
   return { state: next, effects: fx.list };
 }
 
+/** The effect with every draft inside its payload replaced by a plain copy. */
+function undraftEffect<Tmr extends Timer>(e: Effect<unknown, unknown, unknown, Tmr>): Effect<unknown, unknown, unknown, Tmr> {
+  switch (e.type) {
+    case "send":
+      return hasDraft(e.msg) ? { ...e, msg: undraft(e.msg) } : e;
+    case "persist":
+      return hasDraft(e.record) ? { ...e, record: undraft(e.record) } : e;
+    case "compact":
+      return hasDraft(e.snapshot) ? { ...e, snapshot: undraft(e.snapshot) } : e;
+    case "reply":
+      return hasDraft(e.res) ? { ...e, res: undraft(e.res) } : e;
+    default:
+      return e;
+  }
+}
+
+/**
+ * True when `value` is or holds a draft. Frozen values are the finished states immer produced
+ * (or data frozen on purpose) and cannot hold drafts, so their subtrees are skipped.
+ */
+function hasDraft(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return false;
+  if (isDraft(value)) return true;
+  if (Object.isFrozen(value)) return false;
+  if (Array.isArray(value)) {
+    for (const v of value) if (hasDraft(v)) return true;
+    return false;
+  }
+  for (const k in value) if (hasDraft((value as Record<string, unknown>)[k])) return true;
+  return false;
+}
+
+/** A copy of `value` with each draft inside replaced by its current plain value. */
+function undraft(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (isDraft(value)) return current(value);
+  if (Object.isFrozen(value)) return value;
+  if (Array.isArray(value)) return value.map(undraft);
+  const out: Record<string, unknown> = {};
+  for (const k in value) out[k] = undraft((value as Record<string, unknown>)[k]);
+  return out;
+}
+
 /** A step that changes nothing and emits nothing. */
-export function unchanged<State>(state: State): Step<State, never, never, never> {
+export function unchanged<State>(state: State): Step<State, never, never, never, never> {
   return { state, effects: [] };
 }

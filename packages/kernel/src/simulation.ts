@@ -16,7 +16,7 @@ import {
 import type { ClientAction, ClientSpec } from "./client.js";
 import { ConfigError } from "./errors.js";
 import { EventQueue } from "./heap.js";
-import type { AnyProtocol, ClientId, Ctx, Effect, Input, NodeId, RequestId } from "./protocol.js";
+import { timerKey, type AnyProtocol, type ClientId, type Ctx, type Effect, type Input, type NodeId, type RequestId, type Timer } from "./protocol.js";
 import { createRng, type Rng } from "./rng.js";
 import { RecentEvents, TraceHasher, type DropReason, type TraceEvent } from "./trace.js";
 import { FAULTLINE_VERSION } from "./version.js";
@@ -64,7 +64,7 @@ export interface HistoryEntry<Req = unknown, Res = unknown> {
 }
 
 /** The global view that invariants check: every node, the network and the client history. */
-export interface WorldView<State = any> {
+export interface WorldView<State = any, Req = any, Res = any> {
   /** Virtual time in ms. */
   readonly time: number;
   /** Every node, in configuration order. */
@@ -72,7 +72,7 @@ export interface WorldView<State = any> {
   /** One node by id; throws for an unknown id. */
   node(id: NodeId): NodeView<State>;
   /** Client requests in invocation order. */
-  readonly history: readonly HistoryEntry[];
+  readonly history: readonly HistoryEntry<Req, Res>[];
   /** Messages sent and not yet delivered or dropped (computed on demand: costs a queue scan). */
   inFlight(): InFlightMessage[];
 }
@@ -89,12 +89,29 @@ export interface StepInfo<State = any> {
 }
 
 /**
+ * History a property needs beyond the current world (every entry ever committed, say), kept by
+ * the kernel beside the world: plain JSON data, updated purely after every step, forked with the
+ * world and part of its fingerprint, so the simulator and the explorer check the same property.
+ */
+export interface GhostState<State, Req, Res, Ghost> {
+  /** The ghost state before the first step. */
+  readonly initial: Ghost;
+  /** The ghost state after `last`; must not mutate `ghost` (return a new value when it changes). */
+  update(ghost: Ghost, view: WorldView<State, Req, Res>, last: StepInfo<State>): Ghost;
+}
+
+/**
  * A safety property over the global view, checked after every step that changed a node.
  * `check` returns a description of the violation, or `undefined` when the property holds.
+ *
+ * @typeParam State - the nodes' state; `Req`/`Res` - the client requests and replies in the
+ * history; `Ghost` - the property's own history, if it declares {@link Invariant.ghost}.
  */
-export interface Invariant<State = any> {
+export interface Invariant<State = any, Req = any, Res = any, Ghost = any> {
   readonly name: string;
-  check(view: WorldView<State>, last: StepInfo<State>): string | undefined | void;
+  /** History the check needs, kept by the kernel (never in a closure, which a fork would share). */
+  readonly ghost?: GhostState<State, Req, Res, Ghost>;
+  check(view: WorldView<State, Req, Res>, last: StepInfo<State>, ghost: Ghost): string | undefined | void;
 }
 
 /** The first broken invariant of a run. */
@@ -182,9 +199,9 @@ class Ev {
     readonly node: number,
     /** Index of the sender of a message; -1 for none. */
     readonly from: number,
-    /** Message, request op, fault action or reply. */
+    /** Message, timer, request op, fault action or reply. */
     readonly payload: unknown,
-    /** Timer name, drop reason, or "dup" for a duplicate copy. */
+    /** Timer key, drop reason, or "dup" for a duplicate copy. */
     readonly name: string,
     /** Timer token or request id. */
     readonly token: number,
@@ -199,7 +216,7 @@ class NodeHost implements NodeView {
   /** How many records are durable on "disk" (see StorageConfig.loseUnsyncedOnCrash). */
   synced = 0;
   restarts = -1;
-  /** Armed timers: name → token of the queued event that may fire it. */
+  /** Armed timers: key → token of the queued event that may fire it. */
   readonly timers = new Map<string, number>();
   /** Events that arrived while paused, in arrival order. */
   held: Ev[] = [];
@@ -254,7 +271,7 @@ class NodeHost implements NodeView {
 /** A queued event that exploration may pick next, in a fixed order (by `seq`). */
 export type PendingEvent =
   | { readonly kind: "deliver"; readonly seq: number; readonly from: NodeId; readonly to: NodeId; readonly msg: unknown }
-  | { readonly kind: "timer"; readonly seq: number; readonly node: NodeId; readonly name: string }
+  | { readonly kind: "timer"; readonly seq: number; readonly node: NodeId; readonly timer: Timer }
   | { readonly kind: "request"; readonly seq: number; readonly node: NodeId; readonly client: ClientId; readonly req: unknown }
   | { readonly kind: "fault"; readonly seq: number; readonly action: FaultAction }
   | { readonly kind: "client-timeout"; readonly seq: number; readonly client: ClientId };
@@ -324,6 +341,8 @@ export class Simulation implements WorldView {
   private readonly clients: ClientHost[];
   private readonly clientById = new Map<ClientId, ClientHost>();
   private readonly invariants: readonly Invariant[];
+  /** Each invariant's ghost state (undefined for those without one), by index. */
+  private ghosts: unknown[];
   private readonly stopWhen: ((view: WorldView) => boolean) | undefined;
   private readonly hasher: TraceHasher | undefined;
   private readonly recent: RecentEvents<Ev>;
@@ -375,6 +394,7 @@ export class Simulation implements WorldView {
       return host;
     });
     this.invariants = options.invariants ?? [];
+    this.ghosts = this.invariants.map((inv) => inv.ghost?.initial);
     this.stopWhen = options.stopWhen;
     const trace = options.trace ?? {};
     this.hasher = trace.hash === false ? undefined : new TraceHasher();
@@ -511,6 +531,7 @@ export class Simulation implements WorldView {
     const clients = this.clients.map((x) => x.clone());
     c.clients = clients;
     c.clientById = new Map(clients.map((x) => [x.id, x]));
+    c.ghosts = this.ghosts.slice();
     c.hasher = this.hasher?.clone();
     c.recent = this.recent.clone();
     c.full = this.full?.slice();
@@ -526,7 +547,7 @@ export class Simulation implements WorldView {
       if (e.kind === DELIVER) out.push({ kind: "deliver", seq: e.seq, from: this.nodeIds[e.from] as NodeId, to: this.nodeIds[e.node] as NodeId, msg: e.payload });
       else if (e.kind === TIMER) {
         const h = this.hosts[e.node] as NodeHost;
-        if (h.timers.get(e.name) === e.token) out.push({ kind: "timer", seq: e.seq, node: h.id, name: e.name });
+        if (h.timers.get(e.name) === e.token) out.push({ kind: "timer", seq: e.seq, node: h.id, timer: e.payload as Timer });
       } else if (e.kind === REQUEST) {
         const op = e.payload as WorkloadOp;
         out.push({ kind: "request", seq: e.seq, node: op.node, client: op.client, req: op.req });
@@ -589,7 +610,7 @@ export class Simulation implements WorldView {
     queued.sort();
     const history = this.history.map((e) => canonicalJson([e.client, e.id, e.completedAt === undefined ? null : e.res ?? null])).sort();
     const clients = this.clients.map((c) => [c.state, c.waiting === 0 ? 0 : 1]);
-    return canonicalJson([nodes, flight, queued, Array.from(this.blocked), history, clients]);
+    return canonicalJson([nodes, flight, queued, Array.from(this.blocked), history, clients, this.ghosts]);
   }
 
   // ---- the step loop ------------------------------------------------------------------------
@@ -636,7 +657,7 @@ export class Simulation implements WorldView {
       if (h.paused) return this.hold(h, e);
       h.timers.delete(e.name);
       this.record(e);
-      this.deliver(h, { type: "timer", name: e.name });
+      this.deliver(h, { type: "timer", timer: e.payload as Timer });
       return;
     }
     // Exploration takes events out of time order; the clock never runs backwards.
@@ -717,15 +738,16 @@ export class Simulation implements WorldView {
         case "set-timer": {
           const after = fx.afterMs;
           if (!(after >= 0) || !Number.isFinite(after)) {
-            return this.fail("protocol-error", `node ${h.id} set timer "${fx.name}" with afterMs ${after}`);
+            return this.fail("protocol-error", `node ${h.id} set timer ${JSON.stringify(fx.timer)} with afterMs ${after}`);
           }
           const token = ++this.seq;
-          h.timers.set(fx.name, token);
-          this.queue.push(new Ev(this.time + after / (1 + h.drift), token, TIMER, h.index, -1, undefined, fx.name, token));
+          const key = timerKey(fx.timer);
+          h.timers.set(key, token);
+          this.queue.push(new Ev(this.time + after / (1 + h.drift), token, TIMER, h.index, -1, fx.timer, key, token));
           break;
         }
         case "cancel-timer":
-          h.timers.delete(fx.name);
+          h.timers.delete(timerKey(fx.timer));
           break;
         case "persist":
           h.records.push(fx.record);
@@ -871,10 +893,12 @@ export class Simulation implements WorldView {
     this.events++;
     if (this.invariants.length === 0 && this.stopWhen === undefined) return;
     const info: StepInfo = { node: h.id, before, after: h.state, cause };
-    for (const inv of this.invariants) {
+    for (let i = 0; i < this.invariants.length; i++) {
+      const inv = this.invariants[i] as Invariant;
       let message: string | undefined | void;
       try {
-        message = inv.check(this, info);
+        if (inv.ghost !== undefined) this.ghosts[i] = inv.ghost.update(this.ghosts[i], this, info);
+        message = inv.check(this, info, this.ghosts[i]);
       } catch (err) {
         message = `the check threw: ${errorText(err)}`;
       }
@@ -950,7 +974,7 @@ export class Simulation implements WorldView {
       case DROP:
         return { t, kind: "drop", node, from, msg: e.payload, reason: e.name as DropReason };
       case TIMER:
-        return { t, kind: "timer", node, name: e.name };
+        return { t, kind: "timer", node, timer: e.payload as Timer };
       case REQUEST:
       case LOST: {
         const op = e.payload as WorkloadOp;

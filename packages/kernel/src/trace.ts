@@ -2,7 +2,7 @@
  * The trace of a run: a stable hash folded over every event, the last N events for reports, and
  * on request every event as JSON lines.
  */
-import type { ClientId, NodeId, RequestId } from "./protocol.js";
+import type { ClientId, NodeId, RequestId, Timer } from "./protocol.js";
 import type { FaultAction } from "./config.js";
 
 /** What happened at one point of a run. */
@@ -32,8 +32,8 @@ export interface TraceEvent {
   /** Marks the second copy of a duplicated message. */
   readonly duplicate?: true;
   readonly reason?: DropReason;
-  /** Timer name. */
-  readonly name?: string;
+  /** The timer that fired. */
+  readonly timer?: Timer;
   readonly client?: ClientId;
   readonly id?: RequestId;
   readonly req?: unknown;

@@ -23,13 +23,13 @@ export const probe: Protocol<ProbeState, unknown, Cmd, unknown, unknown> = {
     transition(state, (d, fx) => {
       d.volatile++;
       if (input.type === "message") d.received.push({ from: input.from, msg: input.msg as never, at: ctx.now() });
-      else if (input.type === "timer") d.fired.push({ name: input.name, at: ctx.now() });
+      else if (input.type === "timer") d.fired.push({ name: input.timer.kind, at: ctx.now() });
       else {
         const c = input.req;
         if (c.do === "send") fx.send(c.to, c.msg);
         else if (c.do === "persist") fx.persist(c.value);
-        else if (c.do === "timer") fx.setTimer(c.name, c.afterMs);
-        else if (c.do === "cancel") fx.cancelTimer(c.name);
+        else if (c.do === "timer") fx.setTimer({ kind: c.name }, c.afterMs);
+        else if (c.do === "cancel") fx.cancelTimer({ kind: c.name });
         fx.reply(input.client, input.id, c.do === "now" ? ctx.now() : "ok");
       }
     }),
@@ -45,13 +45,13 @@ export const gossip: Protocol<GossipState, { v: number }, { set: number }, numbe
   name: "gossip",
   init: (ctx, records) => ({
     state: { value: records.reduce((a, b) => Math.max(a, b), 0), seen: 0 },
-    effects: [{ type: "set-timer", name: "gossip", afterMs: 5 + Math.floor(ctx.random() * 20) }],
+    effects: [{ type: "set-timer", timer: { kind: "gossip" }, afterMs: 5 + Math.floor(ctx.random() * 20) }],
   }),
   step: (state, input, ctx) =>
     transition(state, (d, fx) => {
       if (input.type === "timer") {
         for (const n of ctx.nodes) if (n !== ctx.self) fx.send(n, { v: d.value });
-        fx.setTimer("gossip", 5 + Math.floor(ctx.random() * 20));
+        fx.setTimer({ kind: "gossip" }, 5 + Math.floor(ctx.random() * 20));
       } else if (input.type === "message") {
         d.seen++;
         if (input.msg.v > d.value) {

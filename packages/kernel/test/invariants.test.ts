@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { EventQueue, generatePlan, replay, simulate, toJsonLines, type Invariant } from "@faultline/kernel";
-import { gossips, type GossipState } from "./fixtures.js";
+import { EventQueue, generatePlan, replay, simulate, toJsonLines, type Ctx, type Invariant } from "@faultline/kernel";
+import { gossip, gossips, type GossipState } from "./fixtures.js";
 
 const nodes = gossips(3);
 /** Planted "bug" to catch: no node's value may exceed 2 (a workload sets 3). */
@@ -84,5 +84,53 @@ describe("event queue", () => {
     for (let e = q.pop(); e; e = q.pop()) out.push([e.time, e.seq]);
     const expected = times.map((t, s) => [t, s] as [number, number]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     expect(out).toEqual(expected);
+  });
+});
+
+describe("ghost state", () => {
+  /** Every value a node ever held, as ghost history: a node's value may never return to an older, smaller one. */
+  const highest: Invariant<GossipState, unknown, unknown, Readonly<Record<string, number>>> = {
+    name: "NeverBelowHighestSeen",
+    ghost: {
+      initial: {},
+      update: (ghost, _view, last) => {
+        const v = last.after?.value;
+        return v !== undefined && v > (ghost[last.node] ?? 0) ? { ...ghost, [last.node]: v } : ghost;
+      },
+    },
+    check: (view, _last, ghost) => {
+      for (const n of view.nodes) if (n.state && n.state.value < (ghost[n.id] ?? 0)) return `${n.id} holds ${n.state.value} < ${ghost[n.id]}`;
+      return undefined;
+    },
+  };
+
+  it("is updated after every step and catches a value forgotten across a restart", () => {
+    expect(simulate({ ...options, invariants: [highest] }).ok).toBe(true);
+    // Planted bug: a node that ignores its durable log when it restarts.
+    const amnesiac = { ...gossip, init: (ctx: Ctx) => gossip.init(ctx, []) };
+    const run = simulate({
+      seed: 3,
+      nodes: [{ id: "n0", protocol: amnesiac }, ...nodes.slice(1)],
+      invariants: [highest],
+      workload: [{ at: 10, client: "c", node: "n0", req: { set: 2 } }],
+      plan: [
+        { at: 1, type: "isolate", node: "n0" },
+        { at: 20, type: "crash", node: "n0" },
+        { at: 30, type: "restart", node: "n0" },
+      ],
+      maxTimeMs: 200,
+    });
+    expect(run.violation).toMatchObject({ invariant: "NeverBelowHighestSeen", message: "n0 holds 0 < 2", time: 30 });
+  });
+
+  it("is forked with the world, so branches do not share it", async () => {
+    const { Simulation } = await import("@faultline/kernel");
+    const sim = new Simulation({ ...options, invariants: [highest], maxTimeMs: 1_000 });
+    sim.runUntil(300);
+    const a = sim.fork();
+    const b = sim.fork();
+    a.runUntil(600);
+    expect(b.fingerprint()).toBe(sim.fingerprint());
+    expect(a.fingerprint()).not.toBe(sim.fingerprint());
   });
 });

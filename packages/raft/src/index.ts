@@ -10,7 +10,7 @@ export { resolveRaftConfig, RAFT_DEFAULTS, type RaftConfig, type RaftConfigInput
 export { kvStateMachine, type KvState, type StateMachine } from "./machine.js";
 export { lastIndex, lastTerm, termAt, entryAt, type LogView } from "./log.js";
 export { foldRecords, type DurableState } from "./records.js";
-export { raftProtocol, type RaftProtocol, type RaftState, type Role, type PendingRequest } from "./node.js";
+export { raftProtocol, type RaftProtocol, type RaftTimer, type RaftState, type Role, type PendingRequest } from "./node.js";
 export {
   raftInvariants,
   raftStateInvariants,

@@ -51,13 +51,16 @@ export interface RaftState {
 }
 
 /** The Raft protocol type with the default key-value machine. */
-export type RaftProtocol = Protocol<RaftState, RaftMessage, KvRequest, KvResponse, RaftRecord>;
+export type RaftProtocol = Protocol<RaftState, RaftMessage, KvRequest, KvResponse, RaftRecord, RaftTimer>;
 
-type Fx = Effects<RaftMessage, KvResponse, RaftRecord>;
+/** A Raft node's timers: its election timeout and, as leader, its heartbeat. */
+export type RaftTimer = { readonly kind: "election" } | { readonly kind: "heartbeat" };
+
+type Fx = Effects<RaftMessage, KvResponse, RaftRecord, RaftTimer>;
 type D = Draft<RaftState>;
 
-const ELECTION = "election";
-const HEARTBEAT = "heartbeat";
+const ELECTION: RaftTimer = { kind: "election" };
+const HEARTBEAT: RaftTimer = { kind: "heartbeat" };
 
 /** Everything a handler needs: the config, the machine, the ctx, the state before the step, the draft and the effects. */
 interface Env {
@@ -443,7 +446,7 @@ function onRequest(e: Env, client: string, id: number, req: KvRequest): void {
 }
 
 /** Boot or restart: fold the durable records back; volatile state starts empty. */
-function boot(config: RaftConfig, machine: StateMachine<any, Command, any>, ctx: Ctx, records: readonly RaftRecord[]): Step<RaftState, RaftMessage, KvResponse, RaftRecord> {
+function boot(config: RaftConfig, machine: StateMachine<any, Command, any>, ctx: Ctx, records: readonly RaftRecord[]): Step<RaftState, RaftMessage, KvResponse, RaftRecord, RaftTimer> {
   const durable = foldRecords(records, machine.init());
   const state: RaftState = {
     ...durable,
@@ -459,7 +462,7 @@ function boot(config: RaftConfig, machine: StateMachine<any, Command, any>, ctx:
     lastLeaderContact: -1,
     pending: {},
   };
-  return transition<RaftState, RaftMessage, KvResponse, RaftRecord>(state, (d, fx) => {
+  return transition<RaftState, RaftMessage, KvResponse, RaftRecord, RaftTimer>(state, (d, fx) => {
     const e: Env = { config, machine, ctx, s: state, d, fx, view: state, applied: state.machine };
     armElection(e);
   });
@@ -475,13 +478,13 @@ export function raftProtocol(input: RaftConfigInput | RaftConfig = {}, machine: 
   return {
     name: config.bugs.commitPreviousTermByCount ? "raft-buggy-commit" : "raft",
     init: (ctx, records) => boot(config, machine, ctx, records),
-    step: (state: RaftState, input: Input<RaftMessage, KvRequest>, ctx: Ctx) =>
-      transition<RaftState, RaftMessage, KvResponse, RaftRecord>(state, (d, fx) => {
+    step: (state: RaftState, input: Input<RaftMessage, KvRequest, RaftTimer>, ctx: Ctx) =>
+      transition<RaftState, RaftMessage, KvResponse, RaftRecord, RaftTimer>(state, (d, fx) => {
         const e: Env = { config, machine, ctx, s: state, d, fx, view: state, applied: state.machine };
         if (input.type === "message") onMessage(e, input.from, input.msg);
         else if (input.type === "request") onRequest(e, input.client, input.id, input.req);
-        else if (input.name === ELECTION) onElectionTimer(e);
-        else if (input.name === HEARTBEAT) onHeartbeat(e);
+        else if (input.timer.kind === "election") onElectionTimer(e);
+        else onHeartbeat(e);
       }),
     validateMessage,
     validateRequest,

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { createConnection, createServer, type Server, type Socket } from "node:net";
-import type { AnyProtocol, Ctx, Effect, Input, NodeId } from "@faultline/kernel";
+import { timerKey, type AnyProtocol, type Ctx, type Effect, type Input, type NodeId } from "@faultline/kernel";
 import { DEFAULT_MAX_FRAME_BYTES, FrameDecoder, FrameError, encodeFrame } from "./frame.js";
 import type { Logger } from "./logger.js";
 import { DurableLog } from "./storage.js";
@@ -82,7 +82,7 @@ function checkEnvelope(v: unknown, protocol: AnyProtocol): string | undefined {
 
 /** Log fields of an input: the timer, the peer, and the protocol's own `type`, `tx` and `term` when its data has them. */
 function describeInput(input: Input<unknown, unknown>): Record<string, unknown> {
-  if (input.type === "timer") return { timer: input.name };
+  if (input.type === "timer") return { timer: input.timer };
   const data = (input.type === "message" ? input.msg : input.req) as Record<string, unknown> | null;
   const fields: Record<string, unknown> = input.type === "message" ? { from: input.from } : { client: input.client };
   if (typeof data === "object" && data !== null) {
@@ -133,20 +133,24 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
           send(e.to, { kind: "msg", msg: e.msg });
           break;
         case "set-timer": {
-          clearTimeout(timers.get(e.name));
+          const key = timerKey(e.timer);
+          const timer = e.timer;
+          clearTimeout(timers.get(key));
           timers.set(
-            e.name,
+            key,
             setTimeout(() => {
-              timers.delete(e.name);
-              handle({ type: "timer", name: e.name });
+              timers.delete(key);
+              handle({ type: "timer", timer });
             }, e.afterMs),
           );
           break;
         }
-        case "cancel-timer":
-          clearTimeout(timers.get(e.name));
-          timers.delete(e.name);
+        case "cancel-timer": {
+          const key = timerKey(e.timer);
+          clearTimeout(timers.get(key));
+          timers.delete(key);
           break;
+        }
         case "reply": {
           const key = `${e.client}/${e.id}`;
           const socket = clients.get(key);

@@ -43,14 +43,15 @@ export interface CoordinatorState {
   readonly resendArmed: boolean;
 }
 
-type Fx = Effects<TwoPhaseMessage, TransactionResult, CoordinatorRecord>;
+type Fx = Effects<TwoPhaseMessage, TransactionResult, CoordinatorRecord, CoordinatorTimer>;
 type D = Draft<CoordinatorState>;
 
 /** The coordinator protocol type. */
-export type CoordinatorProtocol = Protocol<CoordinatorState, TwoPhaseMessage, BeginRequest, TransactionResult, CoordinatorRecord>;
+export type CoordinatorProtocol = Protocol<CoordinatorState, TwoPhaseMessage, BeginRequest, TransactionResult, CoordinatorRecord, CoordinatorTimer>;
 
-const RESEND = "resend";
-const VOTE_TIMER = "vote/";
+/** The coordinator's timers: resending decisions and PREPAREs, and each transaction's vote timeout. */
+export type CoordinatorTimer = { readonly kind: "resend" } | { readonly kind: "vote-timeout"; readonly tx: TxId };
+const RESEND: CoordinatorTimer = { kind: "resend" };
 
 /** How recovery treats the log; the forgetful variant exists only to prove the checkers can fail. */
 type Recovery = "from-log" | "forget-decisions";
@@ -74,7 +75,7 @@ function decide(d: D, fx: Fx, config: TwoPhaseConfig, tx: TxId, decision: Decisi
   t.decision = decision;
   t.phase = decision === "commit" ? "committing" : "aborting";
   t.yes = [];
-  fx.cancelTimer(VOTE_TIMER + tx);
+  fx.cancelTimer({ kind: "vote-timeout", tx });
   fx.broadcast(config.participants, { type: decision, tx });
   for (const w of t.waiting) fx.reply(w.client, w.id, { tx, outcome: decision });
   t.waiting = [];
@@ -98,7 +99,7 @@ function begin(d: D, fx: Fx, config: TwoPhaseConfig, client: string, id: number,
   fx.persist({ type: "begun", tx });
   bucketSet(d.txs, tx, { phase: "preparing", yes: [], acks: [], waiting: [{ client, id }] });
   fx.broadcast(config.participants, { type: "prepare", tx });
-  fx.setTimer(VOTE_TIMER + tx, config.voteTimeoutMs);
+  fx.setTimer({ kind: "vote-timeout", tx }, config.voteTimeoutMs);
   armResend(d, fx, config);
 }
 
@@ -157,8 +158,8 @@ function resend(base: CoordinatorState, d: D, fx: Fx, config: TwoPhaseConfig): v
  * CRecover: rebuild from the log. An undecided ("begun") transaction is durably aborted before
  * anything is sent; decided, unfinished ones resume sending their decision.
  */
-function recover(records: readonly CoordinatorRecord[], config: TwoPhaseConfig, recovery: Recovery): Step<CoordinatorState, TwoPhaseMessage, TransactionResult, CoordinatorRecord> {
-  return transition<CoordinatorState, TwoPhaseMessage, TransactionResult, CoordinatorRecord>({ txs: {}, completed: {}, resendArmed: false }, (d, fx) => {
+function recover(records: readonly CoordinatorRecord[], config: TwoPhaseConfig, recovery: Recovery): Step<CoordinatorState, TwoPhaseMessage, TransactionResult, CoordinatorRecord, CoordinatorTimer> {
+  return transition<CoordinatorState, TwoPhaseMessage, TransactionResult, CoordinatorRecord, CoordinatorTimer>({ txs: {}, completed: {}, resendArmed: false }, (d, fx) => {
     for (const [tx, entry] of coordinatorLog(records).txs) {
       if (entry.done && recovery === "from-log") {
         bucketSet(d.completed, tx, entry.log as Decision);
@@ -175,20 +176,17 @@ function recover(records: readonly CoordinatorRecord[], config: TwoPhaseConfig, 
 }
 
 function coordinatorStep(config: TwoPhaseConfig) {
-  return (state: CoordinatorState, input: Input<TwoPhaseMessage, BeginRequest>): Step<CoordinatorState, TwoPhaseMessage, TransactionResult, CoordinatorRecord> =>
-    transition<CoordinatorState, TwoPhaseMessage, TransactionResult, CoordinatorRecord>(state, (d, fx) => {
+  return (state: CoordinatorState, input: Input<TwoPhaseMessage, BeginRequest, CoordinatorTimer>): Step<CoordinatorState, TwoPhaseMessage, TransactionResult, CoordinatorRecord, CoordinatorTimer> =>
+    transition<CoordinatorState, TwoPhaseMessage, TransactionResult, CoordinatorRecord, CoordinatorTimer>(state, (d, fx) => {
       switch (input.type) {
         case "request":
           return begin(d, fx, config, input.client, input.id, input.req);
         case "message":
           return receive(d, fx, config, input.from, input.msg);
         case "timer":
-          if (input.name === RESEND) return resend(state, d, fx, config);
-          if (input.name.startsWith(VOTE_TIMER)) {
-            // CTimeout: not every vote arrived in time.
-            const tx = input.name.slice(VOTE_TIMER.length);
-            if (bucketGet(state.txs, tx)?.phase === "preparing") decide(d, fx, config, tx, "abort");
-          }
+          if (input.timer.kind === "resend") return resend(state, d, fx, config);
+          // CTimeout: not every vote arrived in time.
+          if (bucketGet(state.txs, input.timer.tx)?.phase === "preparing") decide(d, fx, config, input.timer.tx, "abort");
           return;
       }
     });

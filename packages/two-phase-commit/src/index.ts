@@ -7,8 +7,8 @@
 export * from "./types.js";
 export { resolveTwoPhaseConfig, TWO_PHASE_DEFAULTS, type TwoPhaseConfig, type TwoPhaseConfigInput } from "./config.js";
 export { validateMessage, validateRequest, isTwoPhaseMessage, isBeginRequest } from "./validate.js";
-export { coordinatorProtocol, forgetfulCoordinatorProtocol, coordinatorDecision, type CoordinatorProtocol, type CoordinatorState, type CoordinatorTx, type CoordinatorPhase } from "./coordinator.js";
-export { participantProtocol, participantTxState, type ParticipantProtocol, type ParticipantState } from "./participant.js";
+export { coordinatorProtocol, forgetfulCoordinatorProtocol, coordinatorDecision, type CoordinatorProtocol, type CoordinatorTimer, type CoordinatorState, type CoordinatorTx, type CoordinatorPhase } from "./coordinator.js";
+export { participantProtocol, participantTxState, type ParticipantProtocol, type ParticipantTimer, type ParticipantState } from "./participant.js";
 export { coordinatorLog, participantLog, type CoordinatorLog, type CoordinatorLogEntry, type ParticipantLog, type ParticipantLogEntry } from "./ledger.js";
 export {
   Consistent,

@@ -42,12 +42,14 @@ function fromLog(records: readonly ParticipantRecord[]): ParticipantState {
 }
 
 /** The participant protocol type; it serves no clients. */
-export type ParticipantProtocol = Protocol<ParticipantState, TwoPhaseMessage, never, never, ParticipantRecord>;
+export type ParticipantProtocol = Protocol<ParticipantState, TwoPhaseMessage, never, never, ParticipantRecord, ParticipantTimer>;
 
-type Fx = Effects<TwoPhaseMessage, never, ParticipantRecord>;
+type Fx = Effects<TwoPhaseMessage, never, ParticipantRecord, ParticipantTimer>;
 type D = Draft<ParticipantState>;
 
-const STATUS = "status";
+/** The participant's one timer: asking the coordinator for the outcome of in-doubt transactions. */
+export type ParticipantTimer = { readonly kind: "status" };
+const STATUS: ParticipantTimer = { kind: "status" };
 
 function anyPrepared(d: ParticipantState): boolean {
   for (const _ in d.prepared) return true;
@@ -112,13 +114,13 @@ export function participantProtocol(input: TwoPhaseConfigInput | TwoPhaseConfig 
   return {
     name: "2pc-participant",
     init: (_ctx, records) =>
-      transition<ParticipantState, TwoPhaseMessage, never, ParticipantRecord>(fromLog(records), (d, fx) => {
+      transition<ParticipantState, TwoPhaseMessage, never, ParticipantRecord, ParticipantTimer>(fromLog(records), (d, fx) => {
         if (anyPrepared(d)) armStatus(d, fx, config);
       }),
-    step: (state: ParticipantState, input: Input<TwoPhaseMessage, never>, ctx): Step<ParticipantState, TwoPhaseMessage, never, ParticipantRecord> =>
-      transition<ParticipantState, TwoPhaseMessage, never, ParticipantRecord>(state, (d, fx) => {
+    step: (state: ParticipantState, input: Input<TwoPhaseMessage, never, ParticipantTimer>, ctx): Step<ParticipantState, TwoPhaseMessage, never, ParticipantRecord, ParticipantTimer> =>
+      transition<ParticipantState, TwoPhaseMessage, never, ParticipantRecord, ParticipantTimer>(state, (d, fx) => {
         if (input.type === "timer") {
-          if (input.name === STATUS) askStatus(d, fx, config);
+          if (input.timer.kind === "status") askStatus(d, fx, config);
           return;
         }
         // Only the coordinator drives a participant; anything else is noise.

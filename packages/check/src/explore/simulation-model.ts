@@ -37,7 +37,7 @@ function describe(e: PendingEvent): string {
     case "deliver":
       return `${e.from}->${e.to} ${JSON.stringify(e.msg)}`;
     case "timer":
-      return `${e.node} timer ${e.name}`;
+      return `${e.node} timer ${JSON.stringify(e.timer)}`;
     case "request":
       return `${e.client}->${e.node} ${JSON.stringify(e.req)}`;
     case "fault":
