@@ -29,7 +29,7 @@ describe("the explorer on Raft", () => {
     expect(r.violation?.message).toMatch(/^LeaderCompleteness: s5 leads term 4 without entry 1 \(term 1\) that s\d committed/);
     // Two election timeouts (terms 3 and 4), two vote requests, two grants: six steps.
     expect(r.violation?.path).toHaveLength(6);
-    expect(r.violation?.path.slice(0, 2)).toEqual(["s5 timer election", "s5 timer election"]);
+    expect(r.violation?.path.slice(0, 2)).toEqual(['s5 timer {"kind":"election"}', 's5 timer {"kind":"election"}']);
   });
 
   it("the real commit rule from the same brink: no violation to the same depth and beyond", () => {
