@@ -4,10 +4,10 @@
  * linearizability-checked operations per second on a Raft history.
  */
 import fc from "fast-check";
-import { checkLinearizable, checkProperty, explore, kvModel, operationsFromHistory, simulationModel, workloadArbitrary, type KvInput, type KvOutput, type Operation } from "@faultline/check";
-import { generatePlan, simulate } from "@faultline/kernel";
-import { kvClient, raftCluster, type KvRequest, type KvResponse } from "@faultline/raft";
-import { transactionWorkload, twoPhaseCommitCluster } from "@faultline/two-phase-commit";
+import { checkLinearizable, checkProperty, explore, kvModel, operationsFromHistory, simulationModel, workloadArbitrary, type KvInput, type KvOutput, type Operation } from "faultline/check";
+import { generatePlan, simulate } from "faultline";
+import { kvClient, raftCluster, type KvRequest, type KvResponse } from "faultline/raft";
+import { transactionWorkload, twoPhaseCommitCluster } from "faultline/two-phase-commit";
 import { twoPhaseCommitSpec } from "../packages/check/test/models/two-phase-commit-spec.js";
 import { round3, timed, type BenchRow } from "./row.js";
 

@@ -3,7 +3,7 @@
  * every delivery forwards the token) against a bare binary-heap loop over the same events in the
  * same process. The ratio bare/kernel is the figure (goal: at most 2, hashing off).
  */
-import { EventQueue, Simulation, createRng, type AnyProtocol, type Step } from "@faultline/kernel";
+import { EventQueue, Simulation, createRng, type AnyProtocol, type Step } from "faultline";
 import { round3, timed, type BenchRow } from "./row.js";
 
 const NODES = 8;

@@ -4,8 +4,8 @@
  * invariant checked after every step. Figures: virtual time per real time (goal >= 1000x) and
  * simulated commits per second.
  */
-import { generatePlan, simulate } from "@faultline/kernel";
-import { kvClient, raftCluster, type KvResponse } from "@faultline/raft";
+import { generatePlan, simulate } from "faultline";
+import { kvClient, raftCluster, type KvResponse } from "faultline/raft";
 import { round3, timed, type BenchRow } from "./row.js";
 
 const HOUR = 3_600_000;

@@ -2,7 +2,7 @@
  * The TCP runtime on loopback, fsync on: real processes (`faultline coordinator`/`participant`/
  * `raft-node`) driven by concurrent clients for a few seconds each.
  */
-import { beginTransaction, kvRequest, type Cluster } from "@faultline/cli";
+import { beginTransaction, kvRequest, type Cluster } from "faultline/cli";
 import { killAll, makeCluster, startProcess } from "../packages/cli/test/procs.js";
 import { round3, type BenchRow } from "./row.js";
 

@@ -2,8 +2,8 @@
  * Two-phase commit throughput in the simulator: transactions per second of host time with 5
  * participants, under drops, duplicates, reordering, partitions and crashes, invariants on.
  */
-import { generatePlan, simulate } from "@faultline/kernel";
-import { transactionWorkload, twoPhaseCommitCluster } from "@faultline/two-phase-commit";
+import { generatePlan, simulate } from "faultline";
+import { transactionWorkload, twoPhaseCommitCluster } from "faultline/two-phase-commit";
 import { round3, timed, type BenchRow } from "./row.js";
 
 const TXS = 400;

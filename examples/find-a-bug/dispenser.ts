@@ -7,7 +7,7 @@
  * answers every request at once. After a crash it resumes from the last persisted value and
  * hands out tickets it already gave. `fixed: true` persists before every answer.
  */
-import { transition, type Invariant, type Protocol, type SystemUnderTest } from "@faultline/kernel";
+import { transition, type Invariant, type Protocol, type SystemUnderTest } from "faultline";
 
 /** A dispenser's state: the next ticket it will hand out. */
 export interface DispenserState {

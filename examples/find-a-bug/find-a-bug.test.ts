@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { ReplayedViolation, replayFailure } from "@faultline/check";
+import { ReplayedViolation, replayFailure } from "faultline/check";
 import { buggyDispensers, fixedDispensers } from "./dispenser.js";
 import { hunt } from "./hunt.js";
 

@@ -1,7 +1,7 @@
 /** The search the example runs: random fault plans and workloads against the dispensers. */
 import fc from "fast-check";
-import { checkProperty, workloadArbitrary, type PropertyResult } from "@faultline/check";
-import type { SystemUnderTest } from "@faultline/kernel";
+import { checkProperty, workloadArbitrary, type PropertyResult } from "faultline/check";
+import type { SystemUnderTest } from "faultline";
 
 /** Runs the property runner on `system` with crashes, partitions and pauses, and up to 30 requests. */
 export function hunt(system: () => SystemUnderTest, systemName: string, runs = 200, traceFile?: string): PropertyResult {

@@ -5,7 +5,7 @@
  */
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { formatFailure } from "@faultline/check";
+import { formatFailure } from "faultline/check";
 import { buggyDispensers, fixedDispensers } from "./dispenser.js";
 import { hunt } from "./hunt.js";
 

@@ -3,7 +3,7 @@
  *
  *   node --import tsx examples/find-a-bug/replay.ts
  */
-import { replayFailure } from "@faultline/check";
+import { replayFailure } from "faultline/check";
 import { buggyDispensers } from "./dispenser.js";
 
 try {

@@ -2,8 +2,8 @@
  * A 5-node Raft cluster under partitions and crashes, written to by three key-value clients
  * through a lossy network. Reports the leader history and the committed log.
  */
-import { Simulation, type FaultAction, type SimulationResult } from "@faultline/kernel";
-import { entryAt, kvClient, raftCluster, type Command, type RaftState } from "@faultline/raft";
+import { Simulation, type FaultAction, type SimulationResult } from "faultline";
+import { entryAt, kvClient, raftCluster, type Command, type RaftState } from "faultline/raft";
 
 /** What the demo found, for printing and for its test. */
 export interface RaftDemoReport {

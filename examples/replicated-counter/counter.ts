@@ -3,7 +3,7 @@
  * nodes gossip their vectors until everyone agrees. Small enough to read in a minute; rich
  * enough to show drops, duplicates, partitions and crashes doing their worst.
  */
-import { transition, type Invariant, type Protocol } from "@faultline/kernel";
+import { transition, type Invariant, type Protocol } from "faultline";
 
 /** Per-node increment counts; the counter's value is their sum. */
 export type Counts = Readonly<Record<string, number>>;

@@ -4,7 +4,7 @@
  *
  *   node --import tsx examples/replicated-counter/main.ts [seed]
  */
-import { generatePlan, simulate } from "@faultline/kernel";
+import { generatePlan, simulate } from "faultline";
 import { counter, ownCountNeverShrinks, valueOf, type CounterState } from "./counter.js";
 
 const seed = process.argv[2] ?? "demo";

@@ -4,7 +4,7 @@
  *
  *   node --import tsx examples/tcp/raft.ts
  */
-import { kvRequest, type Cluster } from "@faultline/cli";
+import { kvRequest, type Cluster } from "faultline/cli";
 import { killAll, makeCluster, startProcess } from "../../packages/cli/test/procs.js";
 
 try {

@@ -3,7 +3,7 @@
  * a lossy, duplicating, reordering network, and a coordinator that crashes with transactions in
  * flight and comes back from its log. Returns a readable report of the run.
  */
-import { simulate, type FaultAction, type SimulationResult } from "@faultline/kernel";
+import { simulate, type FaultAction, type SimulationResult } from "faultline";
 import {
   checkTermination,
   participantLog,
@@ -13,7 +13,7 @@ import {
   twoPhaseCommitCluster,
   type ParticipantRecord,
   type TransactionResult,
-} from "@faultline/two-phase-commit";
+} from "faultline/two-phase-commit";
 
 /** What the demo found, for printing and for its test. */
 export interface DemoReport {

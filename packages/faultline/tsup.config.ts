@@ -1,10 +1,51 @@
-import { defineConfig } from "tsup";
+/**
+ * The one package users install. Its entries are read from package.json `exports` (the single
+ * list of subpaths): `"."` builds `src/index.ts`, `"./check"` builds `src/check.ts`, and so on.
+ * The internal @faultline/* packages are bundled from their sources (paths in tsconfig.json), so the
+ * tarball depends on nothing unpublished. `splitting` gives every entry of a format one shared
+ * copy of the kernel: `instanceof ConfigError` and module state hold across subpaths.
+ */
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
+import { defineConfig, type Options } from "tsup";
 
-export default defineConfig({
-  entry: ["src/index.ts", "src/check.ts", "src/two-phase-commit.ts", "src/raft.ts", "src/tcp.ts"],
-  format: ["esm", "cjs"],
-  dts: true,
-  clean: true,
+const pkg = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as { exports: Record<string, unknown> };
+
+/** `"."` → `index`, `"./check"` → `check`; `./package.json` is not an entry. */
+const parts = Object.keys(pkg.exports)
+  .filter((k) => k !== "./package.json")
+  .map((k) => (k === "." ? "index" : k.slice(2)));
+const library = Object.fromEntries(parts.map((p) => [p, `src/${p}.ts`]));
+
+/**
+ * Source maps name files relative to dist/, and the bundled sources live outside this package
+ * (`../../kernel/src/...`), which would read as `node_modules/kernel/src/...` once installed.
+ * Renamed to the repository's layout (`node_modules/faultline/packages/kernel/src/...`); the
+ * code itself travels in `sourcesContent`. CJS splitting leaves the intermediate chunk as an
+ * absolute path of the build machine: made relative too.
+ */
+function renameSources(ext: string) {
+  return async () => {
+    for (const file of readdirSync("dist").filter((f) => f.endsWith(ext))) {
+      const map = JSON.parse(readFileSync(`dist/${file}`, "utf8")) as { sources: string[]; file?: string };
+      if (map.file && isAbsolute(map.file)) map.file = relative(resolve("dist"), map.file);
+      map.sources = map.sources.map((s) => (isAbsolute(s) ? relative(resolve("dist"), s) : s).replace(/^\.\.\/\.\.\//, "../packages/").replace(/^\.\.\/src\//, "../packages/faultline/src/"));
+      writeFileSync(`dist/${file}`, JSON.stringify(map));
+    }
+  };
+}
+
+const shared: Options = {
+  noExternal: [/^@faultline\//],
+  splitting: true,
   sourcemap: true,
   target: "node20",
-});
+  platform: "node",
+};
+
+export default defineConfig([
+  // ESM: the library entries plus the `faultline` command, all sharing chunks.
+  { ...shared, entry: { ...library, bin: "src/bin.ts" }, format: ["esm"], dts: { entry: library }, clean: true, onSuccess: renameSources(".js.map") },
+  // CJS: the library entries only (the command is ESM).
+  { ...shared, entry: library, format: ["cjs"], dts: { entry: library }, onSuccess: renameSources(".cjs.map") },
+]);
