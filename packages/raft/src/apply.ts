@@ -1,7 +1,16 @@
 /** Applying committed entries to the state machine, and compacting the applied prefix into a snapshot (§7). */
-import { currentMachine, type NodeStep } from "./context.js";
+import type { NodeStep } from "./context.js";
 import { RaftLog } from "./log.js";
+import type { PendingRequest } from "./state.js";
 import type { Entry, Snapshot } from "./types.js";
+
+/** `record` without `key` (a new frozen record; the same one when `key` is absent). */
+function withoutKey<V>(record: Readonly<Record<number, V>>, key: number): Readonly<Record<number, V>> {
+  if (!(key in record)) return record;
+  const out: Record<number, V> = {};
+  for (const k in record) if (Number(k) !== key) out[k as unknown as number] = record[k] as V;
+  return Object.freeze(out);
+}
 
 /** Applies committed entries in order, exactly once; the leader answers the clients waiting on them. */
 export function applyCommitted(node: NodeStep): void {
@@ -10,8 +19,8 @@ export function applyCommitted(node: NodeStep): void {
   let applied = state.lastApplied;
   if (applied >= commitIndex) return;
   const log = state.log;
-  const pending = state.role === "leader" ? state.pending : undefined;
-  let machineState = currentMachine(node);
+  let pending = state.role === "leader" ? state.pending : undefined;
+  let machineState = state.machine;
   while (applied < commitIndex) {
     applied++;
     const entry = log.entryAt(applied) as Entry;
@@ -20,21 +29,22 @@ export function applyCommitted(node: NodeStep): void {
     const waiting = pending?.[applied];
     if (waiting !== undefined) {
       fx.reply(waiting.client, waiting.id, waiting.term === entry.term ? out.result : { ok: false, error: "entry lost to another leader" });
-      delete (pending as Record<number, unknown>)[applied];
+      pending = withoutKey(pending as Readonly<Record<number, PendingRequest>>, applied);
     }
   }
   state.lastApplied = applied;
   state.machine = machineState;
-  if (applied - log.snapshot.index >= node.config.snapshotThreshold) compact(node);
+  if (pending !== undefined) state.pending = pending;
+  if (applied - log.snapshot.index >= node.config.snapshotThreshold) compact(node, applied, log);
 }
 
 /** §7: folds the applied prefix into a snapshot; the durable log becomes one record. */
-function compact(node: NodeStep): void {
+function compact(node: NodeStep, index: number, log: RaftLog): void {
   const state = node.state;
-  const index = state.lastApplied;
-  const snapshot: Snapshot = { index, term: state.log.termAt(index) as number, machine: currentMachine(node) };
-  state.log = state.log.compactTo(snapshot);
-  node.fx.compact({ type: "snapshot", term: state.term, votedFor: state.votedFor, snapshot, entries: state.log.entries() });
+  const snapshot: Snapshot = Object.freeze({ index, term: log.termAt(index) as number, machine: state.machine });
+  const compacted = log.compactTo(snapshot);
+  state.log = compacted;
+  node.fx.compact({ type: "snapshot", term: state.term, votedFor: state.votedFor, snapshot, entries: compacted.entries() });
 }
 
 /** §7 InstallSnapshot: a snapshot past our commit index replaces what it covers; a suffix that agrees with it stays. */

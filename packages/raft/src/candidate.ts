@@ -33,6 +33,6 @@ export function stepCandidate(node: NodeStep, from: NodeId, msg: RaftMessage): v
 function countVote(node: NodeStep, from: NodeId): boolean {
   const votes = node.state.votes;
   if (votes.includes(from)) return false;
-  votes.push(from);
-  return isQuorum(votes.length, node.ctx.nodes.length);
+  node.state.votes = Object.freeze([...votes, from]);
+  return isQuorum(votes.length + 1, node.ctx.nodes.length);
 }

@@ -1,6 +1,5 @@
 /** What every part of a step works with: the node's state being changed, its effects, its world. */
 import type { Ctx, Effects, NodeId } from "@faultline/kernel";
-import { isDraft, original } from "immer";
 import type { RaftConfig } from "./config.js";
 import type { StateMachine } from "./machine.js";
 import type { RaftRules } from "./rules.js";
@@ -13,7 +12,7 @@ export type RaftTimer = { readonly kind: "election" } | { readonly kind: "heartb
 /** The effects a Raft step emits. */
 export type RaftEffects = Effects<RaftMessage, KvResponse, RaftRecord, RaftTimer>;
 
-/** One step of one node. Read and write the node's state through `state`: it is always current. */
+/** One step of one node. Read and write the node's state through `state`: it is the one view, always current. */
 export interface NodeStep {
   readonly config: RaftConfig;
   readonly machine: StateMachine<any, Command, any>;
@@ -41,13 +40,4 @@ export function armElectionTimer(node: NodeStep): void {
 /** Persists the current term and vote, before any message of this step leaves (figure 2: persistent state). */
 export function persistTermAndVote(node: NodeStep): void {
   node.fx.persist({ type: "term", term: node.state.term, votedFor: node.state.votedFor });
-}
-
-/**
- * The state machine as it stands, as plain data. It is replaced whole, never changed in place,
- * so behind a draft it is the draft's original.
- */
-export function currentMachine(node: NodeStep): unknown {
-  const machine = node.state.machine;
-  return isDraft(machine) ? original(machine) : machine;
 }

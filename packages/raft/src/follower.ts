@@ -59,7 +59,11 @@ function handleAppend(node: NodeStep, from: NodeId, msg: Extract<RaftMessage, { 
     state.log = log.replaceFrom(start, rest);
   }
   const match = prevIndex + entries.length;
-  state.commitIndex = rules.followerCommitIndex(state.commitIndex, msg.commit, match);
-  applyCommitted(node);
+  const commitIndex = state.commitIndex;
+  const newCommit = rules.followerCommitIndex(commitIndex, msg.commit, match);
+  if (newCommit !== commitIndex) {
+    state.commitIndex = newCommit;
+    applyCommitted(node);
+  }
   fx.send(from, { type: "append-reply", term, success: true, match });
 }

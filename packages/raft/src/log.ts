@@ -7,6 +7,8 @@
  * state's fingerprint depends on what it holds, not on how it got there). A `RaftLog` is a class
  * instance, so immer hands it out as is instead of drafting it: a step reads the log from the
  * draft directly and replaces it whole (`state.log = state.log.append(...)`), never walking it.
+ * Only the log object itself is frozen (shallowly: immer then passes it by at once); no method
+ * changes a chunk another log can see, so the entries are never walked to freeze them.
  */
 import type { Entry, Snapshot } from "./types.js";
 
@@ -28,14 +30,15 @@ export class RaftLog {
     this.snapshot = snapshot;
     this.chunks = chunks;
     this.length = length;
+    // Frozen (shallowly), so immer's finalize passes it by at the first check.
     Object.freeze(this);
   }
 
   /** A log holding `snapshot` and then `entries`. */
   static of(snapshot: Snapshot, entries: readonly Entry[] = []): RaftLog {
     const chunks: (readonly Entry[])[] = [];
-    for (let i = 0; i < entries.length; i += CHUNK) chunks.push(Object.freeze(entries.slice(i, i + CHUNK).map(freezeEntry)));
-    return new RaftLog(Object.freeze(snapshot), chunks.length === 0 ? EMPTY_CHUNKS : Object.freeze(chunks), entries.length);
+    for (let i = 0; i < entries.length; i += CHUNK) chunks.push(entries.slice(i, i + CHUNK).map(freezeEntry));
+    return new RaftLog(snapshot, chunks.length === 0 ? EMPTY_CHUNKS : chunks, entries.length);
   }
 
   /** Index of the last entry (the snapshot's index when no entry follows it). */
@@ -74,19 +77,20 @@ export class RaftLog {
     if (entries.length === 0) return this;
     const chunks = this.chunks.slice();
     let length = this.length;
+    // The last chunk is shared with this log: copied once, then extended in place.
+    let open: Entry[] | undefined;
     for (const entry of entries) {
-      if (length % CHUNK === 0) chunks.push([freezeEntry(entry)]);
-      else {
-        const last = chunks.length - 1;
-        let chunk = chunks[last] as readonly Entry[];
-        // A chunk shared with this log is copied once, then extended in place until frozen below.
-        if (Object.isFrozen(chunk)) chunks[last] = chunk = chunk.slice();
-        (chunk as Entry[]).push(freezeEntry(entry));
+      freezeEntry(entry);
+      if (length % CHUNK === 0) {
+        open = [entry];
+        chunks.push(open);
+      } else {
+        if (open === undefined) chunks[chunks.length - 1] = open = (chunks[chunks.length - 1] as readonly Entry[]).slice();
+        open.push(entry);
       }
       length++;
     }
-    for (let i = chunks.length - 1; i >= 0 && !Object.isFrozen(chunks[i]); i--) Object.freeze(chunks[i]);
-    return new RaftLog(this.snapshot, Object.freeze(chunks), length);
+    return new RaftLog(this.snapshot, chunks, length);
   }
 
   /** This log with everything from index `from` on replaced by `entries` (§5.3: a conflicting suffix goes). */
@@ -97,8 +101,8 @@ export class RaftLog {
     const whole = Math.floor(keep / CHUNK);
     const chunks = this.chunks.slice(0, whole);
     const rest = keep % CHUNK;
-    if (rest > 0) chunks.push(Object.freeze((this.chunks[whole] as readonly Entry[]).slice(0, rest)));
-    return new RaftLog(this.snapshot, Object.freeze(chunks), keep).append(entries);
+    if (rest > 0) chunks.push((this.chunks[whole] as readonly Entry[]).slice(0, rest));
+    return new RaftLog(this.snapshot, chunks, keep).append(entries);
   }
 
   /** The log after compacting everything up to `snapshot.index` into `snapshot` (entries after it kept). */

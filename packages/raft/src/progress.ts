@@ -1,7 +1,8 @@
 /**
  * A leader's view of its followers (etcd's `tracker` package): per follower, the next index to
  * send, the highest index known replicated, and when it last answered. One immutable value, so a
- * step reads it from the draft as is and replaces it whole.
+ * step reads it from the draft as is and replaces it whole; each field is a small array by
+ * follower slot, so a change copies a few numbers instead of an object per follower.
  */
 import type { NodeId } from "@faultline/kernel";
 
@@ -15,47 +16,71 @@ export interface Progress {
   readonly lastAck: number;
 }
 
-/** Every follower's {@link Progress}; empty unless the node leads. */
-export class ProgressTracker {
-  /** Progress by follower id. */
-  readonly peers: Readonly<Record<NodeId, Progress>>;
+const NONE: readonly number[] = Object.freeze([]);
 
-  private constructor(peers: Readonly<Record<NodeId, Progress>>) {
+/** Every follower's {@link Progress}, by slot (the follower's position in `peers`); empty unless the node leads. */
+export class ProgressTracker {
+  /** The followers, in cluster order. */
+  readonly peers: readonly NodeId[];
+  /** nextIndex by slot. */
+  readonly next: readonly number[];
+  /** matchIndex by slot. */
+  readonly match: readonly number[];
+  /** Time of the last answer by slot (the leader's clock). */
+  readonly lastAck: readonly number[];
+
+  private constructor(peers: readonly NodeId[], next: readonly number[], match: readonly number[], lastAck: readonly number[]) {
     this.peers = peers;
+    this.next = next;
+    this.match = match;
+    this.lastAck = lastAck;
+    // Frozen (shallowly), so immer's finalize passes it by at the first check.
     Object.freeze(this);
   }
 
   /** No followers tracked. */
-  static readonly EMPTY = new ProgressTracker(Object.freeze({}));
+  static readonly EMPTY = new ProgressTracker(Object.freeze([]), NONE, NONE, NONE);
 
-  /** A new leader's view (§5.3): nextIndex just past its log, matchIndex 0, every follower live now. */
+  /** A new leader's view (§5.3): "initializes all nextIndex values to the index just after the last one in its log", matchIndex 0, every follower live now. */
   static forLeader(followers: readonly NodeId[], lastIndex: number, now: number): ProgressTracker {
-    const peers: Record<NodeId, Progress> = {};
-    for (const p of followers) peers[p] = Object.freeze({ next: lastIndex + 1, match: 0, lastAck: now });
-    return new ProgressTracker(Object.freeze(peers));
+    const n = followers.length;
+    return new ProgressTracker(Object.freeze(followers.slice()), new Array<number>(n).fill(lastIndex + 1), new Array<number>(n).fill(0), new Array<number>(n).fill(now));
   }
 
-  /** The progress of `peer` (a fresh one when untracked). */
-  of(peer: NodeId): Progress {
-    return this.peers[peer] ?? { next: 1, match: 0, lastAck: -Infinity };
+  /** The slot of `peer`, or -1 when untracked. */
+  slot(peer: NodeId): number {
+    return this.peers.indexOf(peer);
   }
 
-  /** This tracker with `peer`'s progress changed by `change`. */
-  update(peer: NodeId, change: Partial<Progress>): ProgressTracker {
-    return new ProgressTracker(Object.freeze({ ...this.peers, [peer]: Object.freeze({ ...this.of(peer), ...change }) }));
+  /** The progress of `peer`, or undefined when untracked. */
+  of(peer: NodeId): Progress | undefined {
+    const s = this.slot(peer);
+    return s < 0 ? undefined : { next: this.next[s] as number, match: this.match[s] as number, lastAck: this.lastAck[s] as number };
   }
 
-  /** Match indexes of the tracked followers, in no particular order. */
-  matches(): number[] {
-    const out: number[] = [];
-    for (const p in this.peers) out.push((this.peers[p] as Progress).match);
-    return out;
+  /** This tracker with slot `s` changed (pass the old value for a field that stays). */
+  with(s: number, next: number, match: number, lastAck: number): ProgressTracker {
+    const nextAll = this.next[s] === next ? this.next : replace(this.next, s, next);
+    const matchAll = this.match[s] === match ? this.match : replace(this.match, s, match);
+    const ackAll = this.lastAck[s] === lastAck ? this.lastAck : replace(this.lastAck, s, lastAck);
+    return new ProgressTracker(this.peers, nextAll, matchAll, ackAll);
+  }
+
+  /** This tracker with every nextIndex replaced by `next` (by slot). */
+  withNext(next: readonly number[]): ProgressTracker {
+    return new ProgressTracker(this.peers, next, this.match, this.lastAck);
   }
 
   /** How many followers answered within `windowMs` before `now` (CheckQuorum). */
   recentlyActive(now: number, windowMs: number): number {
     let count = 0;
-    for (const p in this.peers) if (now - (this.peers[p] as Progress).lastAck < windowMs) count++;
+    for (const at of this.lastAck) if (now - at < windowMs) count++;
     return count;
   }
+}
+
+function replace(values: readonly number[], s: number, value: number): number[] {
+  const out = values.slice();
+  out[s] = value;
+  return out;
 }

@@ -11,10 +11,20 @@ export function isQuorum(count: number, size: number): boolean {
 }
 
 /**
- * The highest index that a majority holds, given every node's match index (the leader's own last
- * index included): sorted from high to low, the majority-th one.
+ * The highest index a majority holds: the leader's own last index and every follower's match
+ * index, sorted from high to low, the majority-th one.
  */
-export function quorumIndex(matches: readonly number[]): number {
-  const sorted = matches.slice().sort((a, b) => b - a);
-  return sorted[majority(matches.length) - 1] ?? 0;
+export function quorumIndex(own: number, matches: readonly number[]): number {
+  const sorted = [own];
+  for (const m of matches) {
+    // Insertion sort, high to low: clusters are small.
+    let i = sorted.length;
+    sorted.push(m);
+    while (i > 0 && (sorted[i - 1] as number) < m) {
+      sorted[i] = sorted[i - 1] as number;
+      i--;
+    }
+    sorted[i] = m;
+  }
+  return sorted[majority(sorted.length) - 1] as number;
 }

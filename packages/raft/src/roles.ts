@@ -4,7 +4,15 @@ import { armElectionTimer, ELECTION_TIMER, HEARTBEAT_TIMER, peersOf, persistTerm
 import { broadcastAppend, maybeCommit } from "./leader.js";
 import { ProgressTracker } from "./progress.js";
 import { isQuorum } from "./quorum.js";
+import type { PendingRequest } from "./state.js";
 import type { Command } from "./types.js";
+
+/**
+ * Values put into the state are frozen (shallowly) when made: immer's finalize then passes them by
+ * at its first check instead of inspecting and freezing them after every step.
+ */
+const NO_VOTES: readonly NodeId[] = Object.freeze([]);
+const NO_PENDING: Readonly<Record<number, PendingRequest>> = Object.freeze({});
 
 /** Follows `leader` (null: unknown) in `term`; a later term forgets the vote (§5.1). A leader stepping down fails its waiting clients. */
 export function becomeFollower(node: NodeStep, term: number, leader: NodeId | null): void {
@@ -17,7 +25,7 @@ export function becomeFollower(node: NodeStep, term: number, leader: NodeId | nu
   }
   state.role = "follower";
   state.leader = leader;
-  state.votes = [];
+  state.votes = NO_VOTES;
   if (wasLeader) {
     node.fx.cancelTimer(HEARTBEAT_TIMER);
     failPending(node);
@@ -30,10 +38,10 @@ export function becomeFollower(node: NodeStep, term: number, leader: NodeId | nu
 function failPending(node: NodeStep): void {
   const { state, fx, ctx } = node;
   const redirect = state.leader !== null && state.leader !== ctx.self ? state.leader : undefined;
-  for (const [index, waiting] of Object.entries(state.pending)) {
+  for (const waiting of Object.values(state.pending)) {
     fx.reply(waiting.client, waiting.id, redirect !== undefined ? { ok: false, redirect } : { ok: false, error: "leadership lost" });
-    delete state.pending[Number(index)];
   }
+  state.pending = NO_PENDING;
 }
 
 /** §9.6 PreVote: ask whether an election for the next term could win, without changing the term. */
@@ -41,7 +49,7 @@ export function becomePreCandidate(node: NodeStep): void {
   const state = node.state;
   state.role = "precandidate";
   state.leader = null;
-  state.votes = [node.ctx.self];
+  state.votes = Object.freeze([node.ctx.self]);
   const { lastIndex, lastTerm } = state.log;
   for (const peer of peersOf(node)) node.fx.send(peer, { type: "prevote", term: state.term + 1, lastIndex, lastTerm });
   if (isQuorum(state.votes.length, node.ctx.nodes.length)) becomeCandidate(node);
@@ -54,7 +62,7 @@ export function becomeCandidate(node: NodeStep): void {
   state.votedFor = node.ctx.self;
   state.role = "candidate";
   state.leader = null;
-  state.votes = [node.ctx.self];
+  state.votes = Object.freeze([node.ctx.self]);
   persistTermAndVote(node);
   const { lastIndex, lastTerm } = state.log;
   for (const peer of peersOf(node)) node.fx.send(peer, { type: "vote", term: state.term, lastIndex, lastTerm });
@@ -66,7 +74,7 @@ export function becomeLeader(node: NodeStep): void {
   const { state, fx, ctx, config } = node;
   state.role = "leader";
   state.leader = ctx.self;
-  state.votes = [];
+  state.votes = NO_VOTES;
   fx.cancelTimer(ELECTION_TIMER);
   state.progress = ProgressTracker.forLeader(peersOf(node), state.log.lastIndex, ctx.now());
   if (node.rules.leaderNoop) appendOwn(node, { op: "noop" });

@@ -39,12 +39,45 @@ export interface RaftState {
 }
 
 /**
- * The state as a step changes it: an immer draft in the reducer. The log and the progress
- * tracker are immutable values that immer hands out as they are; a step replaces them whole.
+ * The state as a step changes it: a shallow working copy of {@link RaftState}. Every field holds
+ * a primitive or an immutable value (the log, the progress tracker, frozen arrays and records),
+ * so a step changes a field by replacing its value, never by changing the value in place.
  */
-export type MutableRaftState = {
-  -readonly [K in keyof RaftState]: RaftState[K];
-} & { votes: NodeId[]; pending: Record<number, PendingRequest> };
+export type MutableRaftState = { -readonly [K in keyof RaftState]: RaftState[K] };
+
+/** A working copy of `state` (a shallow copy, field by field: spreading a frozen object is slow). */
+export function workingCopy(state: RaftState): MutableRaftState {
+  return {
+    term: state.term,
+    votedFor: state.votedFor,
+    log: state.log,
+    role: state.role,
+    leader: state.leader,
+    votes: state.votes,
+    commitIndex: state.commitIndex,
+    lastApplied: state.lastApplied,
+    machine: state.machine,
+    progress: state.progress,
+    lastLeaderContact: state.lastLeaderContact,
+    pending: state.pending,
+  };
+}
+
+/** Writes into `target` (an immer draft of `before`) every field `work` changed. */
+export function commitChanges(before: RaftState, work: MutableRaftState, target: MutableRaftState): void {
+  if (work.term !== before.term) target.term = work.term;
+  if (work.votedFor !== before.votedFor) target.votedFor = work.votedFor;
+  if (work.log !== before.log) target.log = work.log;
+  if (work.role !== before.role) target.role = work.role;
+  if (work.leader !== before.leader) target.leader = work.leader;
+  if (work.votes !== before.votes) target.votes = work.votes;
+  if (work.commitIndex !== before.commitIndex) target.commitIndex = work.commitIndex;
+  if (work.lastApplied !== before.lastApplied) target.lastApplied = work.lastApplied;
+  if (work.machine !== before.machine) target.machine = work.machine;
+  if (work.progress !== before.progress) target.progress = work.progress;
+  if (work.lastLeaderContact !== before.lastLeaderContact) target.lastLeaderContact = work.lastLeaderContact;
+  if (work.pending !== before.pending) target.pending = work.pending;
+}
 
 /** A node's state at boot: the durable part restored, everything volatile fresh. */
 export function bootState(durable: DurableState): RaftState {
@@ -55,12 +88,12 @@ export function bootState(durable: DurableState): RaftState {
     log: durable.log,
     role: "follower",
     leader: null,
-    votes: [],
+    votes: Object.freeze([]),
     commitIndex: snapshot.index,
     lastApplied: snapshot.index,
     machine: snapshot.machine,
     progress: ProgressTracker.EMPTY,
     lastLeaderContact: -1,
-    pending: {},
+    pending: Object.freeze({}),
   };
 }

@@ -15,13 +15,14 @@ import type { KvRequest, RaftMessage } from "./types.js";
 export function stepMessage(node: NodeStep, from: NodeId, msg: RaftMessage): void {
   if (from === node.ctx.self || !node.ctx.nodes.includes(from)) return;
   const state = node.state;
-  if (msg.term > state.term) {
+  const term = state.term;
+  if (msg.term > term) {
     // §5.1: "If a server receives a request with a larger term, it updates its term and steps
     // down". A pre-vote only proposes a term (§9.6): asking or granting one changes nobody's term.
     const proposesTerm = msg.type === "prevote" || (msg.type === "prevote-reply" && msg.granted);
     if (!proposesTerm) becomeFollower(node, msg.term, msg.type === "append" || msg.type === "snapshot" ? from : null);
-  } else if (msg.term < state.term) {
-    return answerStale(node, from, msg);
+  } else if (msg.term < term) {
+    return answerStale(node, from, msg, term);
   }
   switch (msg.type) {
     case "prevote":
@@ -41,8 +42,7 @@ export function stepMessage(node: NodeStep, from: NodeId, msg: RaftMessage): voi
 }
 
 /** §5.1: "If a server receives a request with a stale term number, it rejects the request" — with its term, so the sender steps down. Stale replies are dropped. */
-function answerStale(node: NodeStep, from: NodeId, msg: RaftMessage): void {
-  const term = node.state.term;
+function answerStale(node: NodeStep, from: NodeId, msg: RaftMessage, term: number): void {
   switch (msg.type) {
     case "append":
       return void node.fx.send(from, { type: "append-reply", term, success: false, match: 0 });
