@@ -165,11 +165,11 @@ describe("§5.4 safety", () => {
   it('§5.4.1: "the voter denies its vote if its own log is more up-to-date than that of the candidate"', () => {
     const voter = () => OneNode.follower(3, [entry(1), entry(2)]);
     // "If the logs have last entries with different terms, then the log with the later term is more up-to-date."
-    expect(voter().deliver("n2", { type: "vote", term: 4, lastIndex: 9, lastTerm: 1 }).sent()[0]?.[1].granted).toBe(false);
-    expect(voter().deliver("n2", { type: "vote", term: 4, lastIndex: 1, lastTerm: 3 }).sent()[0]?.[1].granted).toBe(true);
+    expect(voter().deliver("n2", { type: "vote", term: 4, lastIndex: 9, lastTerm: 1 }).sent("vote-reply")[0]?.[1].granted).toBe(false);
+    expect(voter().deliver("n2", { type: "vote", term: 4, lastIndex: 1, lastTerm: 3 }).sent("vote-reply")[0]?.[1].granted).toBe(true);
     // "If the logs end with the same term, then whichever log is longer is more up-to-date."
-    expect(voter().deliver("n2", { type: "vote", term: 4, lastIndex: 1, lastTerm: 2 }).sent()[0]?.[1].granted).toBe(false);
-    expect(voter().deliver("n2", { type: "vote", term: 4, lastIndex: 2, lastTerm: 2 }).sent()[0]?.[1].granted).toBe(true);
+    expect(voter().deliver("n2", { type: "vote", term: 4, lastIndex: 1, lastTerm: 2 }).sent("vote-reply")[0]?.[1].granted).toBe(false);
+    expect(voter().deliver("n2", { type: "vote", term: 4, lastIndex: 2, lastTerm: 2 }).sent("vote-reply")[0]?.[1].granted).toBe(true);
   });
 
   it('§5.4.2: "Raft never commits log entries from previous terms by counting replicas"', () => {
