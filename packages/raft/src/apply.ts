@@ -4,14 +4,6 @@ import { RaftLog } from "./log.js";
 import type { PendingRequest } from "./state.js";
 import type { Entry, Snapshot } from "./types.js";
 
-/** `record` without `key` (a new frozen record; the same one when `key` is absent). */
-function withoutKey<V>(record: Readonly<Record<number, V>>, key: number): Readonly<Record<number, V>> {
-  if (!(key in record)) return record;
-  const out: Record<number, V> = {};
-  for (const k in record) if (Number(k) !== key) out[k as unknown as number] = record[k] as V;
-  return Object.freeze(out);
-}
-
 /** Applies committed entries in order, exactly once; the leader answers the clients waiting on them. */
 export function applyCommitted(node: NodeStep): void {
   const { state, machine, fx } = node;
@@ -26,10 +18,11 @@ export function applyCommitted(node: NodeStep): void {
     const entry = log.entryAt(applied) as Entry;
     const out = machine.apply(machineState, entry.command);
     machineState = out.state;
-    const waiting = pending?.[applied];
-    if (waiting !== undefined) {
+    // Pending requests are in log order: the first one is the only one that can wait on this entry.
+    const waiting = pending?.[0];
+    if (waiting !== undefined && waiting.index === applied) {
       fx.reply(waiting.client, waiting.id, waiting.term === entry.term ? out.result : { ok: false, error: "entry lost to another leader" });
-      pending = withoutKey(pending as Readonly<Record<number, PendingRequest>>, applied);
+      pending = Object.freeze((pending as readonly PendingRequest[]).slice(1));
     }
   }
   state.lastApplied = applied;

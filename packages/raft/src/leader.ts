@@ -124,10 +124,8 @@ export function leaderHeartbeat(node: NodeStep): void {
 export function propose(node: NodeStep, client: string, id: number, request: KvRequest): void {
   const state = node.state;
   const index = appendOwn(node, request);
-  const pending: Record<number, PendingRequest> = {};
-  for (const key in state.pending) pending[key as unknown as number] = state.pending[key] as PendingRequest;
-  pending[index] = Object.freeze({ client, id, term: state.term });
-  state.pending = Object.freeze(pending);
+  const waiting: PendingRequest = Object.freeze({ index, client, id, term: state.term });
+  state.pending = Object.freeze([...state.pending, waiting]);
   broadcastAppend(node);
   maybeCommit(node); // a single-node cluster commits at once
 }

@@ -12,7 +12,7 @@ import type { Command } from "./types.js";
  * at its first check instead of inspecting and freezing them after every step.
  */
 const NO_VOTES: readonly NodeId[] = Object.freeze([]);
-const NO_PENDING: Readonly<Record<number, PendingRequest>> = Object.freeze({});
+const NO_PENDING: readonly PendingRequest[] = Object.freeze([]);
 
 /** Follows `leader` (null: unknown) in `term`; a later term forgets the vote (§5.1). A leader stepping down fails its waiting clients. */
 export function becomeFollower(node: NodeStep, term: number, leader: NodeId | null): void {
@@ -38,7 +38,7 @@ export function becomeFollower(node: NodeStep, term: number, leader: NodeId | nu
 function failPending(node: NodeStep): void {
   const { state, fx, ctx } = node;
   const redirect = state.leader !== null && state.leader !== ctx.self ? state.leader : undefined;
-  for (const waiting of Object.values(state.pending)) {
+  for (const waiting of state.pending) {
     fx.reply(waiting.client, waiting.id, redirect !== undefined ? { ok: false, redirect } : { ok: false, error: "leadership lost" });
   }
   state.pending = NO_PENDING;

@@ -9,6 +9,8 @@ export type Role = "follower" | "precandidate" | "candidate" | "leader";
 
 /** A client request waiting for its entry to be applied (volatile: lost with the leader's memory). */
 export interface PendingRequest {
+  /** The log index of its entry. */
+  readonly index: number;
   readonly client: string;
   readonly id: number;
   /** The term the entry was appended in: if another entry is applied at its index, it was lost. */
@@ -34,8 +36,8 @@ export interface RaftState {
   readonly progress: ProgressTracker;
   /** When this node last heard from a current leader (its clock); -1 if never. PreVote reads it. */
   readonly lastLeaderContact: number;
-  /** Leader only: clients waiting, by log index. */
-  readonly pending: Readonly<Record<number, PendingRequest>>;
+  /** Leader only: clients waiting, in log order. */
+  readonly pending: readonly PendingRequest[];
 }
 
 /**
@@ -94,6 +96,6 @@ export function bootState(durable: DurableState): RaftState {
     machine: snapshot.machine,
     progress: ProgressTracker.EMPTY,
     lastLeaderContact: -1,
-    pending: Object.freeze({}),
+    pending: Object.freeze([]),
   };
 }

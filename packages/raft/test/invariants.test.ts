@@ -25,7 +25,7 @@ function node(over: Omit<Partial<RaftState>, "log"> & { log?: Entry[] }): RaftSt
   const { log = [], ...rest } = over;
   return {
     term: 1, votedFor: null, log: RaftLog.of(EMPTY, log), role: "follower", leader: null, votes: [],
-    commitIndex: 0, lastApplied: 0, machine: {}, progress: ProgressTracker.EMPTY, lastLeaderContact: -1, pending: {},
+    commitIndex: 0, lastApplied: 0, machine: {}, progress: ProgressTracker.EMPTY, lastLeaderContact: -1, pending: [],
     ...rest,
   };
 }
