@@ -1,8 +1,9 @@
 /** Courseware-style Raft scenarios, each a seeded simulation (so each is exactly reproducible). */
 import { describe, expect, it } from "vitest";
 import { ConfigError, type TraceEvent } from "@faultline/kernel";
-import { resolveRaftConfig, type KvResponse, type RaftMessage } from "@faultline/raft";
+import { defaultRaftRules, raftConfigFromDraws, RAFT_KNOBS, resolveRaftConfig, type KvResponse, type RaftMessage } from "@faultline/raft";
 import { put, startRaft } from "./harness.js";
+import { mutantProtocol, mutantRules, RAFT_MUTANTS } from "./mutants/index.js";
 
 const msgType = (e: TraceEvent) => (e.msg as RaftMessage | undefined)?.type;
 const okReplies = (history: readonly { res?: unknown }[]) => history.filter((h) => (h.res as KvResponse | undefined)?.ok === true).length;
@@ -228,10 +229,57 @@ describe("configuration", () => {
     [{ heartbeatIntervalMs: 500 }, "heartbeatIntervalMs"],
     [{ snapshotThreshold: 1.5 }, "snapshotThreshold"],
     [{ preVote: "yes" }, "preVote"],
-    [{ bugs: { commitPreviousTermByCount: 1 } }, "bugs.commitPreviousTermByCount"],
+    [{ bugs: { commitPreviousTermByCount: true } }, "bugs"],
   ])("rejects %j naming %s", (input, field) => {
     expect(() => resolveRaftConfig(input as never)).toThrow(ConfigError);
     expect(() => resolveRaftConfig(input as never)).toThrow(field);
+  });
+});
+
+describe("the configuration space (RAFT_KNOBS)", () => {
+  it("every draw in [0, 1) gives a valid configuration inside the declared ranges", () => {
+    let seed = 1;
+    const next = () => ((seed = (seed * 48271) % 2147483647) - 1) / 2147483646;
+    const seen = new Set<number>();
+    for (let i = 0; i < 500; i++) {
+      const c = raftConfigFromDraws(Array.from({ length: 7 }, next));
+      expect(c.heartbeatIntervalMs).toBeLessThan(c.electionTimeoutMinMs);
+      expect(c.electionTimeoutMaxMs).toBeGreaterThanOrEqual(c.electionTimeoutMinMs);
+      expect(c.snapshotThreshold).toBeGreaterThanOrEqual(RAFT_KNOBS.snapshotThreshold.min);
+      expect(c.snapshotThreshold).toBeLessThanOrEqual(RAFT_KNOBS.snapshotThreshold.max);
+      seen.add(c.snapshotThreshold);
+    }
+    expect(raftConfigFromDraws([0, 0, 0, 0, 0, 0, 0]).snapshotThreshold).toBe(2);
+    expect(seen.size).toBeGreaterThan(100);
+  });
+
+  it("names a bad draw", () => {
+    expect(() => raftConfigFromDraws([0, 0, 0])).toThrow(/draws/);
+    expect(() => raftConfigFromDraws([0, 0, 0, 1, 0, 0, 0])).toThrow(/draws\[3\]/);
+  });
+
+  it("a cluster with a snapshot threshold of 2 and one entry per AppendEntries stays safe and commits", () => {
+    const r = startRaft({ nodes: 3, seed: "small-knobs", config: raftConfigFromDraws([0.2, 0.5, 0.3, 0, 0, 0.9, 0.9]), plan: [{ at: 900, type: "crash", node: "n1" }, { at: 1_400, type: "restart", node: "n1" }] });
+    for (let i = 0; i < 20; i++) r.sim.request("n1", "c", { op: "put", key: `k${i}`, value: "v" }, 300 + i * 100);
+    const result = r.sim.run();
+    expect(result.violation).toBeUndefined();
+    expect(result.history.filter((h) => (h.res as { ok?: boolean } | undefined)?.ok === true).length).toBeGreaterThan(5);
+  });
+});
+
+describe("test-only mutants", () => {
+  it("an unknown name is named, with the known ones", () => {
+    expect(() => mutantProtocol("no-such-bug")).toThrow(/unknown Raft mutant "no-such-bug" \(known: commit-previous-term-by-count, /);
+  });
+
+  it("each replaces rules the shipped reducer does not use", () => {
+    for (const m of RAFT_MUTANTS) {
+      const rules = mutantRules(m.name);
+      const replaced = Object.keys(m.rules) as (keyof typeof rules)[];
+      expect(replaced.length).toBeGreaterThan(0);
+      for (const key of replaced) expect(rules[key]).not.toBe(defaultRaftRules[key]);
+      expect(mutantProtocol(m.name).name).toBe(`raft-${m.name}`);
+    }
   });
 });
 

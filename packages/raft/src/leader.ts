@@ -1,0 +1,131 @@
+/** The leader's part (etcd's stepLeader): replication, the commit rule, heartbeats and CheckQuorum, proposals. */
+import type { NodeId } from "@faultline/kernel";
+import { applyCommitted } from "./apply.js";
+import { HEARTBEAT_TIMER, type NodeStep } from "./context.js";
+import type { RaftLog } from "./log.js";
+import type { ProgressTracker } from "./progress.js";
+import { isQuorum, quorumIndex } from "./quorum.js";
+import { appendOwn, becomeFollower } from "./roles.js";
+import type { PendingRequest } from "./state.js";
+import type { KvRequest, RaftMessage } from "./types.js";
+
+/** A message of the current term to the leader. */
+export function stepLeader(node: NodeStep, from: NodeId, msg: RaftMessage): void {
+  switch (msg.type) {
+    case "append-reply":
+      return handleAppendReply(node, from, msg);
+    case "snapshot-reply":
+      return replicated(node, from, msg.match);
+    default:
+      // Replies to an election already won, or (impossible: one leader per term) another leader's appends.
+      return;
+  }
+}
+
+/**
+ * Sends `peer` what it needs from index `next` on: entries (none: a heartbeat), or the snapshot
+ * when they are compacted. Returns the follower's next index afterwards (pipelining: delivery is
+ * assumed; a failed reply or a heartbeat's answer resets it).
+ */
+function sendFrom(node: NodeStep, peer: NodeId, next: number, log: RaftLog, term: number, commit: number): number {
+  if (next <= log.snapshot.index) {
+    node.fx.send(peer, { type: "snapshot", term, snapshot: log.snapshot });
+    return next;
+  }
+  const prevIndex = next - 1;
+  const last = Math.min(log.lastIndex, prevIndex + node.config.maxEntriesPerAppend);
+  const entries = log.entries(next, last);
+  node.fx.send(peer, { type: "append", term, prevIndex, prevTerm: log.termAt(prevIndex) as number, entries, commit });
+  return entries.length > 0 ? last + 1 : next;
+}
+
+/** Sends every follower what it needs next (figure 2: AppendEntries, empty for a heartbeat). */
+export function broadcastAppend(node: NodeStep): void {
+  const state = node.state;
+  const { log, term, commitIndex, progress } = state;
+  let next: number[] | undefined;
+  for (let s = 0; s < progress.peers.length; s++) {
+    const was = progress.next[s] as number;
+    const now = sendFrom(node, progress.peers[s] as NodeId, was, log, term, commitIndex);
+    if (now !== was) (next ??= progress.next.slice())[s] = now;
+  }
+  if (next !== undefined) state.progress = progress.withNext(next);
+}
+
+/** The commit rule: the highest index a majority holds commits if the rules allow it (figure 8: only entries of the current term). */
+export function maybeCommit(node: NodeStep, progress: ProgressTracker = node.state.progress): void {
+  const state = node.state;
+  const { log, commitIndex } = state;
+  const index = quorumIndex(log.lastIndex, progress.match);
+  if (index > commitIndex && node.rules.mayCommit(log.termAt(index) as number, state.term)) {
+    state.commitIndex = index;
+    applyCommitted(node);
+  }
+}
+
+function handleAppendReply(node: NodeStep, from: NodeId, msg: Extract<RaftMessage, { type: "append-reply" }>): void {
+  if (msg.success) return replicated(node, from, msg.match);
+  const state = node.state;
+  const { log, progress } = state;
+  const s = progress.slot(from);
+  if (s < 0) return;
+  const match = progress.match[s] as number;
+  if (msg.conflictIndex === undefined) {
+    state.progress = progress.with(s, progress.next[s] as number, match, node.ctx.now());
+    return;
+  }
+  let next = msg.conflictIndex;
+  if (msg.conflictTerm !== undefined) {
+    // Fast backtracking: if we hold entries of that term, resume after our last one; else skip the whole term.
+    for (let i = log.lastIndex; i > log.snapshot.index; i--) {
+      const term = log.termAt(i) as number;
+      if (term === msg.conflictTerm) {
+        next = i + 1;
+        break;
+      }
+      if (term < msg.conflictTerm) break;
+    }
+  }
+  next = Math.max(Math.min(next, log.lastIndex + 1), match + 1, 1);
+  next = sendFrom(node, from, next, log, state.term, state.commitIndex);
+  state.progress = progress.with(s, next, match, node.ctx.now());
+}
+
+/** A follower holds the leader's log up to `match`: advance its progress, maybe commit, send what it still lacks. */
+function replicated(node: NodeStep, from: NodeId, match: number): void {
+  const state = node.state;
+  const progress = state.progress;
+  const s = progress.slot(from);
+  if (s < 0) return;
+  const newMatch = Math.max(match, progress.match[s] as number);
+  const next = Math.max(match + 1, progress.next[s] as number);
+  const updated = progress.with(s, next, newMatch, node.ctx.now());
+  state.progress = updated;
+  if (newMatch !== progress.match[s]) maybeCommit(node, updated);
+  const log = state.log;
+  if (next <= log.lastIndex) {
+    const after = sendFrom(node, from, next, log, state.term, state.commitIndex);
+    if (after !== next) state.progress = updated.with(s, after, newMatch, updated.lastAck[s] as number);
+  }
+}
+
+/** Heartbeat: with CheckQuorum, step down unless a majority answered within an election timeout (§6.2); then send to everyone. */
+export function leaderHeartbeat(node: NodeStep): void {
+  const { state, config, ctx } = node;
+  if (config.checkQuorum) {
+    const live = 1 + state.progress.recentlyActive(ctx.now(), config.electionTimeoutMaxMs);
+    if (!isQuorum(live, ctx.nodes.length)) return becomeFollower(node, state.term, null);
+  }
+  broadcastAppend(node);
+  node.fx.setTimer(HEARTBEAT_TIMER, config.heartbeatIntervalMs);
+}
+
+/** §5.3: a client's command becomes an entry of the leader's log; the client is answered once it is applied. */
+export function propose(node: NodeStep, client: string, id: number, request: KvRequest): void {
+  const state = node.state;
+  const index = appendOwn(node, request);
+  const waiting: PendingRequest = Object.freeze({ index, client, id, term: state.term });
+  state.pending = Object.freeze([...state.pending, waiting]);
+  broadcastAppend(node);
+  maybeCommit(node); // a single-node cluster commits at once
+}
