@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { describeRun, runTwoPhase } from "./harness.js";
+import { mutantByName } from "./mutants/index.js";
 
 const RUNS = Number(process.env.FAULTLINE_SEEDS ?? 1_000);
 
@@ -32,7 +33,7 @@ describe("two-phase commit over random seeds and fault plans", () => {
   it("catches the forgetful coordinator in the same sweep, and shrinks to a smaller failing case", () => {
     const details = fc.check(
       fc.property(fc.integer(), fc.integer({ min: 2, max: 6 }), fc.integer({ min: 1, max: 8 }), (seed, participants, txs) => {
-        const run = runTwoPhase({ seed, participants, txs, forgetful: true });
+        const run = runTwoPhase({ seed, participants, txs, mutant: mutantByName("coordinator-forgets-decisions") });
         return run.result.violation === undefined;
       }),
       { numRuns: RUNS, seed: 20261124 },
