@@ -29,6 +29,7 @@ export function participantIds(n: number): NodeId[] {
 
 /** Builds a coordinator (id default "coordinator") and participants (default "p1".."p3") with the invariants. */
 export function twoPhaseCommitCluster(options: TwoPhaseClusterOptions = {}): TwoPhaseCluster {
+  if (typeof options !== "object" || options === null) throw new ConfigError("options", "expected an options object");
   const { participants, ...rest } = options;
   const ids = typeof participants === "number" ? participantIds(participants) : participants;
   const config = resolveTwoPhaseConfig({ ...rest, ...(ids ? { participants: ids } : {}) });

@@ -7,6 +7,15 @@
  */
 export type { TxId, Vote, Decision, Outcome, TwoPhaseMessage, BeginRequest, TransactionResult, CoordinatorRecord, ParticipantRecord, ParticipantTxState, Waiter, Roles } from "./types.js";
 export { resolveTwoPhaseConfig, TWO_PHASE_DEFAULTS, type TwoPhaseConfig, type TwoPhaseConfigInput } from "./config.js";
+export {
+  TWO_PHASE_CONFIG_SPACE,
+  TWO_PHASE_WHOLE_KNOBS,
+  validateTwoPhaseConfigSpace,
+  twoPhaseConfigAt,
+  type TwoPhaseConfigSpace,
+  type TwoPhaseConfigPoint,
+  type KnobRange,
+} from "./config-space.js";
 export { validateMessage, validateRequest, isTwoPhaseMessage, isBeginRequest } from "./validate.js";
 export { coordinatorProtocol, type CoordinatorProtocol, type CoordinatorTimer, type CoordinatorState, type CoordinatorTx, type CoordinatorPhase } from "./coordinator.js";
 export { coordinatorDecision } from "./coordinator-rules.js";
