@@ -1,8 +1,11 @@
 /**
- * A string-keyed map split into fixed buckets, for maps that only grow (finished transactions).
- * immer copies every plain object a step writes to, and walks it again to finalize and freeze it;
- * with one flat map each write would cost the size of the whole map, with buckets it costs the
- * size of one bucket.
+ * A string-keyed map split into fixed buckets, for the maps that can grow large: completed
+ * transactions (they only accumulate) and the coordinator's running ones (hundreds wait while a
+ * participant is down: each needs its ACK). immer copies every plain object a step writes to; with
+ * one flat map each write costs the size of the whole map, with buckets the size of one bucket.
+ * Measured on the 2PC bench (5 participants, faults on, 400 transactions a run): a flat map of
+ * running transactions made the coordinator ~20% slower per transaction (immer's shallowCopy went
+ * from 11% to 18% of the profile). The participants' prepared maps stay flat: they stay small.
  */
 import type { Draft } from "immer";
 
@@ -29,6 +32,22 @@ export function bucketSet<V>(map: Draft<Buckets<V>>, key: string, value: Draft<V
   const bucket = (map as Record<string, Record<string, Draft<V>>>)[name];
   if (bucket === undefined) (map as Record<string, Record<string, Draft<V>>>)[name] = { [key]: value };
   else bucket[key] = value;
+}
+
+/** The draft of the value under `key`, for changing it in place; `undefined` when absent. @internal */
+export function bucketDraft<V>(map: Draft<Buckets<V>>, key: string): Draft<V> | undefined {
+  return (map as Record<string, Record<string, Draft<V>>>)[bucketOf(key)]?.[key];
+}
+
+/** Removes `key` from a draft; an emptied bucket goes too, so an empty map has no keys. @internal */
+export function bucketDelete<V>(map: Draft<Buckets<V>>, key: string): void {
+  const name = bucketOf(key);
+  const buckets = map as Record<string, Record<string, unknown>>;
+  const bucket = buckets[name];
+  if (bucket === undefined) return;
+  delete bucket[key];
+  for (const _ in bucket) return;
+  delete buckets[name];
 }
 
 /**

@@ -6,9 +6,9 @@
  */
 import type { ClientId, Effects, NodeId, RequestId } from "@faultline/kernel";
 import type { Draft } from "immer";
-import { bucketGet, bucketSet } from "./buckets.js";
+import { bucketDelete, bucketDraft, bucketGet, bucketSet } from "./buckets.js";
 import type { TwoPhaseConfig } from "./config.js";
-import type { CoordinatorState, CoordinatorTimer } from "./coordinator.js";
+import type { CoordinatorState, CoordinatorTimer, CoordinatorTx } from "./coordinator.js";
 import type { CoordinatorLog } from "./ledger.js";
 import type { CoordinatorRecord, Decision, TransactionResult, TwoPhaseMessage, TxId, Vote } from "./types.js";
 
@@ -59,9 +59,19 @@ export function retryTimer(tx: TxId): CoordinatorTimer {
   return { kind: "resend", tx };
 }
 
+/** The running transaction `tx` of `state`, if any. @internal */
+export function runningTx(state: CoordinatorState, tx: TxId): CoordinatorTx | undefined {
+  return bucketGet(state.txs, tx);
+}
+
+/** The draft of running transaction `tx`, to change it in place. @internal */
+export function draftTx(s: CoordinatorScope, tx: TxId): Draft<CoordinatorTx> | undefined {
+  return bucketDraft(s.draft.txs, tx);
+}
+
 /** The durable decision `state` holds for `tx`, if any. */
 export function coordinatorDecision(state: CoordinatorState, tx: TxId): Decision | undefined {
-  return bucketGet(state.completed, tx) ?? state.txs[tx]?.decision;
+  return bucketGet(state.completed, tx) ?? bucketGet(state.txs, tx)?.decision;
 }
 
 /** The shipped rules: the spec's actions. @internal */
@@ -72,26 +82,26 @@ export const coordinatorRules: CoordinatorRules = Object.freeze({
       s.fx.reply(client, id, { tx, outcome: decided });
       return;
     }
-    if (s.base.txs[tx] !== undefined) {
+    if (runningTx(s.base, tx) !== undefined) {
       // Begun and undecided: this client waits too (a retry after a timeout, say).
-      s.draft.txs[tx]?.waiting.push({ client, id });
+      draftTx(s, tx)?.waiting.push({ client, id });
       return;
     }
     s.fx.persist({ type: "begun", tx });
-    s.draft.txs[tx] = { phase: "preparing", yes: [], acks: [], waiting: [{ client, id }] };
+    bucketSet(s.draft.txs, tx, { phase: "preparing", yes: [], acks: [], waiting: [{ client, id }] });
     s.fx.broadcast(s.config.participants, { type: "prepare", tx });
     s.fx.setTimer({ kind: "vote-timeout", tx }, s.config.voteTimeoutMs);
     s.fx.setTimer(retryTimer(tx), s.config.resendIntervalMs);
   },
 
   CRecvVote(s, from, tx, vote) {
-    const t = s.base.txs[tx];
+    const t = runningTx(s.base, tx);
     if (t?.phase !== "preparing") return;
     if (vote === "no") return s.rules.Decide(s, tx, "abort");
     if (t.yes.includes(from)) return; // a duplicate YES is counted once
     const yes = [...t.yes, from];
     if (s.rules.unanimous(s, yes)) return s.rules.Decide(s, tx, "commit");
-    (s.draft.txs[tx] as Draft<CoordinatorState["txs"][TxId]>).yes = yes;
+    (draftTx(s, tx) as Draft<CoordinatorTx>).yes = yes;
   },
 
   unanimous(s, yes) {
@@ -99,7 +109,7 @@ export const coordinatorRules: CoordinatorRules = Object.freeze({
   },
 
   Decide(s, tx, decision) {
-    const t = s.draft.txs[tx];
+    const t = draftTx(s, tx);
     if (t === undefined) return;
     s.fx.persist({ type: "decision", tx, decision });
     t.decision = decision;
@@ -113,11 +123,11 @@ export const coordinatorRules: CoordinatorRules = Object.freeze({
   },
 
   CTimeout(s, tx) {
-    if (s.base.txs[tx]?.phase === "preparing") s.rules.Decide(s, tx, "abort");
+    if (runningTx(s.base, tx)?.phase === "preparing") s.rules.Decide(s, tx, "abort");
   },
 
   CResend(s, tx) {
-    const t = s.base.txs[tx];
+    const t = runningTx(s.base, tx);
     if (t === undefined) return; // completed meanwhile
     if (t.phase === "preparing") {
       for (const p of s.config.participants) if (!t.yes.includes(p)) s.fx.send(p, { type: "prepare", tx });
@@ -128,16 +138,16 @@ export const coordinatorRules: CoordinatorRules = Object.freeze({
   },
 
   CRecvAck(s, from, tx) {
-    const t = s.base.txs[tx];
+    const t = runningTx(s.base, tx);
     if (t?.decision === undefined || t.phase === "preparing" || t.acks.includes(from)) return;
     if (t.acks.length + 1 < s.config.participants.length) {
-      (s.draft.txs[tx] as Draft<CoordinatorState["txs"][TxId]>).acks.push(from);
+      (draftTx(s, tx) as Draft<CoordinatorTx>).acks.push(from);
       return;
     }
     // The last ACK: completed, durably, so recovery stops resending it.
     s.fx.persist({ type: "done", tx });
     bucketSet(s.draft.completed, tx, t.decision);
-    delete s.draft.txs[tx];
+    bucketDelete(s.draft.txs, tx);
     s.fx.cancelTimer(retryTimer(tx));
   },
 
@@ -154,7 +164,7 @@ export const coordinatorRules: CoordinatorRules = Object.freeze({
       }
       const decision: Decision = entry.log === "begun" ? "abort" : entry.log;
       if (entry.log === "begun") s.fx.persist({ type: "decision", tx, decision });
-      s.draft.txs[tx] = { phase: decision === "commit" ? "committing" : "aborting", decision, yes: [], acks: [], waiting: [] };
+      bucketSet(s.draft.txs, tx, { phase: decision === "commit" ? "committing" : "aborting", decision, yes: [], acks: [], waiting: [] });
       s.fx.broadcast(s.config.participants, { type: decision, tx });
       s.fx.setTimer(retryTimer(tx), s.config.resendIntervalMs);
     }

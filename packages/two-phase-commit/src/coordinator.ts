@@ -30,13 +30,12 @@ export interface CoordinatorTx {
 }
 
 /**
- * The coordinator's state: every transaction it knows. Running transactions are few (bounded by
- * the clients' concurrency) and sit in a plain map; completed ones only accumulate, so they are
- * kept apart, as their decision only, in a bucketed map (see src/buckets.ts for why).
+ * The coordinator's state: every transaction it knows. Completed ones are kept apart, as their
+ * decision only. Both maps are bucketed (see src/buckets.ts for why).
  */
 export interface CoordinatorState {
   /** Running transactions: preparing, committing or aborting. */
-  readonly txs: Readonly<Record<TxId, CoordinatorTx>>;
+  readonly txs: Buckets<CoordinatorTx>;
   /** Completed transactions' decisions (every participant has ACKed). */
   readonly completed: Buckets<Decision>;
 }

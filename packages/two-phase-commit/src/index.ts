@@ -37,7 +37,7 @@ export { twoPhaseCommitCluster, participantIds, type TwoPhaseCluster, type TwoPh
 export { transactionClient, transactionWorkload, type TransactionClientOptions, type TransactionClientState, type TransactionWorkloadOptions } from "./client.js";
 // Internal: the rule tables and the hooks that run other rules, for planted-bug tests and the mutation bench.
 export { coordinatorWithRules } from "./coordinator.js";
-export { coordinatorRules, retryTimer, type CoordinatorRules, type CoordinatorScope, type CoordinatorEffects } from "./coordinator-rules.js";
+export { coordinatorRules, retryTimer, runningTx, draftTx, type CoordinatorRules, type CoordinatorScope, type CoordinatorEffects } from "./coordinator-rules.js";
 export { participantWithRules } from "./participant.js";
 export { participantRules, statusTimer, type ParticipantRules, type ParticipantScope, type ParticipantEffects } from "./participant-rules.js";
-export { bucketGet, bucketSet, type Buckets } from "./buckets.js";
+export { bucketGet, bucketSet, bucketDraft, bucketDelete, type Buckets } from "./buckets.js";

@@ -123,7 +123,7 @@ function changedDecisions(before: CoordinatorState, after: CoordinatorState): [D
     was.set(tx, decision);
     if (next !== undefined) now.set(tx, next);
   };
-  if (before.txs !== after.txs) for (const tx in before.txs) if (before.txs[tx] !== after.txs[tx]) compare(tx, before.txs[tx]?.decision);
+  for (const [tx, t] of replacedEntries(before.txs, after.txs)) compare(tx, t.decision);
   for (const [tx, d] of replacedEntries(before.completed, after.completed)) compare(tx, d);
   return [was, now];
 }

@@ -46,8 +46,8 @@ export interface RepliesGhost {
   readonly open: readonly number[];
   /** What clients were told, per transaction. */
   readonly told: Readonly<Record<TxId, Decision>>;
-  /** Each node's log length after the previous step: records past it are the step's. */
-  readonly logged: Readonly<Record<NodeId, number>>;
+  /** Each node's log length after the previous step (coordinator, then participants): records past it are the step's. */
+  readonly logged: readonly number[];
   /**
    * The first contradiction. It is found in `update`, the only place that sees what the step
    * changed (new replies, new records), so that each step costs what it changed, not the history.
@@ -55,50 +55,63 @@ export interface RepliesGhost {
   readonly problem?: string;
 }
 
-const INITIAL: RepliesGhost = { seen: 0, open: [], told: {}, logged: {} };
+const INITIAL: RepliesGhost = { seen: 0, open: [], told: {}, logged: [] };
 
-function advance(g: RepliesGhost, view: WorldView<unknown, BeginRequest, TransactionResult>, last: StepInfo, config: TwoPhaseConfig): RepliesGhost {
+function advance(g: RepliesGhost, view: WorldView<unknown, BeginRequest, TransactionResult>, last: StepInfo, config: TwoPhaseConfig, ids: readonly NodeId[]): RepliesGhost {
   if (g.problem !== undefined) return g;
   const history = view.history;
   let { seen, open, told, logged } = g;
-  const recheck = new Set<TxId>();
+  let recheck: Set<TxId> | undefined;
   if (history.length > seen) {
-    const more = [...open];
+    const more = open.slice();
     for (; seen < history.length; seen++) more.push(seen);
     open = more;
   }
   // A reply comes from the node that stepped: only its open requests can have been answered.
-  if (open.some((i) => history[i]?.node === last.node && history[i]?.res !== undefined)) {
+  let answered = false;
+  for (let k = 0; k < open.length && !answered; k++) {
+    const e = history[open[k] as number] as (typeof history)[number];
+    answered = e.res !== undefined && e.node === last.node;
+  }
+  if (answered) {
     const still: number[] = [];
+    recheck = new Set();
     for (const i of open) {
-      const res = history[i]?.res;
-      if (res === undefined || history[i]?.node !== last.node) {
+      const e = history[i] as (typeof history)[number];
+      if (e.res === undefined || e.node !== last.node) {
         still.push(i);
         continue;
       }
-      const before = told[res.tx];
-      if (before !== undefined && before !== res.outcome) return { ...g, problem: `tx ${res.tx}: clients were told ${before}, then ${res.outcome}` };
-      if (before === undefined) told = { ...told, [res.tx]: res.outcome };
-      recheck.add(res.tx);
+      const before = told[e.res.tx];
+      if (before !== undefined && before !== e.res.outcome) return { ...g, problem: `tx ${e.res.tx}: clients were told ${before}, then ${e.res.outcome}` };
+      if (before === undefined) told = { ...told, [e.res.tx]: e.res.outcome };
+      recheck.add(e.res.tx);
     }
     open = still;
   }
   // Records appended by the step name the transactions it may have changed; a crash may lose
   // records and a restart may re-decide, so those steps recheck everything clients were told.
   let everything = last.cause.type === "crash" || last.cause.type === "restart";
-  for (const id of [config.coordinator, ...config.participants]) {
-    const records = view.node(id).records as readonly { readonly tx: TxId }[];
-    const was = logged[id] ?? 0;
+  for (let n = 0; n < ids.length; n++) {
+    const records = view.node(ids[n] as NodeId).records as readonly { readonly tx: TxId }[];
+    const was = logged[n] ?? 0;
     if (records.length === was) continue;
-    logged = { ...logged, [id]: records.length };
+    if (logged === g.logged) logged = logged.slice();
+    (logged as number[])[n] = records.length;
     if (records.length < was) everything = true;
-    else for (let i = was; i < records.length; i++) recheck.add((records[i] as { tx: TxId }).tx);
+    else {
+      for (let i = was; i < records.length; i++) {
+        const tx = (records[i] as { tx: TxId }).tx;
+        if (told[tx] !== undefined) (recheck ??= new Set()).add(tx);
+      }
+    }
   }
   const check = new Map<TxId, Decision>();
   if (everything) for (const tx in told) check.set(tx, told[tx] as Decision);
-  else for (const tx of recheck) if (told[tx] !== undefined) check.set(tx, told[tx]);
+  else if (recheck !== undefined) for (const tx of recheck) check.set(tx, told[tx] as Decision);
   const problem = check.size === 0 ? undefined : RepliesMatchOutcome(check, specSnapshot(view, config, new Set(check.keys())));
-  return problem === undefined ? { seen, open, told, logged } : { seen, open, told, logged, problem };
+  if (problem !== undefined) return { seen, open, told, logged, problem };
+  return seen === g.seen && open === g.open && told === g.told && logged === g.logged ? g : { seen, open, told, logged };
 }
 
 /**
@@ -106,9 +119,10 @@ function advance(g: RepliesGhost, view: WorldView<unknown, BeginRequest, Transac
  * from the typed history, and every step rechecks the transactions it answered or logged.
  */
 export function repliesInvariant(config: TwoPhaseConfig): Invariant<unknown, BeginRequest, TransactionResult, RepliesGhost> {
+  const ids = [config.coordinator, ...config.participants];
   return {
     name: "RepliesMatchOutcome",
-    ghost: { initial: INITIAL, update: (g, view, last) => advance(g, view, last, config) },
+    ghost: { initial: INITIAL, update: (g, view, last) => advance(g, view, last, config, ids) },
     check: (_view, _last, g) => g.problem,
   };
 }

@@ -22,17 +22,19 @@ export interface SpecSnapshot {
  * is checking the whole state.
  */
 export function specSnapshot(view: WorldView, config: TwoPhaseConfig, only?: ReadonlySet<TxId>): SpecSnapshot {
-  const restrict = <V>(all: Map<TxId, V>): Map<TxId, V> => {
-    if (only === undefined) return all;
-    const some = new Map<TxId, V>();
-    for (const tx of only) {
-      const v = all.get(tx);
-      if (v !== undefined) some.set(tx, v);
-    }
-    return some;
-  };
   const participants = new Map<NodeId, ParticipantLog>();
-  for (const p of config.participants) participants.set(p, restrict(cachedParticipantLog(view.node(p).records as readonly ParticipantRecord[])));
+  for (const p of config.participants) participants.set(p, restrict(cachedParticipantLog(view.node(p).records as readonly ParticipantRecord[]), only));
   const coordinator = cachedCoordinatorLog(view.node(config.coordinator).records as readonly CoordinatorRecord[]);
-  return { coordinator: { ...coordinator, txs: restrict(coordinator.txs) }, participants };
+  return { coordinator: { ...coordinator, txs: restrict(coordinator.txs, only) }, participants };
+}
+
+/** `all` restricted to the transactions of `only` (all of it without `only`). */
+function restrict<V>(all: Map<TxId, V>, only: ReadonlySet<TxId> | undefined): Map<TxId, V> {
+  if (only === undefined) return all;
+  const some = new Map<TxId, V>();
+  for (const tx of only) {
+    const v = all.get(tx);
+    if (v !== undefined) some.set(tx, v);
+  }
+  return some;
 }

@@ -2,7 +2,7 @@
  * Planted bugs in the coordinator, each a rewrite of one or two shipped rules (src/coordinator-rules.ts)
  * with the mistake in it. Test-only: nothing in src imports this.
  */
-import { coordinatorRules, retryTimer, type CoordinatorRules } from "@faultline/two-phase-commit";
+import { bucketSet, coordinatorRules, draftTx, retryTimer, runningTx, type CoordinatorRules } from "@faultline/two-phase-commit";
 
 type Rules = Partial<CoordinatorRules>;
 
@@ -11,7 +11,7 @@ export const forgetDecisions: Rules = {
   CRecover(s, log) {
     for (const [tx, entry] of log.txs) {
       if (entry.log !== "abort") s.fx.persist({ type: "decision", tx, decision: "abort" });
-      s.draft.txs[tx] = { phase: "aborting", decision: "abort", yes: [], acks: [], waiting: [] };
+      bucketSet(s.draft.txs, tx, { phase: "aborting", decision: "abort", yes: [], acks: [], waiting: [] });
       s.fx.broadcast(s.config.participants, { type: "abort", tx });
       s.fx.setTimer(retryTimer(tx), s.config.resendIntervalMs);
     }
@@ -21,7 +21,7 @@ export const forgetDecisions: Rules = {
 /** Decide that sends the decision and answers the clients first, and logs it last. */
 export const sendBeforeLog: Rules = {
   Decide(s, tx, decision) {
-    const t = s.draft.txs[tx];
+    const t = draftTx(s, tx);
     if (t === undefined) return;
     t.decision = decision;
     t.phase = decision === "commit" ? "committing" : "aborting";
@@ -38,7 +38,7 @@ export const sendBeforeLog: Rules = {
 /** Decide that answers the clients at once and leaves logging and sending to the retry timer's round. */
 export const replyBeforeDurable: Rules = {
   Decide(s, tx, decision) {
-    const t = s.draft.txs[tx];
+    const t = draftTx(s, tx);
     if (t === undefined) return;
     for (const w of t.waiting) s.fx.reply(w.client, w.id, { tx, outcome: decision }); // the bug: before the log
     t.waiting = [];
@@ -59,26 +59,26 @@ export const majorityCommits: Rules = {
 /** CRecvVote that counts every YES it receives, so a duplicated YES counts twice. */
 export const countsDuplicateVotes: Rules = {
   CRecvVote(s, from, tx, vote) {
-    const t = s.base.txs[tx];
+    const t = runningTx(s.base, tx);
     if (t?.phase !== "preparing") return;
     if (vote === "no") return s.rules.Decide(s, tx, "abort");
     const yes = [...t.yes, from]; // the bug: no check that `from` was already counted
     if (s.rules.unanimous(s, yes)) return s.rules.Decide(s, tx, "commit");
-    (s.draft.txs[tx] as { yes: string[] }).yes = yes;
+    (draftTx(s, tx) as { yes: string[] }).yes = yes;
   },
 };
 
 /** CTimeout that commits: silence taken for consent. */
 export const timeoutCommits: Rules = {
   CTimeout(s, tx) {
-    if (s.base.txs[tx]?.phase === "preparing") s.rules.Decide(s, tx, "commit");
+    if (runningTx(s.base, tx)?.phase === "preparing") s.rules.Decide(s, tx, "commit");
   },
 };
 
 /** Decide that leaves the vote timeout armed, and CTimeout that aborts any running transaction. */
 export const staleVoteTimeout: Rules = {
   Decide(s, tx, decision) {
-    const t = s.draft.txs[tx];
+    const t = draftTx(s, tx);
     if (t === undefined) return;
     s.fx.persist({ type: "decision", tx, decision });
     t.decision = decision;
@@ -91,14 +91,14 @@ export const staleVoteTimeout: Rules = {
     s.fx.setTimer(retryTimer(tx), s.config.resendIntervalMs);
   },
   CTimeout(s, tx) {
-    if (s.base.txs[tx] !== undefined) s.rules.Decide(s, tx, "abort"); // the bug: no phase check
+    if (runningTx(s.base, tx) !== undefined) s.rules.Decide(s, tx, "abort"); // the bug: no phase check
   },
 };
 
 /** CRecvStatus that answers an undecided transaction's STATUS with ABORT ("presumed abort") without logging it. */
 export const statusPresumesAbort: Rules = {
   CRecvStatus(s, from, tx) {
-    const t = s.base.txs[tx];
+    const t = runningTx(s.base, tx);
     if (t !== undefined && t.decision === undefined) {
       s.fx.send(from, { type: "abort", tx }); // the bug: nothing logged, the vote goes on
       return;
