@@ -1,12 +1,15 @@
 /**
- * A string-keyed map split into fixed buckets, for maps that only grow (finished transactions).
- * immer copies every plain object a step writes to, and walks it again to finalize and freeze it;
- * with one flat map each write would cost the size of the whole map, with buckets it costs the
- * size of one bucket.
+ * A string-keyed map split into fixed buckets, for the maps that can grow large: completed
+ * transactions (they only accumulate) and the coordinator's running ones (hundreds wait while a
+ * participant is down: each needs its ACK). immer copies every plain object a step writes to; with
+ * one flat map each write costs the size of the whole map, with buckets the size of one bucket.
+ * Measured on the 2PC bench (5 participants, faults on, 400 transactions a run): a flat map of
+ * running transactions made the coordinator ~20% slower per transaction (immer's shallowCopy went
+ * from 11% to 18% of the profile). The participants' prepared maps stay flat: they stay small.
  */
 import type { Draft } from "immer";
 
-/** The map: bucket name → (key → value). */
+/** The map: bucket name → (key → value). @internal */
 export type Buckets<V> = Readonly<Record<string, Readonly<Record<string, V>>>>;
 
 const BUCKETS = 64;
@@ -18,12 +21,12 @@ function bucketOf(key: string): string {
   return `b${h % BUCKETS}`;
 }
 
-/** The value under `key`, if any. Read it from the base state, not a draft (see the module comment). */
+/** The value under `key`, if any. Read it from the base state, not a draft (see the module comment). @internal */
 export function bucketGet<V>(map: Buckets<V>, key: string): V | undefined {
   return map[bucketOf(key)]?.[key];
 }
 
-/** Sets `key` to `value` in a draft. */
+/** Sets `key` to `value` in a draft. @internal */
 export function bucketSet<V>(map: Draft<Buckets<V>>, key: string, value: Draft<V>): void {
   const name = bucketOf(key);
   const bucket = (map as Record<string, Record<string, Draft<V>>>)[name];
@@ -31,17 +34,12 @@ export function bucketSet<V>(map: Draft<Buckets<V>>, key: string, value: Draft<V
   else bucket[key] = value;
 }
 
-/** Every entry, bucket by bucket (an order fixed by the keys, not by insertion). */
-export function* bucketEntries<V>(map: Buckets<V>): Iterable<[string, V]> {
-  for (const bucket of Object.values(map)) yield* Object.entries(bucket);
-}
-
-/** The draft of the value under `key`, for changing it in place; `undefined` when absent. */
+/** The draft of the value under `key`, for changing it in place; `undefined` when absent. @internal */
 export function bucketDraft<V>(map: Draft<Buckets<V>>, key: string): Draft<V> | undefined {
   return (map as Record<string, Record<string, Draft<V>>>)[bucketOf(key)]?.[key];
 }
 
-/** Removes `key` from a draft; an emptied bucket goes too, so an empty map has no keys. */
+/** Removes `key` from a draft; an emptied bucket goes too, so an empty map has no keys. @internal */
 export function bucketDelete<V>(map: Draft<Buckets<V>>, key: string): void {
   const name = bucketOf(key);
   const buckets = map as Record<string, Record<string, unknown>>;
@@ -50,12 +48,6 @@ export function bucketDelete<V>(map: Draft<Buckets<V>>, key: string): void {
   delete bucket[key];
   for (const _ in bucket) return;
   delete buckets[name];
-}
-
-/** Whether the map holds anything. */
-export function bucketAny<V>(map: Buckets<V>): boolean {
-  for (const _ in map) return true;
-  return false;
 }
 
 /**

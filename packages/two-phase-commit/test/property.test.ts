@@ -1,11 +1,14 @@
 /**
- * Random seeds and fault plans: no invariant ever breaks, and every transaction finishes once the
- * faults stop. `FAULTLINE_SEEDS=10000 npx vitest run packages/two-phase-commit/test/property.test.ts`
+ * Random seeds, fault plans and configurations (swarm style: each run draws its cluster size and
+ * knobs from the package's configuration space): no invariant ever breaks (the spec's and the
+ * client-visible RepliesMatchOutcome), and every transaction finishes once the faults stop. `FAULTLINE_SEEDS=10000 npx vitest run packages/two-phase-commit/test/property.test.ts`
  * runs a larger sweep (default 1,000).
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
+import { twoPhaseConfigArbitrary } from "./config-arbitrary.js";
 import { describeRun, runTwoPhase } from "./harness.js";
+import { mutantByName } from "./mutants/index.js";
 
 const RUNS = Number(process.env.FAULTLINE_SEEDS ?? 1_000);
 
@@ -14,8 +17,8 @@ describe("two-phase commit over random seeds and fault plans", () => {
     let committed = 0;
     let aborted = 0;
     fc.assert(
-      fc.property(fc.integer(), fc.integer({ min: 2, max: 6 }), fc.double({ min: 0.5, max: 1, noNaN: true }), fc.integer({ min: 1, max: 8 }), (seed, participants, commitProbability, txs) => {
-        const run = runTwoPhase({ seed, participants, commitProbability, txs });
+      fc.property(fc.integer(), twoPhaseConfigArbitrary(), fc.integer({ min: 1, max: 8 }), (seed, config, txs) => {
+        const run = runTwoPhase({ seed, ...config, txs });
         if (run.result.violation !== undefined || run.unfinished !== undefined) throw new Error(describeRun(run));
         for (const d of run.told.values()) {
           if (d === "commit") committed++;
@@ -32,7 +35,7 @@ describe("two-phase commit over random seeds and fault plans", () => {
   it("catches the forgetful coordinator in the same sweep, and shrinks to a smaller failing case", () => {
     const details = fc.check(
       fc.property(fc.integer(), fc.integer({ min: 2, max: 6 }), fc.integer({ min: 1, max: 8 }), (seed, participants, txs) => {
-        const run = runTwoPhase({ seed, participants, txs, forgetful: true });
+        const run = runTwoPhase({ seed, participants, txs, mutant: mutantByName("coordinator-forgets-decisions") });
         return run.result.violation === undefined;
       }),
       { numRuns: RUNS, seed: 20261124 },
