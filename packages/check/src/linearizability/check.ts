@@ -7,7 +7,7 @@ import {
   isPending,
   LinearizabilityInputError,
   UNKNOWN,
-  type CheckBudget,
+  type CheckOptions,
   type LinearizabilityResult,
   type Operation,
   type PartitionResult,
@@ -114,7 +114,7 @@ function prepare<I, O>(ops: readonly Operation<I, O>[], members: readonly number
  * call, or never. Every partition is checked and every failing one reported; with a budget the
  * verdict may be "unknown". Throws {@link LinearizabilityInputError} for bad input.
  */
-export function checkLinearizable<S, I, O>(ops: readonly Operation<I, O>[], model: SequentialModel<S, I, O>, budget: CheckBudget = {}): LinearizabilityResult<S, I, O> {
+export function checkLinearizable<S, I, O>(ops: readonly Operation<I, O>[], model: SequentialModel<S, I, O>, budget: CheckOptions = {}): LinearizabilityResult<S, I, O> {
   validate(model, ops);
   if (budget.maxSteps !== undefined && !(budget.maxSteps >= 0)) throw new LinearizabilityInputError(`maxSteps must be a number >= 0, got ${String(budget.maxSteps)}`);
   if (budget.timeoutMs !== undefined && !(budget.timeoutMs >= 0)) throw new LinearizabilityInputError(`timeoutMs must be a number >= 0, got ${String(budget.timeoutMs)}`);
@@ -139,7 +139,7 @@ export function checkLinearizable<S, I, O>(ops: readonly Operation<I, O>[], mode
     };
     let out = run(shared, false);
     // An illegal part is searched again, exactly as far, recording partial linearizations.
-    if (out.verdict === "illegal") out = run({ steps: out.steps, deadline: Infinity, now: undefined }, true);
+    if (out.verdict === "illegal" && budget.partials !== false) out = run({ steps: out.steps, deadline: Infinity, now: undefined }, true);
     steps += out.steps;
     const global = (local: readonly number[]) => local.map((i) => members[i] as number);
     if (out.verdict === "ok") results[p] = { key, operations: members, verdict: "ok", steps: out.steps, linearization: global(out.linearization) };
@@ -152,8 +152,7 @@ export function checkLinearizable<S, I, O>(ops: readonly Operation<I, O>[], mode
         steps: out.steps,
         longest: global(out.longest),
         failing: members[out.failing] as number,
-        prefixOf: Array.from(out.prefixOf ?? []),
-        prefixes: (out.prefixes ?? []).map(global),
+        ...(out.prefixOf && out.prefixes ? { prefixOf: Array.from(out.prefixOf), prefixes: out.prefixes.map(global) } : {}),
       };
     }
   }
@@ -170,7 +169,7 @@ function message<S, I, O>(
   results: readonly PartitionResult[],
   failures: readonly PartitionResult[],
   unknown: number,
-  budget: CheckBudget,
+  budget: CheckOptions,
 ): string {
   const parts = `${results.length} partition${results.length === 1 ? "" : "s"}`;
   if (verdict === "ok") return `linearizable: ${ops.length} operations in ${parts} fit ${model.name}`;

@@ -4,7 +4,7 @@
  */
 import type { HistoryEntry, Invariant, SimulationResult, WorldView } from "@faultline/kernel";
 import { checkLinearizable } from "./check.js";
-import type { CheckBudget, LinearizabilityResult, Operation, SequentialModel } from "./types.js";
+import type { CheckOptions, LinearizabilityResult, Operation, SequentialModel } from "./types.js";
 
 /**
  * Maps one history entry to the model's input and output; `res` is undefined when no reply came.
@@ -37,7 +37,7 @@ export interface LinearizableHistoryOptions<I, O> extends HistoryOptions<I, O> {
   /** The invariant checks again once this many more replies came in since its last check (default 1: every reply). */
   readonly every?: number;
   /** Limits each check; an "unknown" verdict is not reported as a violation. */
-  readonly budget?: CheckBudget;
+  readonly budget?: CheckOptions;
   /** The invariant's name (default "linearizable"). */
   readonly name?: string;
 }

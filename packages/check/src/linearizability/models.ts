@@ -1,5 +1,5 @@
 /** Ready sequential models for {@link checkLinearizable}: a register with compare-and-set, and a key-value store. */
-import { hashString, hashValue } from "./hash.js";
+import { hashValue } from "./hash.js";
 import { UNKNOWN, type SequentialModel } from "./types.js";
 
 /** A register's operations: read, write, and compare-and-set (`expect` → `value`). */
@@ -74,29 +74,45 @@ export interface KvOutput {
   readonly ok?: boolean;
 }
 
+/** One key's state in {@link kvModel}: its value (undefined: absent) and a polynomial hash of it, extended in O(appended length) by an append. */
+export interface KvState {
+  readonly value: string | undefined;
+  readonly hash: number;
+}
+
+const ABSENT: KvState = { value: undefined, hash: 0x5bd1e995 };
+
+function extend(hash: number, s: string): number {
+  let h = hash;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 0x01000193) + s.charCodeAt(i)) | 0;
+  return h;
+}
+
 /**
  * A key-value store, checked one key at a time (keys are independent: a history is linearizable
  * if and only if each key's sub-history is). Keys start absent; appending to an absent key
  * creates it. A get must see the value the linearization gives it.
  */
-export const kvModel: SequentialModel<string | undefined, KvInput, KvOutput | undefined> = {
+export const kvModel: SequentialModel<KvState, KvInput, KvOutput | undefined> = {
   name: "key-value store",
-  init: () => undefined,
+  init: () => ABSENT,
   step: (state, input, output) => {
     switch (input.op) {
       case "get":
-        return { ok: output === UNKNOWN || output?.value === state, state };
+        return { ok: output === UNKNOWN || output?.value === state.value, state };
       case "put":
-        return { ok: true, state: input.value };
+        return { ok: true, state: { value: input.value, hash: extend(0, input.value) } };
       case "append":
-        return { ok: true, state: state === undefined ? input.value : state + input.value };
+        return { ok: true, state: state.value === undefined ? { value: input.value, hash: extend(0, input.value) } : { value: state.value + input.value, hash: extend(state.hash, input.value) } };
       case "delete":
-        return { ok: true, state: undefined };
+        return { ok: true, state: ABSENT };
       default:
         throw new Error(`unknown key-value operation ${JSON.stringify((input as { op?: unknown }).op)} (expected get, put, append or delete)`);
     }
   },
-  hash: (state) => (state === undefined ? 0x5bd1e995 : hashString(state)),
+  // Appends make long values: compare hashes and lengths before the text.
+  equal: (a, b) => a.hash === b.hash && a.value === b.value,
+  hash: (state) => state.hash,
   partitionKey: (input) => input.key,
   validate: (input) => {
     const op = (input as { op?: unknown } | null)?.op;
@@ -112,6 +128,6 @@ export const kvModel: SequentialModel<string | undefined, KvInput, KvOutput | un
     if (input.op === "put" || input.op === "append") return `${input.op}(${JSON.stringify(input.key)}, ${JSON.stringify(input.value)})${output === UNKNOWN ? " -> unknown" : ""}`;
     throw new Error("not a key-value operation"); // the checker falls back to JSON
   },
-  describeState: text,
+  describeState: (state) => text(state.value),
 };
 

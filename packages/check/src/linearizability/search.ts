@@ -60,18 +60,23 @@ export function search<S, I, O>(model: SequentialModel<S, I, O>, input: SearchIn
   }
   next[last] = -1;
 
-  const words = (n + 31) >>> 5;
-  const bits = new Uint32Array(words);
+  // Completed and pending operations have bitsets of their own (see StateCache on why).
+  const slot = new Int32Array(n);
+  let completed = 0;
+  let open = 0;
+  for (let i = 0; i < n; i++) slot[i] = pending[i] === 1 ? open++ : completed++;
+  const bits = new Uint32Array((completed + 31) >>> 5);
+  const pbits = new Uint32Array((open + 31) >>> 5);
   const zobrist = new Int32Array(n);
   let seed = 0x9e3779b9 | 0;
   for (let i = 0; i < n; i++) {
     seed = (seed + 0x6d2b79f5) | 0;
     let z = Math.imul(seed ^ (seed >>> 15), seed | 1);
     z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    zobrist[i] = z ^ (z >>> 14);
+    zobrist[i] = pending[i] === 1 ? 0 : z ^ (z >>> 14);
   }
   let bitsHash = 0;
-  const cache = new StateCache<S>(words, model.equal ?? ((a: S, b: S) => a === b));
+  const cache = new StateCache<S>(bits.length, pbits.length, model.equal ?? ((a: S, b: S) => a === b));
   const hash = model.hash ?? hashValue;
 
   const stackEntry = new Int32Array(n);
@@ -80,6 +85,7 @@ export function search<S, I, O>(model: SequentialModel<S, I, O>, input: SearchIn
   let state = model.init();
   let steps = 0;
   let op = -1;
+  cache.add(hash(state), bits, pbits, state);
 
   // Partial linearizations: the longest prefix containing each op, and the deepest dead end.
   const bestLen = partials ? new Int32Array(n).fill(-1) : undefined;
@@ -97,11 +103,12 @@ export function search<S, I, O>(model: SequentialModel<S, I, O>, input: SearchIn
         steps++;
         const r = model.step(state, inputs[op] as I, outputs[op] as O | Unknown);
         if (r.ok) {
-          const w = op >>> 5;
-          const bit = 1 << (op & 31);
-          bits[w] = (bits[w] as number) | bit;
+          const set = pending[op] === 1 ? pbits : bits;
+          const w = (slot[op] as number) >>> 5;
+          const bit = 1 << ((slot[op] as number) & 31);
+          set[w] = (set[w] as number) | bit;
           bitsHash ^= zobrist[op] as number;
-          if (cache.add(bitsHash ^ hash(r.state), bits, r.state)) {
+          if (cache.add(bitsHash ^ hash(r.state), bits, pbits, r.state)) {
             stackEntry[depth] = e;
             stackState[depth] = state;
             depth++;
@@ -118,7 +125,7 @@ export function search<S, I, O>(model: SequentialModel<S, I, O>, input: SearchIn
             e = next[head] as number;
             continue;
           }
-          bits[w] = (bits[w] as number) & ~bit;
+          set[w] = (set[w] as number) & ~bit;
           bitsHash ^= zobrist[op] as number;
         }
         e = next[e] as number;
@@ -141,7 +148,9 @@ export function search<S, I, O>(model: SequentialModel<S, I, O>, input: SearchIn
       state = stackState[depth] as S;
       stackState[depth] = undefined as S;
       const cop = c >>> 1;
-      bits[cop >>> 5] = (bits[cop >>> 5] as number) & ~(1 << (cop & 31));
+      const cset = pending[cop] === 1 ? pbits : bits;
+      const cs = slot[cop] as number;
+      cset[cs >>> 5] = (cset[cs >>> 5] as number) & ~(1 << (cs & 31));
       bitsHash ^= zobrist[cop] as number;
       const ret = c + 1;
       next[prev[ret] as number] = ret;

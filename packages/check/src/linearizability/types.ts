@@ -84,8 +84,14 @@ export interface SequentialModel<S, I, O> {
   describeState?(state: S): string;
 }
 
-/** Limits on the search, which is NP-hard in the worst case. */
-export interface CheckBudget {
+/** Limits on the search (NP-hard in the worst case), and what to record. */
+export interface CheckOptions {
+  /**
+   * For an illegal partition, also compute porcupine's partial linearizations (the longest
+   * prefix containing each operation) by searching it again as far (default true). The
+   * longest prefix and the failing operation are reported either way.
+   */
+  readonly partials?: boolean;
   /** Model steps allowed over the whole check (deterministic). Smaller partitions are checked first. */
   readonly maxSteps?: number;
   /** Host milliseconds allowed (not deterministic: for interactive use). */
