@@ -161,7 +161,7 @@ export function benchHistories(): HistoryFile[] {
   }
   for (const [clients, ops, keys] of [
     [10, 2_000, 10],
-    [50, 2_000, 10],
+    [50, 2_000, 20],
     [25, 10_000, 25],
     [50, 20_000, 50],
   ] as const) {

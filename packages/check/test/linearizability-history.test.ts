@@ -94,7 +94,7 @@ describe("a custom model", () => {
     const res = gCounterRun(linear);
     expect(res.ok).toBe(false);
     expect(res.violation?.invariant).toBe("linearizable");
-    expect(res.violation?.message).toMatch(/^not linearizable: 1 of 1 partition have no order .* fits counter/);
+    expect(res.violation?.message).toMatch(/^not linearizable: 1 of 1 partition has no order .* fits counter/);
     // The same history, checked after the run, agrees.
     expect(linear.after(gCounterRun())).toMatch(/^not linearizable/);
   });

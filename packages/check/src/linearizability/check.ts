@@ -179,5 +179,5 @@ function message<S, I, O>(
   }
   const f = failures[0] as PartitionResult;
   const key = f.key === undefined ? "" : ` (first: key ${JSON.stringify(f.key)})`;
-  return `not linearizable: ${failures.length} of ${parts} have no order that respects real time and fits ${model.name}${key}; operation ${describeOperationAt(model, ops, f.failing as number)} cannot take effect after the longest linearizable prefix found (${(f.longest as readonly number[]).length} operations)${unknown > 0 ? `; ${unknown} partition(s) unknown (budget)` : ""}`;
+  return `not linearizable: ${failures.length} of ${parts} ${failures.length === 1 ? "has" : "have"} no order that respects real time and fits ${model.name}${key}; operation ${describeOperationAt(model, ops, f.failing as number)} cannot take effect after the longest linearizable prefix found (${(f.longest as readonly number[]).length} operations)${unknown > 0 ? `; ${unknown} partition(s) unknown (budget)` : ""}`;
 }

@@ -16,7 +16,6 @@ export interface HistoryHtmlOptions {
 }
 
 const LANE = 26;
-const STEP = 16;
 const LEFT = 110;
 
 const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -56,6 +55,8 @@ export function renderHistoryHtml<S, I, O>(result: LinearizabilityResult<S, I, O
   const times = [...new Set(ops.flatMap((o) => (isPending(o) ? [o.call] : [o.call, o.ret])))].sort((a, b) => a - b);
   const rank = new Map(times.map((t, k) => [t, k]));
   const end = times.length;
+  // Pixels per event: wide enough to read labels on small histories, compact on large ones.
+  const STEP = Math.max(6, Math.min(64, Math.floor(1400 / Math.max(1, end))));
   const x = (t: number) => LEFT + (rank.get(t) as number) * STEP;
 
   // Lanes: one per client in order of first appearance; overlapping operations of one client get sub-rows.
@@ -85,7 +86,8 @@ export function renderHistoryHtml<S, I, O>(result: LinearizabilityResult<S, I, O
   const bars = ops.map((o, i) => {
     const m = mark[i] as Mark;
     const left = x(o.call);
-    const w = isPending(o) ? width - 20 - left : Math.max(6, x(o.ret) - left + 6);
+    // An unanswered operation stays open to the right edge of the plot.
+    const size = isPending(o) ? "right:12px" : `width:${Math.max(Math.min(STEP - 4, 40), x(o.ret) - left + 6)}px`;
     const label = operationText(result.model, o);
     const cls = ["op", m.role, isPending(o) ? "pending" : "", m.part.verdict].filter(Boolean).join(" ");
     const y = (laneTop.get(String(o.client)) as number) + (row[i] as number) * LANE + 3;
@@ -100,7 +102,7 @@ export function renderHistoryHtml<S, I, O>(result: LinearizabilityResult<S, I, O
       m.role === "none" && m.part.verdict === "ok" && isPending(o) ? "never took effect in the order found" : "",
     ].filter(Boolean);
     const badge = m.position !== undefined ? `<b>${m.position}</b> ` : m.role === "failing" ? "<b>✗</b> " : "";
-    return `<div class="${cls}" data-i="${i}" data-tip="${escape(tip.join("\n"))}" style="left:${left}px;top:${y}px;width:${w}px">${badge}${escape(label)}</div>`;
+    return `<div class="${cls}" data-i="${i}" data-tip="${escape(tip.join("\n"))}" style="left:${left}px;top:${y}px;${size}">${badge}${escape(label)}</div>`;
   });
   const verdict = result.verdict === "ok" ? "linearizable" : result.verdict === "illegal" ? "NOT linearizable" : "unknown (budget ran out)";
   const title = options.title ?? `${result.model.name}: ${verdict}`;
@@ -112,15 +114,15 @@ h1{font-size:18px;margin:0 0 4px}
 .verdict-ok{color:#17692c}.verdict-illegal{color:#b3261e}.verdict-unknown{color:#8a6d00}
 .legend span{display:inline-block;padding:1px 8px;margin-right:8px;border-radius:3px}
 #chart{position:relative;overflow:auto;border:1px solid #ccc;margin-top:10px;max-height:80vh}
-#plot{position:relative;height:${top}px;width:${width}px}
+#plot{position:relative;height:${top}px;width:${width}px;min-width:100%}
 .lane{position:absolute;left:0;right:0;border-bottom:1px solid #eee}
 .lane:nth-child(odd){background:#fafafa}
 .client{position:sticky;left:0;display:inline-block;width:${LEFT - 10}px;padding:5px 4px;font-weight:600;background:inherit;z-index:2}
-.op{position:absolute;height:${LANE - 6}px;line-height:${LANE - 6}px;box-sizing:border-box;padding:0 4px;border-radius:3px;white-space:nowrap;overflow:hidden;font-size:11px;cursor:default;background:#d6dbe1;border:1px solid #9aa5b1}
+.op{position:absolute;height:${LANE - 6}px;line-height:${LANE - 6}px;box-sizing:border-box;padding:0 4px;border-radius:3px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;font-size:11px;cursor:default;background:#d6dbe1;border:1px solid #9aa5b1}
 .op.order{background:#cfe8d5;border-color:#3d8b4f}
 .op.prefix{background:#c9def5;border-color:#2f6db5}
 .op.failing{background:#f6c7c3;border:2px solid #b3261e;font-weight:600}
-.op.pending{border-right:none;border-radius:3px 0 0 3px;background-image:linear-gradient(to right,transparent 60%,#fff);border-style:dashed}
+.op.pending{border-style:dashed;border-right-style:none;border-radius:3px 0 0 3px;background-image:linear-gradient(to right,transparent 50%,#fff)}
 .op:hover{outline:2px solid #222;z-index:3}
 #tip{position:fixed;display:none;background:#222;color:#fff;padding:6px 8px;border-radius:4px;white-space:pre;font-size:12px;pointer-events:none;z-index:9;max-width:600px}
 </style></head><body>
