@@ -2,16 +2,18 @@
  * The linearizability checker against porcupine, side by side on porcupine-shaped histories
  * (bench/linearizability/generate.ts: Jepsen-like CAS registers, key-value logs up to 20,000
  * operations). Both check the same JSON files, ours without partial linearizations (as porcupine's
- * CheckOperations). Ours is timed twice: cold (first pass, JIT warming up) and warm (second
- * pass); the ratios use the warm pass (porcupine is compiled ahead of time). Per-file figures go
+ * CheckOperations). Ours is timed cold (first pass, JIT warming up) and then warm, file by file
+ * interleaved with porcupine, fastest of up to 3 (no repeat after a run over 2 s); the ratios use the warm
+ * figures (porcupine is compiled ahead of time). Per-file figures go
  * to stderr. Run: `pnpm bench -- --only=lin` (porcupine: see linearizability/porcupine.ts).
+ * Porcupine's CheckOperations stops at the first illegal partition; ours checks them all.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkLinearizable, kvModel, registerModel, type Operation, type Verdict } from "@faultline/check";
 import { benchHistories, type HistoryFile } from "./linearizability/generate.js";
-import { buildPorcupineDriver, runPorcupine } from "./linearizability/porcupine.js";
+import { buildPorcupineDriver, runPorcupine, type PorcupineRun } from "./linearizability/porcupine.js";
 import { round3, timed, type BenchRow } from "./row.js";
 
 const TIMEOUT_MS = 60_000;
@@ -19,6 +21,7 @@ const TIMEOUT_MS = 60_000;
 function ours(file: HistoryFile): { verdict: Verdict; ms: number } {
   let verdict: Verdict = "unknown";
   const ops = file.ops as unknown as Operation<never, never>[];
+  (globalThis as { gc?: () => void }).gc?.(); // collect the previous file's garbage outside the timing
   const seconds = timed(() => {
     const model = file.model === "kv" ? kvModel : registerModel<number | null>({ initial: null });
     verdict = checkLinearizable(ops, model as never, { timeoutMs: TIMEOUT_MS, partials: false }).verdict;
@@ -42,24 +45,31 @@ export function benchLinearizability(): BenchRow[] {
   });
   const load = (path: string) => JSON.parse(readFileSync(path, "utf8")) as HistoryFile;
   const cold = files.map((f) => ours(load(f.path)));
-  const mine = files.map((f) => ours(load(f.path)));
   const sum = (rs: readonly { ms: number }[]) => rs.reduce((a, r) => a + r.ms, 0);
 
   const rows: BenchRow[] = [
     { name: `histories (${files.length} files: CAS register 5-10 clients with crashes, KV 10-50 clients up to 20,000 ops)`, value: files.reduce((a, f) => a + f.ops, 0), unit: "ops" },
     { name: "faultline checker, total (cold: first pass)", value: round3(sum(cold)), unit: "ms" },
-    { name: "faultline checker, total (warm: second pass)", value: round3(sum(mine)), unit: "ms" },
   ];
   const built = buildPorcupineDriver();
   if ("absent" in built) {
     process.stderr.write(`porcupine absent: ${built.absent}\n`);
     return [...rows, { name: `porcupine absent (${built.absent})`, value: 0, unit: "" }];
   }
-  const theirs = runPorcupine(
-    built.driver,
-    files.map((f) => f.path),
-    TIMEOUT_MS,
-  );
+  // Interleaved file by file, fastest of up to 3 (while a run takes under 2 s), so that load from other processes
+  // on a shared machine hits both checkers alike.
+  const mine: { verdict: Verdict; ms: number }[] = [];
+  const theirs = files.map((f) => {
+    const history = load(f.path);
+    let best = ours(history);
+    for (let r = 1, last = best.ms; r < 3 && last < 2_000; r++) {
+      const run = ours(history);
+      last = run.ms;
+      if (run.ms < best.ms) best = run;
+    }
+    mine.push(best);
+    return runPorcupine(built.driver, [f.path], TIMEOUT_MS, 3)[0] as PorcupineRun;
+  });
   const ratio = (rs: readonly { ms: number }[]) => files.map((_, i) => (rs[i]?.ms as number) / Math.max((theirs[i]?.ms as number) ?? 0, 0.001));
   const ratios = ratio(mine);
   const equal = files.filter((_, i) => mine[i]?.verdict === theirs[i]?.verdict && cold[i]?.verdict === theirs[i]?.verdict).length;
@@ -72,7 +82,8 @@ export function benchLinearizability(): BenchRow[] {
   const total = theirs.reduce((a, r) => a + r.ms, 0);
   return [
     ...rows,
-    { name: "porcupine (Go, default GOMAXPROCS), total", value: round3(total), unit: "ms" },
+    { name: "faultline checker, total (warm: fastest of 3 after the first pass)", value: round3(sum(mine)), unit: "ms" },
+    { name: "porcupine (Go, default GOMAXPROCS), total (fastest of 3)", value: round3(total), unit: "ms" },
     { name: "total time ratio ours/porcupine (warm)", value: round3(sum(mine) / total), unit: "x" },
     { name: "total time ratio ours/porcupine (cold)", value: round3(sum(cold) / total), unit: "x" },
     { name: "median per-file ratio ours/porcupine (warm)", value: round3(median(ratios)), unit: "x" },

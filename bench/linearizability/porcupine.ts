@@ -36,9 +36,9 @@ export function buildPorcupineDriver(): { driver: string } | { absent: string } 
   return { driver: join(work, "driver") };
 }
 
-/** Runs the driver on `files` (one process; each file checked once, with `timeoutMs`). */
-export function runPorcupine(driver: string, files: readonly string[], timeoutMs: number): PorcupineRun[] {
-  const out = execFileSync(driver, ["-timeout", `${timeoutMs}ms`, ...files], { encoding: "utf8", maxBuffer: 1 << 24 });
+/** Runs the driver on `files` (one process; each file checked `repeat` times, the fastest reported, each with `timeoutMs`). */
+export function runPorcupine(driver: string, files: readonly string[], timeoutMs: number, repeat = 1): PorcupineRun[] {
+  const out = execFileSync(driver, ["-timeout", `${timeoutMs}ms`, "-repeat", String(repeat), ...files], { encoding: "utf8", maxBuffer: 1 << 24 });
   return out
     .trim()
     .split("\n")

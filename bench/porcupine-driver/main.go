@@ -2,7 +2,7 @@
 // for a side-by-side comparison with Faultline's checker. It is built at bench time in a temp
 // directory, against a porcupine copy outside the repository (see bench/linearizability/porcupine.ts).
 //
-// Usage: porcupine-driver -timeout 60s file.json...
+// Usage: porcupine-driver [-timeout 60s] [-repeat 1] file.json...
 // Prints one JSON line per file: {"file": ..., "verdict": "ok"|"illegal"|"unknown", "ms": ...}.
 package main
 
@@ -197,6 +197,7 @@ func load(path string) (porcupine.Model, []porcupine.Operation, error) {
 
 func main() {
 	timeout := flag.Duration("timeout", 60*time.Second, "per-file timeout (0: none)")
+	repeat := flag.Int("repeat", 1, "check each file up to this many times (while a check takes under 2 s) and report the fastest")
 	flag.Parse()
 	for _, path := range flag.Args() {
 		model, ops, err := load(path)
@@ -204,9 +205,17 @@ func main() {
 			fmt.Fprintf(os.Stderr, "%s: %v\n", path, err)
 			os.Exit(1)
 		}
-		start := time.Now()
-		res := porcupine.CheckOperationsTimeout(model, ops, *timeout)
-		ms := float64(time.Since(start).Microseconds()) / 1000
+		var res porcupine.CheckResult
+		ms := math.Inf(1)
+		for r := 0; r < *repeat; r++ {
+			start := time.Now()
+			res = porcupine.CheckOperationsTimeout(model, ops, *timeout)
+			took := float64(time.Since(start).Microseconds()) / 1000
+			ms = math.Min(ms, took)
+			if took > 2000 {
+				break
+			}
+		}
 		verdict := map[porcupine.CheckResult]string{porcupine.Ok: "ok", porcupine.Illegal: "illegal", porcupine.Unknown: "unknown"}[res]
 		line, _ := json.Marshal(map[string]interface{}{"file": path, "verdict": verdict, "ms": ms})
 		fmt.Println(string(line))

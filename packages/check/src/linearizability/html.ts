@@ -42,7 +42,9 @@ function marks<S, I, O>(result: LinearizabilityResult<S, I, O>): Mark[] {
       } catch {
         // the checker already stepped it without error; describe what we can
       }
-      out[i] = { role: part.verdict === "ok" ? "order" : "prefix", position: k + 1, state: model.describeState ? model.describeState(state) : JSON.stringify(state), part };
+      const text = model.describeState ? model.describeState(state) : String(JSON.stringify(state));
+      // Long states (appended values) are cut: the page must stay small for 20,000 operations.
+      out[i] = { role: part.verdict === "ok" ? "order" : "prefix", position: k + 1, state: text.length > 160 ? `${text.slice(0, 60)} … ${text.slice(-80)} (${text.length} chars)` : text, part };
     });
     if (part.failing !== undefined) out[part.failing] = { role: "failing", part };
   }
