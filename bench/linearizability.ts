@@ -21,7 +21,6 @@ const TIMEOUT_MS = 60_000;
 function ours(file: HistoryFile): { verdict: Verdict; ms: number } {
   let verdict: Verdict = "unknown";
   const ops = file.ops as unknown as Operation<never, never>[];
-  (globalThis as { gc?: () => void }).gc?.(); // collect the previous file's garbage outside the timing
   const seconds = timed(() => {
     const model = file.model === "kv" ? kvModel : registerModel<number | null>({ initial: null });
     verdict = checkLinearizable(ops, model as never, { timeoutMs: TIMEOUT_MS, partials: false }).verdict;
