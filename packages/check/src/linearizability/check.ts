@@ -40,29 +40,37 @@ export function operationText<S, I, O>(model: SequentialModel<S, I, O>, op: Oper
   return `${json(op.input)} -> ${output === UNKNOWN ? "unknown" : json(output)}`;
 }
 
+/** Why operation `op` is malformed, or undefined (a plain loop body: this runs once per operation). */
+function problem<S, I, O>(model: SequentialModel<S, I, O>, op: Operation<I, O>): string | undefined {
+  if (typeof op.call !== "number" || !Number.isFinite(op.call)) return `has call time ${String(op.call)}: expected a finite number`;
+  const ret = (op as { ret?: unknown }).ret;
+  const pending = isPending(op);
+  if (pending) {
+    if (ret !== undefined) return `has outcome "unknown" and a ret time: give one or the other`;
+  } else if (typeof ret !== "number" || !Number.isFinite(ret)) {
+    return `has ret ${String(ret)}: expected a finite time, or outcome: "unknown" for an operation that got no reply`;
+  } else if (ret < op.call) {
+    return `returns at ${ret}, before its call at ${op.call}`;
+  }
+  if (model.validate === undefined) return undefined;
+  let why: string | undefined;
+  try {
+    why = model.validate(op.input, pending ? UNKNOWN : op.output);
+  } catch (err) {
+    why = (err as Error).message;
+  }
+  return why === undefined ? undefined : `does not fit model "${model.name}": ${why}`;
+}
+
 function validate<S, I, O>(model: SequentialModel<S, I, O>, ops: readonly Operation<I, O>[]): void {
   if (!Array.isArray(ops)) throw new LinearizabilityInputError("checkLinearizable expects an array of operations");
   if (typeof model?.init !== "function" || typeof model.step !== "function") throw new LinearizabilityInputError("checkLinearizable expects a model with init() and step()");
-  ops.forEach((op, i) => {
-    const where = () => describeOperationAt(model, ops, i);
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i] as Operation<I, O>;
     if (op === null || typeof op !== "object") throw new LinearizabilityInputError(`operation #${i} is not an object`, i);
-    if (typeof op.call !== "number" || !Number.isFinite(op.call)) throw new LinearizabilityInputError(`operation ${where()} has call time ${String(op.call)}: expected a finite number`, i);
-    const ret = (op as { ret?: unknown }).ret;
-    if (isPending(op)) {
-      if (ret !== undefined) throw new LinearizabilityInputError(`operation ${where()} has outcome "unknown" and a ret time: give one or the other`, i);
-    } else if (typeof ret !== "number" || !Number.isFinite(ret)) {
-      throw new LinearizabilityInputError(`operation ${where()} has ret ${String(ret)}: expected a finite time, or outcome: "unknown" for an operation that got no reply`, i);
-    } else if (ret < op.call) {
-      throw new LinearizabilityInputError(`operation ${where()} returns at ${ret}, before its call at ${op.call}`, i);
-    }
-    let why: string | undefined;
-    try {
-      why = model.validate?.(op.input, isPending(op) ? UNKNOWN : op.output);
-    } catch (err) {
-      why = (err as Error).message;
-    }
-    if (why !== undefined) throw new LinearizabilityInputError(`operation ${where()} does not fit model "${model.name}": ${why}`, i);
-  });
+    const why = problem(model, op);
+    if (why !== undefined) throw new LinearizabilityInputError(`operation ${describeOperationAt(model, ops, i)} ${why}`, i);
+  }
 }
 
 function partitions<S, I, O>(model: SequentialModel<S, I, O>, ops: readonly Operation<I, O>[]): { key: string | number | undefined; ops: number[] }[] {
@@ -81,6 +89,34 @@ function partitions<S, I, O>(model: SequentialModel<S, I, O>, ops: readonly Oper
     else byKey.set(key, [i]);
   });
   return [...byKey].map(([key, list]) => ({ key, ops: list }));
+}
+
+/**
+ * Entries (2i call, 2i+1 return) in time order; at equal times calls first (closed intervals:
+ * touching operations are concurrent), then by index. Two native numeric sorts, no comparator:
+ * each entry's key is (rank of its time, return?, entry), exact in a double below 2^53.
+ */
+function timeOrder(time: Float64Array): Int32Array {
+  const m = time.length;
+  const distinct = Float64Array.from(time).sort();
+  let d = 0;
+  for (let k = 0; k < m; k++) if (k === 0 || distinct[k] !== distinct[d - 1]) distinct[d++] = distinct[k] as number;
+  const keys = new Float64Array(m);
+  for (let e = 0; e < m; e++) {
+    const t = time[e] as number;
+    let lo = 0;
+    let hi = d - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((distinct[mid] as number) < t) lo = mid + 1;
+      else hi = mid;
+    }
+    keys[e] = (lo * 2 + (e & 1)) * m + e;
+  }
+  keys.sort();
+  const order = new Int32Array(m);
+  for (let k = 0; k < m; k++) order[k] = (keys[k] as number) % m;
+  return order;
 }
 
 function prepare<I, O>(ops: readonly Operation<I, O>[], members: readonly number[]): SearchInput<I, O> {
@@ -102,9 +138,7 @@ function prepare<I, O>(ops: readonly Operation<I, O>[], members: readonly number
       time[2 * i + 1] = op.ret;
     }
   });
-  // Time order; at equal times calls first (closed intervals: touching operations are concurrent).
-  const order = Int32Array.from({ length: 2 * n }, (_, e) => e).sort((a, b) => (time[a] as number) - (time[b] as number) || (a & 1) - (b & 1) || a - b);
-  return { inputs, outputs, pending, order };
+  return { inputs, outputs, pending, order: timeOrder(time) };
 }
 
 /**
