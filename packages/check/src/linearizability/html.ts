@@ -60,6 +60,8 @@ export function renderHistoryHtml<S, I, O>(result: LinearizabilityResult<S, I, O
   // Pixels per event: wide enough to read labels on small histories, compact on large ones.
   const STEP = Math.max(6, Math.min(64, Math.floor(1400 / Math.max(1, end))));
   const x = (t: number) => LEFT + (rank.get(t) as number) * STEP;
+  // A bar ends 2px before its return's position, so the client's next call can start right there.
+  const barWidth = (o: Operation<I, O>) => (isPending(o) ? Infinity : Math.max(Math.min(STEP - 4, 40), x(o.ret) - x(o.call) - 2));
 
   // Lanes: one per client in order of first appearance; overlapping operations of one client get sub-rows.
   const clients = [...new Set(ops.map((o) => String(o.client)))];
@@ -69,9 +71,10 @@ export function renderHistoryHtml<S, I, O>(result: LinearizabilityResult<S, I, O
   for (const i of byCall) {
     const o = ops[i] as Operation<I, O>;
     const ends = rowsOf.get(String(o.client)) as number[];
-    let r = ends.findIndex((e) => e < (rank.get(o.call) as number));
+    const left = x(o.call);
+    let r = ends.findIndex((e) => e < left);
     if (r === -1) r = ends.push(0) - 1;
-    ends[r] = isPending(o) ? Infinity : (rank.get(o.ret) as number);
+    ends[r] = left + barWidth(o);
     row[i] = r;
   }
   const laneTop = new Map<string, number>();
@@ -89,7 +92,7 @@ export function renderHistoryHtml<S, I, O>(result: LinearizabilityResult<S, I, O
     const m = mark[i] as Mark;
     const left = x(o.call);
     // An unanswered operation stays open to the right edge of the plot.
-    const size = isPending(o) ? "right:12px" : `width:${Math.max(Math.min(STEP - 4, 40), x(o.ret) - left + 6)}px`;
+    const size = isPending(o) ? "right:12px" : `width:${barWidth(o)}px`;
     const label = operationText(result.model, o);
     const cls = ["op", m.role, isPending(o) ? "pending" : "", m.part.verdict].filter(Boolean).join(" ");
     const y = (laneTop.get(String(o.client)) as number) + (row[i] as number) * LANE + 3;
