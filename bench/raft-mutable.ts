@@ -6,8 +6,8 @@
  * same kernel. It is a benchmark only: the kernel's invariants cannot watch it (before and after
  * a step are the same object), which is what purity buys.
  */
-import type { Ctx, Effect, Input, NodeId, Protocol } from "@faultline/kernel";
-import { RAFT_DEFAULTS, type Command, type Entry, type KvRequest, type KvResponse, type RaftMessage, type RaftRecord, type RaftTimer } from "@faultline/raft";
+import type { Ctx, Effect, Input, NodeId, Protocol } from "faultline";
+import { RAFT_DEFAULTS, type Command, type Entry, type KvRequest, type KvResponse, type RaftMessage, type RaftRecord, type RaftTimer } from "faultline/raft";
 
 type Fx = Effect<RaftMessage, KvResponse, RaftRecord, RaftTimer>[];
 

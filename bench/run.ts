@@ -8,6 +8,7 @@ import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { benchCheck } from "./check.js";
 import { benchKernel } from "./kernel.js";
+import { benchLinearizability } from "./linearizability.js";
 import { benchRaft } from "./raft.js";
 import type { BenchRow } from "./row.js";
 import { benchTcp } from "./tcp.js";
@@ -18,6 +19,7 @@ const suites: Record<string, () => BenchRow[] | Promise<BenchRow[]>> = {
   "2pc": benchTwoPhaseCommit,
   raft: benchRaft,
   check: benchCheck,
+  lin: benchLinearizability,
   tcp: benchTcp,
 };
 
