@@ -7,6 +7,7 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { benchCheck } from "./check.js";
+import { benchExplore } from "./explore.js";
 import { benchKernel } from "./kernel.js";
 import { benchRaft } from "./raft.js";
 import type { BenchRow } from "./row.js";
@@ -18,6 +19,7 @@ const suites: Record<string, () => BenchRow[] | Promise<BenchRow[]>> = {
   "2pc": benchTwoPhaseCommit,
   raft: benchRaft,
   check: benchCheck,
+  explore: benchExplore,
   tcp: benchTcp,
 };
 
