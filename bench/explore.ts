@@ -16,7 +16,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { exploreModule } from "@faultline/check";
+import { explore, exploreModule, simulationModel } from "@faultline/check";
+import { transactionWorkload, twoPhaseCommitCluster } from "@faultline/two-phase-commit";
 import { round3, type BenchRow } from "./row.js";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
@@ -94,8 +95,25 @@ function rows(label: string, r: Run): BenchRow[] {
   ];
 }
 
-/** Measures the explorer and, when present, TLC on TwoPhase with `RMS` RMs. */
+/** The real 2PC reducers through the kernel, 3 participants, any node crashing once, one message lost. */
+function crashRows(): BenchRow[] {
+  const cluster = twoPhaseCommitCluster({ participants: 3 });
+  const model = simulationModel({ seed: "bench", nodes: cluster.nodes, invariants: cluster.invariants, workload: transactionWorkload({ count: 1 }) }, { drops: 1, duplicates: 0, crashes: 1, timers: 0 });
+  const r = explore(model);
+  if (r.violation || !r.complete) throw new Error("2PC with crashes: a violation, or the search stopped early");
+  const name = "2PC reducers, 3 participants, any node crashes ≤ 1, drops ≤ 1 (kernel hooks, 1 thread)";
+  return [
+    { name: `${name}: distinct states`, value: r.distinctStates, unit: "states" },
+    { name: `${name}: search time`, value: round3(r.seconds), unit: "s" },
+  ];
+}
+
+/** Measures the explorer and, when present, TLC on TwoPhase with `RMS` RMs; then the explorer on 2PC with crashes. */
 export function benchExplore(): BenchRow[] {
+  return [...againstTlc(), ...crashRows()];
+}
+
+function againstTlc(): BenchRow[] {
   const jar = tlcJar();
   const dir = mkdtempSync(join(tmpdir(), "faultline-bench-tlc-"));
   try {

@@ -24,6 +24,12 @@ describe("exploreModule in worker threads", () => {
     }
   });
 
+  it("TwoPhase.tla with 7 RMs in 2 workers: TLC's 296,448 distinct states, 2,744,706 generated, depth 23", async () => {
+    const r = await exploreModule({ module: lamport, export: "twoPhaseLamport", args: [7] }, { workers: 2 });
+    expect([r.distinctStates, r.generated, r.depth, r.complete]).toEqual([296_448, 2_744_706, 23, true]);
+    expect(r.violation).toBeUndefined();
+  });
+
   it("TwoPhaseCommit.tla MC_2 in 2 workers: TLC's 6,830 states", async () => {
     const r = await exploreModule({ module: spec, export: "twoPhaseCommitSpec", args: [{ participants: 2, votes: ["yes", "no"], canCrash: true, canLose: true }] }, { workers: 2 });
     expect(r.distinctStates).toBe(6_830);

@@ -124,12 +124,22 @@ export async function exploreModule(source: ModelModule, options: ExploreModuleO
   const { strategy, maxDepth, maxStates, workers } = checkOptions(options);
   checkModelModule(source);
   const start = now();
-  const model = await loadModel(source);
-  checkModel(model);
-  if (workers === 1) return inThread(model, strategy, maxDepth, maxStates, start);
-  if (model.codec === undefined) throw new TypeError(`explore: options.workers > 1 needs a model with a \`codec\` (states travel between threads as its words); "${source.export}" has none`);
-  const pool = await ExplorerPool.start(source, workers);
+  if (workers === 1) {
+    const model = await loadModel(source);
+    checkModel(model);
+    return inThread(model, strategy, maxDepth, maxStates, start);
+  }
+  // Workers start (and load their copies) while this thread loads its own.
+  const [loaded, started] = await Promise.allSettled([loadModel(source), ExplorerPool.start(source, workers)]);
+  const pool = started.status === "fulfilled" ? started.value : undefined;
+  if (loaded.status === "rejected" || pool === undefined) {
+    await pool?.close();
+    throw loaded.status === "rejected" ? loaded.reason : (started as PromiseRejectedResult).reason;
+  }
+  const model = loaded.value;
   try {
+    checkModel(model);
+    if (model.codec === undefined) throw new TypeError(`explore: options.workers > 1 needs a model with a \`codec\` (states travel between threads as its words); "${source.export}" has none`);
     const log = new SearchLog(maxStates);
     await bfsInWorkers(model, pool, log, maxDepth);
     return result(model, log, start);
