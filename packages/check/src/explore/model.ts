@@ -43,7 +43,10 @@ export interface Model<S> {
 /**
  * A model that worker threads can load: `module` (a path or file URL, resolved against the
  * working directory when relative) exports `export`, either a {@link Model} (with a codec) or a
- * function returning one, called with `args` (which must survive structured cloning).
+ * function returning one, called with `args` (which must survive structured cloning). Each
+ * worker and the main thread build their own copy, so the model must not rely on shared
+ * mutable state. A TypeScript module is loaded in workers through tsx, found beside the module
+ * (the main thread must already be able to import it, e.g. under `node --import tsx`).
  */
 export interface ModelModule {
   readonly module: string | URL;
