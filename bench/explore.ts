@@ -3,20 +3,24 @@
  * (spec/two-phase/TwoPhase.tla and its transcription packages/check/test/models/two-phase-lamport.ts):
  * distinct states, states generated, wall time and peak RSS of each, with 1 and 2 workers.
  * Every configuration runs in a process of its own (so its peak RSS is its own), wall time
- * including start-up for both (JVM and spec parsing for TLC; Node, tsx and worker start for the
- * explorer), best of `BENCH_EXPLORE_ROUNDS` rounds (default 3) taken in alternation.
+ * including start-up for both (JVM and spec parsing for TLC; Node and worker start for the
+ * explorer), best of `BENCH_EXPLORE_ROUNDS` rounds (default 3) taken in alternation. The
+ * explorer runs as users get it: the built package (packages/check/dist, so `pnpm build` first)
+ * and the model compiled to JavaScript (TypeScript's transpileModule, into a temp dir).
  * TLC runs when `java` and a tla2tools.jar (env TLA2TOOLS_JAR, else tools/tla2tools.jar, else
  * /work/.cache/tla2tools.jar) are present; otherwise the rows say "TLC absent".
  *
+ *   pnpm bench -- --only=explore                         (builds first)
  *   node --import tsx bench/run.ts --only=explore        (after pnpm build)
  *   BENCH_EXPLORE_RMS=5 BENCH_EXPLORE_ROUNDS=1 ...        (a quick look)
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { explore, exploreModule, simulationModel } from "@faultline/check";
+import ts from "typescript";
+import { explore, simulationModel } from "@faultline/check";
 import { transactionWorkload, twoPhaseCommitCluster } from "@faultline/two-phase-commit";
 import { round3, type BenchRow } from "./row.js";
 
@@ -33,23 +37,26 @@ interface Run {
   readonly rssMb: number;
 }
 
-/** Child mode: explore TwoPhase with `workers` workers and print the counts and peak RSS. */
-async function child(workers: number): Promise<void> {
-  const r = await exploreModule({ module: join(repo, "packages/check/test/models/two-phase-lamport.ts"), export: "twoPhaseLamport", args: [RMS] }, { workers });
-  if (r.violation || !r.complete) throw new Error("TwoPhase: the explorer found a violation or stopped early");
-  console.log(JSON.stringify({ distinct: r.distinctStates, generated: r.generated, rssMb: process.resourceUsage().maxRSS / 1024 }));
-}
-
 function wallOf(run: () => void): number {
   const start = process.hrtime.bigint();
   run();
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
-function runExplorer(workers: number): Run {
+/** The TwoPhase transcription compiled to JavaScript in `dir` (it imports only types). */
+function compiledModel(dir: string): string {
+  const source = readFileSync(join(repo, "packages/check/test/models/two-phase-lamport.ts"), "utf8");
+  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const file = join(dir, "two-phase-lamport.mjs");
+  writeFileSync(file, js);
+  return file;
+}
+
+function runExplorer(model: string, workers: number): Run {
   let out = "";
   const wall = wallOf(() => {
-    out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--child", String(workers)], { encoding: "utf8", cwd: repo, stdio: ["ignore", "pipe", "inherit"] });
+    const child = fileURLToPath(new URL("./explore-child.mjs", import.meta.url));
+    out = execFileSync(process.execPath, [child, model, "twoPhaseLamport", JSON.stringify([RMS]), String(workers)], { encoding: "utf8", cwd: repo, stdio: ["ignore", "pipe", "inherit"] });
   });
   const r = JSON.parse(out) as Omit<Run, "wall">;
   return { ...r, wall };
@@ -119,10 +126,11 @@ function againstTlc(): BenchRow[] {
   try {
     const cfg = join(dir, `MC_${RMS}.cfg`);
     const rm = Array.from({ length: RMS }, (_, i) => `r${i + 1}`).join(", ");
+    const model = compiledModel(dir);
     writeFileSync(cfg, `CONSTANT RM = {${rm}}\nINIT TPInit\nNEXT TPNext\nINVARIANT TPTypeOK\nINVARIANT TCConsistent\n`);
     const configs: { label: string; run: () => Run }[] = [
-      { label: "explorer, 1 worker", run: () => runExplorer(1) },
-      { label: "explorer, 2 workers", run: () => runExplorer(2) },
+      { label: "explorer, 1 worker", run: () => runExplorer(model, 1) },
+      { label: "explorer, 2 workers", run: () => runExplorer(model, 2) },
       ...(jar
         ? [
             { label: "TLC, 1 worker", run: () => runTlc(jar, cfg, 1) },
@@ -148,6 +156,3 @@ function againstTlc(): BenchRow[] {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-
-const childAt = process.argv.indexOf("--child");
-if (childAt >= 0) await child(Number(process.argv[childAt + 1]));

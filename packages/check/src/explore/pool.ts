@@ -41,6 +41,23 @@ interface Slot {
   reject?: (err: Error) => void;
 }
 
+/**
+ * The worker's Node flags: this process's, less module loaders and preloads (`--import`,
+ * `--require`, `--loader`). A worker runs each of those again on start-up (about a second for
+ * tsx on a busy machine), and needs none: a TypeScript model gets tsx registered by the worker.
+ */
+function workerExecArgv(): string[] {
+  const loaders = new Set(["--import", "--require", "-r", "--loader", "--experimental-loader"]);
+  const out: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (loaders.has(a)) i++;
+    else if (![...loaders].some((l) => a.startsWith(`${l}=`))) out.push(a);
+  }
+  return out;
+}
+
 /** A fixed set of worker threads expanding chunks of a level. */
 export class ExplorerPool {
   private constructor(private readonly slots: Slot[]) {}
@@ -52,7 +69,7 @@ export class ExplorerPool {
     const slots: Slot[] = [];
     const ready: Promise<void>[] = [];
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(entry.script, { workerData: data, eval: entry.eval });
+      const worker = new Worker(entry.script, { workerData: data, eval: entry.eval, execArgv: workerExecArgv() });
       const slot: Slot = { worker };
       slots.push(slot);
       ready.push(
