@@ -7,6 +7,7 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { benchCheck } from "./check.js";
+import { benchExplore } from "./explore.js";
 import { benchKernel } from "./kernel.js";
 import { benchLinearizability } from "./linearizability.js";
 import { benchRaft } from "./raft.js";
@@ -20,6 +21,7 @@ const suites: Record<string, () => BenchRow[] | Promise<BenchRow[]>> = {
   raft: benchRaft,
   check: benchCheck,
   lin: benchLinearizability,
+  explore: benchExplore,
   tcp: benchTcp,
 };
 

@@ -1,17 +1,31 @@
 /**
  * Exhaustive exploration of a {@link Model}: breadth-first (shortest counterexamples, TLC's
- * default) or depth-first, merging states with equal fingerprints.
+ * default) or depth-first, merging states with equal 64-bit fingerprints; breadth-first also
+ * in worker threads for models loaded from a module ({@link exploreModule}).
  */
-import type { Model } from "./model.js";
+import { checkModelModule, loadModel } from "./load.js";
+import type { Model, ModelModule } from "./model.js";
+import { bfsInWorkers } from "./parallel.js";
+import { ExplorerPool } from "./pool.js";
+import { bfs, dfs, replayPath, SearchLog } from "./search.js";
 
 /** Options of {@link explore}. */
 export interface ExploreOptions {
-  /** "bfs" (default) finds a shortest path to a violation; "dfs" uses less memory. */
+  /** "bfs" (default) finds a shortest path to a violation; "dfs" uses less memory on deep spaces. */
   readonly strategy?: "bfs" | "dfs";
   /** Do not expand states deeper than this (initial states are at depth 1, as TLC counts). */
   readonly maxDepth?: number;
   /** Stop after this many distinct states. */
   readonly maxStates?: number;
+}
+
+/** Options of {@link exploreModule}. */
+export interface ExploreModuleOptions extends ExploreOptions {
+  /**
+   * Worker threads expanding states (default 1: the search runs in this thread). Results are
+   * the same for every count; more than 1 needs breadth-first search and a model with a codec.
+   */
+  readonly workers?: number;
 }
 
 /** A broken invariant and how to get there. */
@@ -28,10 +42,15 @@ export interface ExploreResult {
   readonly distinctStates: number;
   /** Successors generated (TLC's "states generated", initial states included). */
   readonly generated: number;
-  /** Longest shortest path, in states (TLC's "depth of the complete state graph search") for BFS; deepest stack for DFS. */
+  /** Longest shortest path, in states (TLC's "depth of the complete state graph search") for BFS; deepest state found for DFS. */
   readonly depth: number;
   /** True when every reachable state within the bounds was explored. */
   readonly complete: boolean;
+  /**
+   * The chance that two distinct states shared a 64-bit fingerprint, so that one was never
+   * explored (TLC's optimistic estimate: distinct × (generated − distinct) / 2^64).
+   */
+  readonly collisionProbability: number;
   readonly seconds: number;
   readonly statesPerSecond: number;
   readonly violation?: ExploreViolation;
@@ -42,92 +61,89 @@ function now(): number {
   return performance.now();
 }
 
-/** Explores `model` exhaustively within the bounds; stops at the first violation. */
+function checkOptions(options: ExploreModuleOptions): Required<ExploreModuleOptions> {
+  if (typeof options !== "object" || options === null) throw new TypeError("explore: options must be an object");
+  const { strategy = "bfs", maxDepth = Infinity, maxStates = Infinity, workers = 1 } = options;
+  if (strategy !== "bfs" && strategy !== "dfs") throw new TypeError(`explore: options.strategy must be "bfs" or "dfs", got ${JSON.stringify(strategy)}`);
+  const bound = (name: string, v: number) => {
+    if (typeof v !== "number" || !(v === Infinity || (Number.isInteger(v) && v >= 1))) throw new RangeError(`explore: options.${name} must be an integer ≥ 1 (or Infinity), got ${String(v)}`);
+  };
+  bound("maxDepth", maxDepth);
+  bound("maxStates", maxStates);
+  if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`explore: options.workers must be an integer ≥ 1, got ${String(workers)}`);
+  if (workers > 1 && strategy !== "bfs") throw new RangeError(`explore: options.workers > 1 needs strategy "bfs" (depth-first search is sequential)`);
+  return { strategy, maxDepth, maxStates, workers };
+}
+
+function checkModel(model: Model<unknown>): void {
+  if (typeof model !== "object" || model === null || typeof model.init !== "function" || typeof model.next !== "function") throw new TypeError("explore: the model must have init and next functions");
+  if (model.codec === undefined && typeof model.fingerprint !== "function") throw new TypeError("explore: the model needs a `codec` or a `fingerprint` function");
+  if (model.codec !== undefined && (typeof model.codec.encode !== "function" || typeof model.codec.decode !== "function")) throw new TypeError("explore: model.codec must have encode and decode functions");
+}
+
+function result<S>(model: Model<S>, log: SearchLog, start: number): ExploreResult {
+  const seconds = (now() - start) / 1000;
+  const distinctStates = log.distinct;
+  const broken = log.broken;
+  return {
+    distinctStates,
+    generated: log.generated,
+    depth: log.depth,
+    complete: log.complete && broken === undefined,
+    collisionProbability: (distinctStates * (log.generated - distinctStates)) / 2 ** 64,
+    seconds,
+    statesPerSecond: seconds > 0 ? distinctStates / seconds : distinctStates,
+    ...(broken ? { violation: { invariant: broken.invariant, message: broken.message, path: replayPath(model, log, broken.id) } } : {}),
+  };
+}
+
+/**
+ * Explores `model` exhaustively within the bounds, in this thread; stops at the first violation.
+ * Breadth-first search checks each state's invariants when its level is expanded, so the
+ * violation reported is the first broken state in breadth-first order, with a shortest path.
+ */
 export function explore<S>(model: Model<S>, options: ExploreOptions = {}): ExploreResult {
-  const { strategy = "bfs", maxDepth = Infinity, maxStates = Infinity } = options;
+  const { strategy, maxDepth, maxStates } = checkOptions(options);
+  checkModel(model as Model<unknown>);
+  return inThread(model, strategy, maxDepth, maxStates, now());
+}
+
+function inThread<S>(model: Model<S>, strategy: "bfs" | "dfs", maxDepth: number, maxStates: number, start: number): ExploreResult {
+  const log = new SearchLog(maxStates);
+  if (strategy === "bfs") bfs(model, log, maxDepth);
+  else dfs(model, log, maxDepth);
+  return result(model, log, start);
+}
+
+/**
+ * Explores the model `source` names, like {@link explore}, with `options.workers` worker
+ * threads each loading its own copy of the model. States, counts, depth and the counterexample
+ * are the same for every number of workers.
+ */
+export async function exploreModule(source: ModelModule, options: ExploreModuleOptions = {}): Promise<ExploreResult> {
+  const { strategy, maxDepth, maxStates, workers } = checkOptions(options);
+  checkModelModule(source);
   const start = now();
-  const seen = new Map<string, number>(); // fingerprint -> state id
-  const parent: number[] = [];
-  const label: string[] = [];
-  const depthOf: number[] = [];
-  let generated = 0;
-  let depth = 0;
-  let complete = true;
-  let violation: ExploreViolation | undefined;
-
-  const pathTo = (id: number): string[] => {
-    const out: string[] = [];
-    for (let i = id; parent[i] !== -1; i = parent[i] as number) out.push(label[i] as string);
-    return out.reverse();
-  };
-  const check = (state: S, id: number): boolean => {
-    for (const inv of model.invariants ?? []) {
-      const message = inv.check(state);
-      if (message !== undefined) {
-        violation = { invariant: inv.name, message, path: pathTo(id) };
-        return false;
-      }
-    }
-    return true;
-  };
-  /** Records a new state; returns its id, or -1 if already seen. */
-  const add = (state: S, from: number, step: string, d: number): number => {
-    generated++;
-    const fp = model.fingerprint(state);
-    if (seen.has(fp)) return -1;
-    const id = parent.length;
-    seen.set(fp, id);
-    parent.push(from);
-    label.push(step);
-    depthOf.push(d);
-    if (d > depth) depth = d;
-    return id;
-  };
-
-  // BFS keeps a FIFO (an array with a moving head); DFS a LIFO stack.
-  const frontier: [S, number][] = [];
-  let head = 0;
-  for (const s of model.init()) {
-    const id = add(s, -1, "init", 1);
-    if (id < 0) continue;
-    if (!check(s, id)) return finish();
-    frontier.push([s, id]);
+  if (workers === 1) {
+    const model = await loadModel(source);
+    checkModel(model);
+    return inThread(model, strategy, maxDepth, maxStates, start);
   }
-  while (head < frontier.length) {
-    const [state, id] = (strategy === "bfs" ? frontier[head++] : frontier.pop()) as [S, number];
-    if (strategy === "bfs" && head > 4096 && head * 2 > frontier.length) {
-      frontier.splice(0, head);
-      head = 0;
-    }
-    const d = depthOf[id] as number;
-    if (d >= maxDepth) {
-      complete = false;
-      continue;
-    }
-    for (const [step, next] of model.next(state)) {
-      const nid = add(next, id, step, d + 1);
-      if (nid < 0) continue;
-      if (!check(next, nid)) return finish();
-      if (parent.length >= maxStates) {
-        complete = false;
-        return finish();
-      }
-      frontier.push([next, nid]);
-    }
+  // Workers start (and load their copies) while this thread loads its own.
+  const [loaded, started] = await Promise.allSettled([loadModel(source), ExplorerPool.start(source, workers)]);
+  const pool = started.status === "fulfilled" ? started.value : undefined;
+  if (loaded.status === "rejected" || pool === undefined) {
+    await pool?.close();
+    throw loaded.status === "rejected" ? loaded.reason : (started as PromiseRejectedResult).reason;
   }
-  return finish();
-
-  function finish(): ExploreResult {
-    const seconds = (now() - start) / 1000;
-    const distinctStates = parent.length;
-    return {
-      distinctStates,
-      generated,
-      depth,
-      complete: complete && violation === undefined,
-      seconds,
-      statesPerSecond: seconds > 0 ? distinctStates / seconds : distinctStates,
-      ...(violation ? { violation } : {}),
-    };
+  const model = loaded.value;
+  try {
+    checkModel(model);
+    if (model.codec === undefined) throw new TypeError(`explore: options.workers > 1 needs a model with a \`codec\` (states travel between threads as its words); "${source.export}" has none`);
+    const log = new SearchLog(maxStates);
+    await bfsInWorkers(model, pool, log, maxDepth);
+    return result(model, log, start);
+  } finally {
+    await pool.close();
   }
 }

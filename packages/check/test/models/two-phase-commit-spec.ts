@@ -4,7 +4,7 @@
  * `forgetful` plants the bug of the TypeScript forgetful coordinator in CRecover (decisions are
  * forgotten: every unfinished transaction is aborted again).
  */
-import type { Model } from "@faultline/check";
+import type { Model, StateCodec } from "@faultline/check";
 
 type PState = "working" | "prepared" | "committed" | "aborted";
 type Phase = "init" | "preparing" | "committing" | "aborting" | "completed";
@@ -35,15 +35,59 @@ export interface SpecConstants {
 const send = (msgs: readonly string[], m: string) => (msgs.includes(m) ? msgs : [...msgs, m].sort());
 const set = <T>(xs: readonly T[], i: number, v: T) => xs.map((x, j) => (j === i ? v : x));
 
+const P_STATES: readonly PState[] = ["working", "prepared", "committed", "aborted"];
+const VOTES: readonly SpecState["pVote"][number][] = ["none", "yes", "no"];
+const PHASES: readonly Phase[] = ["init", "preparing", "committing", "aborting", "completed"];
+const LOGS: readonly CLog[] = ["none", "begun", "commit", "abort"];
+
+/**
+ * Four words per state: participants' states and votes at 2 bits each, the coordinator's
+ * variables packed in one word, and msgs as a bit set over every message the spec can send.
+ * Up to 12 participants.
+ */
+function codec(participants: number): StateCodec<SpecState> {
+  const names = ["prepare", "commit", "abort", "status"];
+  for (let p = 0; p < participants; p++) names.push(`vote:${p}:yes`, `vote:${p}:no`, `ack:${p}`);
+  const bit = new Map(names.map((m, i) => [m, i]));
+  const pack = <T>(xs: readonly T[], codes: readonly T[]) => xs.reduce((w, x, i) => w | (codes.indexOf(x) << (2 * i)), 0);
+  const unpack = <T>(w: number, codes: readonly T[]) => Array.from({ length: participants }, (_, i) => codes[(w >>> (2 * i)) & 3] as T);
+  return {
+    encode(s, out) {
+      out.push(pack(s.pState, P_STATES));
+      out.push(pack(s.pVote, VOTES));
+      out.push((s.cUp ? 1 : 0) | (PHASES.indexOf(s.cPhase) << 1) | (LOGS.indexOf(s.cLog) << 4) | ((s.cDone ? 1 : 0) << 6) | (s.cVotes << 7) | (s.cAcks << (7 + participants)));
+      let msgs = 0;
+      for (const m of s.msgs) msgs |= 1 << (bit.get(m) as number);
+      out.push(msgs);
+    },
+    decode(words) {
+      const [ps = 0, votes = 0, c = 0, msgs = 0] = words;
+      const mask = (1 << participants) - 1;
+      return {
+        pState: unpack(ps, P_STATES),
+        pVote: unpack(votes, VOTES),
+        cUp: (c & 1) === 1,
+        cPhase: PHASES[(c >>> 1) & 7] as Phase,
+        cLog: LOGS[(c >>> 4) & 3] as CLog,
+        cDone: ((c >>> 6) & 1) === 1,
+        cVotes: (c >>> 7) & mask,
+        cAcks: (c >>> (7 + participants)) & mask,
+        msgs: names.filter((_, i) => ((msgs >>> i) & 1) === 1).sort(),
+      };
+    },
+  };
+}
+
 /** The model of TwoPhaseCommit.tla under `c`. */
 export function twoPhaseCommitSpec(c: SpecConstants): Model<SpecState> {
+  if (!Number.isInteger(c.participants) || c.participants < 1 || c.participants > 12) throw new RangeError(`twoPhaseCommitSpec: participants must be an integer in 1..12, got ${c.participants}`);
   const P = Array.from({ length: c.participants }, (_, i) => i);
   const all = (1 << c.participants) - 1;
   const decide = (s: SpecState, d: "commit" | "abort"): SpecState => ({ ...s, cLog: d, cPhase: d === "commit" ? "committing" : "aborting", cVotes: 0, msgs: send(s.msgs, d) });
   const outcome = (d: string): PState => (d === "commit" ? "committed" : "aborted");
   return {
     init: () => [{ pState: P.map(() => "working"), pVote: P.map(() => "none"), cUp: true, cPhase: "init", cVotes: 0, cAcks: 0, cLog: "none", cDone: false, msgs: [] }],
-    fingerprint: (s) => JSON.stringify(s),
+    codec: codec(c.participants),
     *next(s) {
       const has = (m: string) => s.msgs.includes(m);
       // Coordinator
