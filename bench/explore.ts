@@ -20,8 +20,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
-import { explore, simulationModel } from "@faultline/check";
-import { transactionWorkload, twoPhaseCommitCluster } from "@faultline/two-phase-commit";
+import { explore, simulationModel } from "faultline/check";
+import { transactionWorkload, twoPhaseCommitCluster } from "faultline/two-phase-commit";
 import { round3, type BenchRow } from "./row.js";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));

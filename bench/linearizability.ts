@@ -11,7 +11,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkLinearizable, kvModel, registerModel, type Operation, type Verdict } from "@faultline/check";
+import { checkLinearizable, kvModel, registerModel, type Operation, type Verdict } from "faultline/check";
 import { benchHistories, type HistoryFile } from "./linearizability/generate.js";
 import { buildPorcupineDriver, runPorcupine, type PorcupineRun } from "./linearizability/porcupine.js";
 import { round3, timed, type BenchRow } from "./row.js";

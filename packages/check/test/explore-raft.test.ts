@@ -44,7 +44,7 @@ describe("the explorer on Raft", () => {
   it("3 nodes, any node may crash once and restart, two election timeouts: no violation to depth 7", () => {
     const cluster = raftCluster({ nodes: 3 });
     const bounds = { drops: 0, duplicates: 0, crashes: 1, timers: 2, timerNodes: ["n1", "n2"] };
-    const options = { seed: "explore-raft", nodes: cluster.nodes, invariants: raftStateInvariants(), workload: [{ at: 0, client: "c", node: "n1", req: { op: "put" as const, key: "x", value: "1" } }] };
+    const options = { seed: "explore-raft", nodes: cluster.nodes, invariants: raftInvariants(), workload: [{ at: 0, client: "c", node: "n1", req: { op: "put" as const, key: "x", value: "1" } }] };
     const r = explore(simulationModel(options, bounds), { maxDepth: 7 });
     expect(r.violation).toBeUndefined();
     expect(r.depth).toBe(7);

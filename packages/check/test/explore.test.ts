@@ -109,7 +109,7 @@ describe("the explorer on the real two-phase commit reducers (kernel hooks)", ()
     // Crashes of participants between persisting a vote and sending it are in this space too.
     const bounds = { drops: 0, duplicates: 0, crashes: 1, timers: 0 };
     const model = (forgetful: boolean) => {
-      const cluster = twoPhaseCommitCluster({ participants: 3, forgetful });
+      const cluster = clusterOf(3, forgetful);
       return simulationModel({ seed: "explore", nodes: cluster.nodes, invariants: cluster.invariants, workload: transactionWorkload({ count: 1 }) }, bounds);
     };
     const good = explore(model(false));
