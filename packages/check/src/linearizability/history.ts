@@ -46,8 +46,9 @@ export interface LinearizableHistoryOptions<I, O> extends HistoryOptions<I, O> {
 export interface LinearizableHistoryCheck<S, I, O> extends Invariant {
   /** For `checkProperty({ after })`: a message when the run's history is not linearizable. */
   readonly after: (result: SimulationResult) => string | undefined;
-  /** The full result for a history, for reports and {@link renderHistoryHtml}. */
+  /** As an invariant: a message once the history so far is not linearizable (checked every `every` replies). */
   check(view: WorldView): string | undefined;
+  /** The full result for a history, for reports and `renderHistoryHtml`. */
   result(history: readonly HistoryEntry[]): LinearizabilityResult<S, I, O>;
 }
 
