@@ -39,6 +39,8 @@ interface Slot {
   readonly worker: Worker;
   resolve?: (r: ChunkResult) => void;
   reject?: (err: Error) => void;
+  /** Why the worker stopped, once it has: later requests fail at once instead of hanging. */
+  dead?: Error;
 }
 
 /**
@@ -85,8 +87,12 @@ export class ExplorerPool {
         if (msg.type === "error") reject?.(new Error(`explorer worker: ${msg.message}`));
         else resolve?.(msg.type === "result" ? msg.result : (undefined as unknown as ChunkResult));
       });
-      worker.on("error", (err) => slot.reject?.(err));
-      worker.on("exit", (code) => slot.reject?.(new Error(`explorer worker exited with code ${code}`)));
+      const die = (err: Error) => {
+        slot.dead ??= err;
+        slot.reject?.(err);
+      };
+      worker.on("error", die);
+      worker.on("exit", (code) => die(new Error(`explorer worker exited with code ${code}`)));
     }
     const pool = new ExplorerPool(slots);
     try {
@@ -104,6 +110,7 @@ export class ExplorerPool {
 
   private send(slot: Slot, chunk: Chunk): Promise<ChunkResult> {
     return new Promise((resolve, reject) => {
+      if (slot.dead !== undefined) return reject(slot.dead);
       slot.resolve = resolve;
       slot.reject = reject;
       const req: ChunkRequest = { chunk };
@@ -161,7 +168,10 @@ export class ExplorerPool {
 
   /** Stops every worker. */
   async close(): Promise<void> {
-    for (const s of this.slots) s.reject = undefined;
+    for (const s of this.slots) {
+      s.reject = undefined;
+      s.dead = new Error("explorer pool closed");
+    }
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }
