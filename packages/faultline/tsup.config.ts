@@ -16,6 +16,8 @@ const parts = Object.keys(pkg.exports)
   .filter((k) => k !== "./package.json")
   .map((k) => (k === "." ? "index" : k.slice(2)));
 const library = Object.fromEntries(parts.map((p) => [p, `src/${p}.ts`]));
+/** The explorer's worker threads load this script from beside the bundle (see check's explore/pool.ts). */
+const workers = { "explore-worker": "../check/src/explore/worker.ts" };
 
 /**
  * Source maps name files relative to dist/, and the bundled sources live outside this package
@@ -41,11 +43,13 @@ const shared: Options = {
   sourcemap: true,
   target: "node20",
   platform: "node",
+  // import.meta.url in the CommonJS build, where the explorer finds its worker script.
+  shims: true,
 };
 
 export default defineConfig([
   // ESM: the library entries plus the `faultline` command, all sharing chunks.
-  { ...shared, entry: { ...library, bin: "src/bin.ts" }, format: ["esm"], dts: { entry: library }, clean: true, onSuccess: renameSources(".js.map") },
+  { ...shared, entry: { ...library, ...workers, bin: "src/bin.ts" }, format: ["esm"], dts: { entry: library }, clean: true, onSuccess: renameSources(".js.map") },
   // CJS: the library entries only (the command is ESM).
-  { ...shared, entry: library, format: ["cjs"], dts: { entry: library }, onSuccess: renameSources(".cjs.map") },
+  { ...shared, entry: { ...library, ...workers }, format: ["cjs"], dts: { entry: library }, onSuccess: renameSources(".cjs.map") },
 ]);

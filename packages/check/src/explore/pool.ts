@@ -12,13 +12,12 @@ import { moduleUrl, TSX_REGISTERED } from "./load.js";
 import type { ModelModule } from "./model.js";
 import type { ChunkRequest, WorkerReply } from "./worker.js";
 
-/** Where a module resolves from here, under ESM or a test runner's transform alike. */
+/**
+ * Where a module resolves from here. Through `createRequire`, which works in the ESM and the
+ * CommonJS builds alike (`import.meta.resolve` is a syntax error in CommonJS).
+ */
 function resolveFromHere(specifier: string): string {
-  try {
-    return import.meta.resolve(specifier);
-  } catch {
-    return pathToFileURL(createRequire(import.meta.url).resolve(specifier)).href;
-  }
+  return pathToFileURL(createRequire(import.meta.url).resolve(specifier)).href;
 }
 
 /**
