@@ -1,5 +1,5 @@
 /** Runs two-phase commit clusters under faults and reads the outcomes back for assertions. */
-import { generatePlan, simulate, type FaultKind, type FaultPlan, type NetworkConfig, type NodeId, type SimulationResult } from "@faultline/kernel";
+import { generatePlan, simulate, type FaultKind, type FaultPlan, type NetworkConfig, type NodeId, type SimulationResult, type StorageConfig } from "@faultline/kernel";
 import {
   checkTermination,
   participantLog,
@@ -59,6 +59,8 @@ export interface TwoPhaseRunOptions extends TwoPhaseClusterOptions {
   /** An explicit plan instead of a generated one. */
   readonly plan?: FaultPlan;
   readonly network?: Partial<NetworkConfig>;
+  /** Storage semantics, e.g. `{ loseUnsyncedOnCrash: true }` (default: nothing is lost). */
+  readonly storage?: StorageConfig;
   readonly maxTimeMs?: number;
   /** Run this planted bug instead of the shipped reducers. */
   readonly mutant?: TwoPhaseMutant;
@@ -77,7 +79,7 @@ export interface TwoPhaseRun {
 }
 
 export function runTwoPhase(o: TwoPhaseRunOptions): TwoPhaseRun {
-  const { seed, txs = 5, spacingMs = Math.floor((FAULTS_UNTIL_MS * 0.9) / txs), startMs = 0, faults = true, plan: given, network, maxTimeMs = FAULTS_UNTIL_MS + 6_000, mutant, ...clusterOptions } = o;
+  const { seed, txs = 5, spacingMs = Math.floor((FAULTS_UNTIL_MS * 0.9) / txs), startMs = 0, faults = true, plan: given, network, maxTimeMs = FAULTS_UNTIL_MS + 6_000, mutant, storage, ...clusterOptions } = o;
   const cluster = mutant === undefined ? twoPhaseCommitCluster(clusterOptions) : mutantCluster(mutant, clusterOptions);
   const ids = cluster.nodes.map((n) => n.id);
   const setup = faultSetup(faults, seed, ids);
@@ -87,6 +89,7 @@ export function runTwoPhase(o: TwoPhaseRunOptions): TwoPhaseRun {
     nodes: cluster.nodes,
     invariants: cluster.invariants,
     network: network ?? setup.network,
+    ...(storage ? { storage } : {}),
     plan,
     workload: transactionWorkload({ count: txs, spacingMs, startMs, coordinator: cluster.config.coordinator }),
     maxTimeMs,
