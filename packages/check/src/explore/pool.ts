@@ -4,7 +4,9 @@
  * to whichever worker is free but delivers results strictly in chunk order, which is what keeps
  * a parallel search's results identical to a sequential one's.
  */
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Chunk, ChunkResult } from "./expand.js";
@@ -13,11 +15,17 @@ import type { ModelModule } from "./model.js";
 import type { ChunkRequest, WorkerReply } from "./worker.js";
 
 /**
- * Where a module resolves from here. Through `createRequire`, which works in the ESM and the
- * CommonJS builds alike (`import.meta.resolve` is a syntax error in CommonJS).
+ * The URL of a package's ESM entry for `subpath`, resolved from here: its package.json is found
+ * through `createRequire` and its `exports` read for the `import` condition. (`import.meta.resolve`
+ * would do it in one call but is a syntax error in the CommonJS build.)
  */
-function resolveFromHere(specifier: string): string {
-  return pathToFileURL(createRequire(import.meta.url).resolve(specifier)).href;
+function resolveEsmFromHere(pkg: string, subpath: string): string {
+  const manifest = createRequire(import.meta.url).resolve(`${pkg}/package.json`);
+  const exported = (JSON.parse(readFileSync(manifest, "utf8")) as { exports: Record<string, unknown> }).exports[subpath];
+  const target = typeof exported === "string" ? exported : ((exported as { import?: { default?: string } | string }).import ?? "");
+  const file = typeof target === "string" ? target : (target.default ?? "");
+  if (file === "") throw new Error(`${pkg} has no ESM export ${subpath}`);
+  return pathToFileURL(join(dirname(manifest), file)).href;
 }
 
 /**
@@ -28,7 +36,7 @@ function resolveFromHere(specifier: string): string {
 function workerEntry(): { script: string | URL; eval: boolean } {
   const here = import.meta.url;
   if (!here.endsWith(".ts")) return { script: new URL(here.endsWith(".cjs") ? "./explore-worker.cjs" : "./explore-worker.js", here), eval: false };
-  const tsx = JSON.stringify(resolveFromHere("tsx/esm/api"));
+  const tsx = JSON.stringify(resolveEsmFromHere("tsx", "./esm/api"));
   const worker = JSON.stringify(new URL("./worker.ts", here).href);
   const flag = JSON.stringify(TSX_REGISTERED.description);
   return { script: `import(${tsx}).then((m) => { m.register(); globalThis[Symbol.for(${flag})] = true; return import(${worker}); });`, eval: true };
