@@ -22,7 +22,9 @@ export interface NodeStep {
   readonly fx: RaftEffects;
 }
 
+/** The election timeout (followers and candidates). */
 export const ELECTION_TIMER: RaftTimer = Object.freeze({ kind: "election" });
+/** The leader's heartbeat. */
 export const HEARTBEAT_TIMER: RaftTimer = Object.freeze({ kind: "heartbeat" });
 
 /** The other nodes of the cluster. */
