@@ -31,7 +31,13 @@ function renameSources(ext: string) {
     for (const file of readdirSync("dist").filter((f) => f.endsWith(ext))) {
       const map = JSON.parse(readFileSync(`dist/${file}`, "utf8")) as { sources: string[]; file?: string };
       if (map.file && isAbsolute(map.file)) map.file = relative(resolve("dist"), map.file);
-      map.sources = map.sources.map((s) => (isAbsolute(s) ? relative(resolve("dist"), s) : s).replace(/^\.\.\/\.\.\//, "../packages/").replace(/^\.\.\/src\//, "../packages/faultline/src/"));
+      map.sources = map.sources.map((s) => {
+        const rel = isAbsolute(s) ? relative(resolve("dist"), s) : s;
+        // A build tool's own helper (tsup's import.meta shim for CommonJS): named as the package it comes from.
+        const vendored = rel.lastIndexOf("node_modules/");
+        if (vendored >= 0) return `../node_modules/${rel.slice(vendored + "node_modules/".length).replace(/^\.pnpm\/[^/]+\/node_modules\//, "")}`;
+        return rel.replace(/^\.\.\/\.\.\//, "../packages/").replace(/^\.\.\/src\//, "../packages/faultline/src/");
+      });
       writeFileSync(`dist/${file}`, JSON.stringify(map));
     }
   };
