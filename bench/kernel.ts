@@ -1,7 +1,8 @@
 /**
  * Kernel overhead: events per second of the simulator running a no-op protocol (a token ring:
  * every delivery forwards the token) against a bare binary-heap loop over the same events in the
- * same process. The ratio bare/kernel is the figure (goal: at most 2, hashing off).
+ * same process. The ratios bare/kernel are the figures (goals: at most 2 with hashing off, at most
+ * 1.3 with hashing on).
  */
 import { EventQueue, Simulation, createRng, type AnyProtocol, type Step } from "faultline";
 import { round3, timed, type BenchRow } from "./row.js";
@@ -87,18 +88,24 @@ function queuedMemoryMb(): number {
 
 /** The kernel rows of the benchmark table. */
 export function benchKernel(): BenchRow[] {
-  // Warm up both loops so the JIT has settled before measuring.
+  // Warm up both loops so the JIT has settled, then interleave the rounds so that load from
+  // other processes on a shared machine hits the three loops alike; keep each loop's best round.
   kernelRun(false);
   bareRun();
-  const bare = Math.max(bareRun(), bareRun());
-  const kernelNoHash = Math.max(kernelRun(false), kernelRun(false));
-  const kernelHash = Math.max(kernelRun(true), kernelRun(true));
+  let bare = 0;
+  let kernelNoHash = 0;
+  let kernelHash = 0;
+  for (let round = 0; round < 3; round++) {
+    bare = Math.max(bare, bareRun());
+    kernelNoHash = Math.max(kernelNoHash, kernelRun(false));
+    kernelHash = Math.max(kernelHash, kernelRun(true));
+  }
   return [
     { name: "bare heap loop", value: round3(bare), unit: "events/s" },
     { name: "kernel, no-op protocol, hashing off", value: round3(kernelNoHash), unit: "events/s" },
     { name: "kernel, no-op protocol, hashing on", value: round3(kernelHash), unit: "events/s" },
     { name: "ratio bare/kernel, hashing off (goal <= 2)", value: round3(bare / kernelNoHash), unit: "x" },
-    { name: "ratio bare/kernel, hashing on", value: round3(bare / kernelHash), unit: "x" },
+    { name: "ratio bare/kernel, hashing on (goal <= 1.3)", value: round3(bare / kernelHash), unit: "x" },
     { name: "heap for 10^6 queued events", value: round3(queuedMemoryMb()), unit: "MiB" },
   ];
 }

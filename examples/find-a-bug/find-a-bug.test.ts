@@ -23,14 +23,14 @@ describe("find it, shrink it, replay it, fix it", () => {
 
   it("replays from the pasted line: same violation, same trace hash", () => {
     // Pasted verbatim from `node --import tsx examples/find-a-bug/main.ts`:
-    expect(() => replayFailure(buggyDispensers, "fl1.lZJNb9swDIb_isBdtUK2u7XRfUAP3WXoTkMPrMQ0QvThSnTaIvB_H6SkQYZmaOobyUc0-fLdwhInz95FAg3qortQICEmSwX0ny04CxpiBxLGnDiZ5EGDdWWkWCh_fUA2K7Iwyze0Px8dPkTvJZgUl-4R9BYKUX3W5iN-Tnlds8HFW2SK5vVnAd1JCPhynFASbE7jL2QCXYNp9M4g0yGTKWVLeR_PEoxPZl1Ab2cJhVPGR9oFo8fYVEEGfS2BX8eqmslYVnvVdmrVHSuzODCZCmPmk1SvlDqAK0J_uvK29KcXOtErU5kCfTzNO64_kxv-y50nw3uwPxccmm-qVD6hPdxL1cM6ilwv1v0zQZXsqZqJcU2gOU80H53wU8_umwPvXKBqv6GNGvDlx4YiNz_uvlnCxiWP7FKsLVzcYHbYfvM7uqeJ7pxZExeQEKiU5kHglhO1iVhhtGRFmljwszOkBSdhui-dQBZKhCKWOQURO4HR7mt9rS2OaiCBXaC2Jm3allezBM5o6Ka6WgN9v7KqX1xfPny7HLp-CfNf")).toThrow("UniqueTickets: ticket 1000 handed out twice: to c1#1 at 0 ms from n1 and to c1#2 at 9 ms from n1 [trace e67d02984b54312f]");
+    expect(() => replayFailure(buggyDispensers, "fl1.lZJNb9swDIb_isBdtUK2C6zRvcAO22XoTkMPrEQ3QvThSnTaIvB_H6SkQYZmaOobyUc0-fLdwYizZ-8igQZ11V0pkBCTpQL6zw6cBQ2xAwlTTpxM8qDBujJRLJS_PiCbNVlY5BvaX44OH6L3EkyKo3sEvYNCVJ-1-YifU97UbHDxBzJF8_qzgO4kBHw5TSgJNqfpFzKBrsE8eWeQ6ZjJlLKlfIgXCcYnsymgd4uEwinjI-2DyWNsqiCDvpHAr1NVzWQs64Nqe7XqjpVZHZlMhTHzWapXSh3BNaE_X3lb-tMLnemVqcyBPp7mHddfyA3_5S6T4T3YXwoOzTdVKp_QHu-l6mEdRa4X6_6ZoEr2VM3EuCHQnGdaTk74qWf3zYF3LlC139BGDfhyu6XIzY_7b5GwdckjuxRrCxe3mB223_yO7mmmO2c2xAUkBCqleRC45URtItYYLVmRZhb87AxpwUmY7ksnkIUSoYgxpyBiJzDaQ62vtdVJDSSwC9TWpG3b8tsigTMa-l5drWGgcYW2U-MD4fWNuoblLw")).toThrow("UniqueTickets: ticket 1000 handed out twice: to c1#1 at 0 ms from n1 and to c1#2 at 9 ms from n1 [trace 3ef9ad10fbea4804]");
   });
 
   it("replays the same way in a plain node script, in another process", () => {
     const script = fileURLToPath(new URL("./replay.ts", import.meta.url));
     const out = execFileSync(process.execPath, ["--import", "tsx", script], { encoding: "utf8" });
     expect(out).toContain("replayed: UniqueTickets: ticket 1000 handed out twice");
-    expect(out).toContain("[trace e67d02984b54312f]");
+    expect(out).toContain("[trace 3ef9ad10fbea4804]");
   });
 
   it("throws a ReplayedViolation carrying the re-run", () => {

@@ -181,10 +181,10 @@ function unreachable(effect: never): never {
   throw new Error(`unhandled effect ${describeValue(effect)}`);
 }
 
-/** Checks that a protocol returned a `{ state, effects }` step. */
-function checkStep(out: unknown, node: NodeId, what: string): Step<unknown, unknown, unknown, unknown> {
+/** Checks that a protocol returned a `{ state, effects }` step; `what` names the call (built only on error). */
+function checkStep(out: unknown, node: NodeId, what: () => string): Step<unknown, unknown, unknown, unknown> {
   if (typeof out !== "object" || out === null || !Array.isArray((out as { effects?: unknown }).effects)) {
-    throw new ProtocolError(node, `node ${node} ${what} returned ${describeValue(out)}, expected { state, effects }`, "effects");
+    throw new ProtocolError(node, `node ${node} ${what()} returned ${describeValue(out)}, expected { state, effects }`, "effects");
   }
   return out as Step<unknown, unknown, unknown, unknown>;
 }
@@ -201,7 +201,8 @@ export function runStep(protocol: AnyProtocol, state: unknown, input: Input<unkn
   } catch (err) {
     throw new ProtocolError(ctx.self, `node ${ctx.self} threw on ${input.type}: ${errorText(err)}`);
   }
-  return checkStep(out, ctx.self, `step on ${input.type}`);
+  if (typeof out === "object" && out !== null && Array.isArray((out as { effects?: unknown }).effects)) return out as Step<unknown, unknown, unknown, unknown>;
+  return checkStep(out, ctx.self, () => `step on ${input.type}`);
 }
 
 /** Runs `protocol.init`; a throw or a malformed result becomes a {@link ProtocolError} naming the node. */
@@ -212,5 +213,5 @@ export function runInit(protocol: AnyProtocol, ctx: Ctx, records: readonly unkno
   } catch (err) {
     throw new ProtocolError(ctx.self, `node ${ctx.self} threw in init: ${errorText(err)}`);
   }
-  return checkStep(out, ctx.self, "init");
+  return checkStep(out, ctx.self, () => "init");
 }

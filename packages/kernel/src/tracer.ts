@@ -12,6 +12,7 @@ import {
   LOST,
   QueuedEvent,
   REPLY,
+  type OutcomeEvent,
   REQUEST,
   TIMER,
   type TracedEvent,
@@ -41,7 +42,7 @@ export class Tracer {
   record(e: TracedEvent): void {
     this.recent.push(e);
     this.full?.push(e);
-    if (this.hasher !== undefined) this.hasher.add(hashText(e));
+    if (this.hasher !== undefined) fold(this.hasher, e);
   }
 
   /** The hash of every event so far ("" when hashing is off). */
@@ -60,37 +61,37 @@ export class Tracer {
   }
 }
 
-/** The text an event contributes to the hash: kind, time, node, sender, its name and number, payload JSON. */
-function hashText(e: TracedEvent): string {
-  let name: string;
-  let token: number;
-  if (e instanceof QueuedEvent) {
-    switch (e.kind) {
-      case TIMER:
-        name = e.timerKey;
-        token = e.timerToken;
-        break;
-      case DELIVER:
-        name = e.duplicate ? "dup" : "";
-        token = 0;
-        break;
-      case FAULT:
-        name = (e.payload as FaultAction).type;
-        token = 0;
-        break;
-      case CLIENT_TIMEOUT:
-        name = (e.payload as WorkloadOp).client;
-        token = e.requestId;
-        break;
-      default:
-        name = "";
-        token = e.requestId;
-    }
-  } else {
-    name = e.kind === DROP ? (e.reason as string) : e.kind === REPLY ? e.client : "";
-    token = e.requestId;
+/**
+ * Folds one event into the hash: its kind, time, node and sender, the number that tells it apart
+ * (timer token, request id, duplicate flag) or the drop reason and client, then its payload,
+ * walked structurally (no JSON text is built).
+ */
+function fold(h: TraceHasher, e: TracedEvent): void {
+  h.word(e.kind);
+  h.number(e.time);
+  h.word(e.node);
+  h.word(e.from);
+  switch (e.kind) {
+    case DELIVER:
+      h.word((e as QueuedEvent).duplicate ? 1 : 0);
+      break;
+    case TIMER:
+      h.word((e as QueuedEvent).timerToken);
+      break;
+    case REQUEST:
+    case CLIENT_TIMEOUT:
+    case LOST:
+      h.word(e.requestId);
+      break;
+    case DROP:
+      h.string((e as OutcomeEvent).reason as string);
+      break;
+    case REPLY:
+      h.string((e as OutcomeEvent).client);
+      h.word(e.requestId);
+      break;
   }
-  return `${e.kind}|${e.time}|${e.node}|${e.from}|${name}|${token}|${e.payload === undefined ? "" : JSON.stringify(e.payload)}`;
+  h.value(e.payload);
 }
 
 /** An event as reports and JSON-lines traces show it. */
