@@ -33,8 +33,9 @@ export interface EffectWorld<Msg = unknown, Res = unknown, Rec = unknown, Tmr ex
   /** True when `id` names a node of the cluster (a send anywhere else is a protocol error). */
   isNode(id: NodeId): boolean;
   /**
-   * Makes the step's records durable. Called at most once per step, before any send or reply;
-   * returning {@link CRASHED_AFTER_WRITE} drops the step's remaining effects.
+   * Makes records durable: called with what the step persisted since its last send or reply,
+   * before the next one (or at the end of the step), so usually once per step; returning
+   * {@link CRASHED_AFTER_WRITE} drops the step's remaining effects.
    */
   write(batch: DurableWrite<Rec>): void | typeof CRASHED_AFTER_WRITE;
   send(to: NodeId, msg: Msg): void;
@@ -45,11 +46,14 @@ export interface EffectWorld<Msg = unknown, Res = unknown, Rec = unknown, Tmr ex
 }
 
 /**
- * Validates every effect of one step, then carries them out: first the durable write (all
- * persists and compactions as one batch, in order, a compaction superseding earlier records),
- * then sends, timers and replies in the order the step emitted them. A step with one bad effect
- * changes nothing: it throws a {@link ProtocolError} naming the node, the effect's index and the
- * field before anything is applied.
+ * Validates every effect of one step, then carries them out in the order the step emitted them.
+ * Persists and compactions are gathered into one durable write, handed to the world before the
+ * next send or reply (the contract: a persist is durable before any LATER send or reply of the
+ * step) or at the end of the step; a compaction supersedes the records before it. A send emitted
+ * before a persist leaves before it: that order is the protocol's to get right, and a simulated
+ * crash can show the difference. A step with one bad effect changes nothing: it throws a
+ * {@link ProtocolError} naming the node, the effect's index and the field before anything is
+ * applied.
  */
 export function interpretEffects<Msg, Res, Rec, Tmr extends Timer>(
   effects: readonly Effect<Msg, Res, Rec, Tmr>[],
@@ -57,13 +61,30 @@ export function interpretEffects<Msg, Res, Rec, Tmr extends Timer>(
   node: NodeId,
 ): void {
   if (!Array.isArray(effects as unknown)) throw new ProtocolError(node, `node ${node} returned effects that are not an array: ${describeValue(effects)}`, "effects");
-  let durable = 0;
-  for (let i = 0; i < effects.length; i++) if (checkEffect(effects[i] as Effect<Msg, Res, Rec, Tmr>, i, world, node)) durable++;
-  if (durable > 0 && world.write(durableWrite(effects, durable)) === CRASHED_AFTER_WRITE) return;
+  for (let i = 0; i < effects.length; i++) checkEffect(effects[i] as Effect<Msg, Res, Rec, Tmr>, i, world, node);
+  let batch: { compacted: boolean; snapshot: Rec | undefined; records: Rec[] } | undefined;
+  /** Hands the gathered durable effects to the world; false when the node crashed right after. */
+  const flush = (): boolean => {
+    if (batch === undefined) return true;
+    const written = batch;
+    batch = undefined;
+    return world.write(written) !== CRASHED_AFTER_WRITE;
+  };
   for (const effect of effects) {
     switch (effect.type) {
+      case "persist":
+        (batch ??= { compacted: false, snapshot: undefined, records: [] }).records.push(effect.record);
+        break;
+      case "compact":
+        batch = { compacted: true, snapshot: effect.snapshot, records: [] };
+        break;
       case "send":
+        if (!flush()) return;
         world.send(effect.to, effect.msg);
+        break;
+      case "reply":
+        if (!flush()) return;
+        world.reply(effect.client, effect.id, effect.res);
         break;
       case "set-timer":
         world.setTimer(effect.timer, timerKey(effect.timer), effect.afterMs);
@@ -71,36 +92,11 @@ export function interpretEffects<Msg, Res, Rec, Tmr extends Timer>(
       case "cancel-timer":
         world.cancelTimer(effect.timer, timerKey(effect.timer));
         break;
-      case "reply":
-        world.reply(effect.client, effect.id, effect.res);
-        break;
-      case "persist":
-      case "compact":
-        break; // written above, before anything left the node
       default:
         return unreachable(effect);
     }
   }
-}
-
-/** The batch of a step's durable effects, in order, a compaction superseding what came before it. */
-function durableWrite<Msg, Res, Rec, Tmr extends Timer>(effects: readonly Effect<Msg, Res, Rec, Tmr>[], count: number): DurableWrite<Rec> {
-  let compacted = false;
-  let snapshot: Rec | undefined;
-  let records: Rec[] = [];
-  for (let i = 0; i < effects.length && count > 0; i++) {
-    const effect = effects[i] as Effect<Msg, Res, Rec, Tmr>;
-    if (effect.type === "persist") {
-      records.push(effect.record);
-      count--;
-    } else if (effect.type === "compact") {
-      compacted = true;
-      snapshot = effect.snapshot;
-      records = [];
-      count--;
-    }
-  }
-  return { compacted, snapshot, records };
+  flush();
 }
 
 /** Throws a ProtocolError when `effect` cannot be carried out; returns true for a durable effect. */

@@ -33,7 +33,7 @@ function recorder(options: { crashAfterWrite?: boolean } = {}) {
 const ctx: Ctx = { self: "a", nodes: ["a", "b"], now: () => 0, random: () => 0.5 };
 
 describe("the effect interpreter", () => {
-  it("writes every persist and compaction of a step as one batch before any send or reply", () => {
+  it("writes what a step persisted before its next send or reply, in effect order, a compaction superseding earlier records", () => {
     const { world, calls } = recorder();
     const effects: Effect<unknown, unknown, unknown>[] = [
       { type: "send", to: "b", msg: { n: 1 } },
@@ -46,9 +46,9 @@ describe("the effect interpreter", () => {
     ];
     interpretEffects(effects, world, "a");
     expect(calls).toEqual([
-      ["write", true, "s", ["y"]],
       ["send", "b", { n: 1 }],
       ["set-timer", 't|tx="1"', 5],
+      ["write", true, "s", ["y"]],
       ["reply", "c", 3, "ok"],
       ["cancel-timer", 't|tx="1"'],
     ]);
@@ -129,9 +129,10 @@ describe("the simulator through the interpreter", () => {
     expect(result.violation?.message).toMatch(/node x emitted a bad effect: effects\[0\]\.afterMs \("set-timer"\): expected a finite number of ms ≥ 0, got NaN/);
   });
 
-  it("keeps what a step persisted before its sends, even those persisted after a send", () => {
-    // With loseUnsyncedOnCrash a crash loses records written after the last sync; the interpreter
-    // writes a step's records before its first send, so a send syncs all of them.
+  it("a record persisted after a send is not synced by it: a crash before the next send loses it", () => {
+    // The contract: a persist is durable before any LATER send or reply. A send emitted first
+    // leaves first, so with loseUnsyncedOnCrash the record dies with the node (the bug a protocol
+    // that sends before it logs has, and the simulator must be able to show).
     const writer: AnyProtocol = {
       name: "writer",
       init: (_ctx, records) => ({ state: records.length, effects: [] }),
@@ -145,7 +146,7 @@ describe("the simulator through the interpreter", () => {
       workload: [{ at: 1, client: "c", node: "x", req: 0 }],
       plan: [{ at: 2, type: "crash", node: "x" }, { at: 3, type: "restart", node: "x" }],
     });
-    expect(result.view.node("x").records).toEqual(["late"]);
-    expect(result.view.node("x").state).toBe(1);
+    expect(result.view.node("x").records).toEqual([]);
+    expect(result.view.node("x").state).toBe(0);
   });
 });
