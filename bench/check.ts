@@ -4,7 +4,7 @@
  * linearizability-checked operations per second on a Raft history.
  */
 import fc from "fast-check";
-import { checkLinearizable, checkProperty, explore, kvModel, operationsFromHistory, simulationModel, workloadArbitrary, type KvInput, type KvOutput, type Operation } from "@faultline/check";
+import { checkLinearizable, checkProperty, explore, kvModel, operationsFromHistory, simulationModel, workloadArbitrary, type KvInput, type KvOutput } from "@faultline/check";
 import { generatePlan, simulate } from "@faultline/kernel";
 import { kvClient, raftCluster, type KvRequest, type KvResponse } from "@faultline/raft";
 import { transactionWorkload, twoPhaseCommitCluster } from "@faultline/two-phase-commit";
@@ -41,7 +41,14 @@ export function benchCheck(): BenchRow[] {
     clients: Array.from({ length: 6 }, (_, i) => ({ id: `c${i}`, actor: kvClient({ nodes: raft.ids, name: `c${i}`, ops: 1_000, keys: ["x", "y", "z"], readShare: 0.5, thinkMs: 2, timeoutMs: 300 }) })),
     maxTimeMs: 60_000,
   });
-  const ops = operationsFromHistory<KvRequest, KvResponse>(result.history, { notApplied: (res) => !res.ok, isRead: (req) => req.op === "get" }) as unknown as Operation<KvInput, KvOutput>[];
+  // Replies with ok: false were not applied; an unanswered get showed nothing.
+  const ops = operationsFromHistory<KvInput, KvOutput>(result.history, {
+    toOperation: (req, res) => {
+      const q = req as KvRequest;
+      const s = res as KvResponse | undefined;
+      return (s !== undefined && !s.ok) || (s === undefined && q.op === "get") ? undefined : { input: q, output: s };
+    },
+  });
   let linear = false;
   const linearSeconds = timed(() => {
     linear = checkLinearizable(ops, kvModel).ok;

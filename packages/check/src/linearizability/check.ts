@@ -1,141 +1,184 @@
 /**
- * A linearizability checker for client histories: Wing & Gong's search with Lowe's memoisation,
- * the algorithm porcupine uses. Operations whose reply never came (timed out, or the run ended)
- * may have taken effect at any point after their call, or never.
+ * {@link checkLinearizable}: validates a history, splits it into the model's partitions, searches
+ * each (smallest first, sharing one budget) and reports every partition's verdict.
  */
+import { search, StepError, type SearchBudget, type SearchInput } from "./search.js";
+import {
+  isPending,
+  LinearizabilityInputError,
+  UNKNOWN,
+  type CheckBudget,
+  type LinearizabilityResult,
+  type Operation,
+  type PartitionResult,
+  type SequentialModel,
+  type Unknown,
+  type Verdict,
+} from "./types.js";
 
-/** One client operation as the checker sees it. */
-export interface Operation<I, O> {
-  readonly client: string;
-  readonly input: I;
-  /** The reply; undefined when none came (the operation may or may not have taken effect). */
-  readonly output: O | undefined;
-  /** When it was invoked and when it returned (Infinity if it never did). */
-  readonly call: number;
-  readonly ret: number;
+/** Text naming an operation in errors and reports: `#3 (client c1, write(2))`. */
+export function describeOperationAt<S, I, O>(model: SequentialModel<S, I, O>, ops: readonly Operation<I, O>[], i: number): string {
+  const op = ops[i] as Operation<I, O>;
+  return `#${i} (client ${String(op.client)}, ${operationText(model, op)})`;
 }
 
-/** A sequential specification to check a history against. */
-export interface SequentialModel<S, I, O> {
-  readonly name: string;
-  init(): S;
-  /** Applies `input` to `state`; `ok` says whether `output` is what the model answers (an undefined output matches anything). */
-  step(state: S, input: I, output: O | undefined): { readonly ok: boolean; readonly state: S };
-  /** A canonical text of a state, for memoisation. */
-  key(state: S): string;
-  /** Splits a history into independent parts checked one by one (per key, say). */
-  partition?(ops: readonly Operation<I, O>[]): Operation<I, O>[][];
+/** The model's text for an operation, or its input and output as JSON. */
+export function operationText<S, I, O>(model: SequentialModel<S, I, O>, op: Operation<I, O>): string {
+  const output = isPending(op) ? UNKNOWN : op.output;
+  try {
+    if (model.describeOperation) return model.describeOperation(op.input, output);
+  } catch {
+    // fall back to JSON below
+  }
+  const json = (v: unknown) => {
+    try {
+      return JSON.stringify(v) ?? String(v);
+    } catch {
+      return String(v);
+    }
+  };
+  return `${json(op.input)} -> ${output === UNKNOWN ? "unknown" : json(output)}`;
 }
 
-/** The verdict. */
-export type LinearizabilityResult<I, O> =
-  | { readonly ok: true; readonly operations: number; readonly partitions: number }
-  | {
-      readonly ok: false;
-      /** The partition that has no linearization. */
-      readonly partition: readonly Operation<I, O>[];
-      /** The longest prefix of a linearization the search found, before it got stuck. */
-      readonly longest: readonly Operation<I, O>[];
-      readonly reason: string;
-    };
-
-interface Entry {
-  readonly call: boolean;
-  readonly op: number;
-  readonly time: number;
-  prev: Entry | null;
-  next: Entry | null;
-  match: Entry | null;
-}
-
-/** Builds the doubly linked list of call and return events, in time order (a return before a call at the same time). */
-function entries<I, O>(ops: readonly Operation<I, O>[]): Entry {
-  const list: Entry[] = [];
-  ops.forEach((o, i) => {
-    const call: Entry = { call: true, op: i, time: o.call, prev: null, next: null, match: null };
-    const ret: Entry = { call: false, op: i, time: o.ret, prev: null, next: null, match: null };
-    call.match = ret;
-    list.push(call, ret);
+function validate<S, I, O>(model: SequentialModel<S, I, O>, ops: readonly Operation<I, O>[]): void {
+  if (!Array.isArray(ops)) throw new LinearizabilityInputError("checkLinearizable expects an array of operations");
+  if (typeof model?.init !== "function" || typeof model.step !== "function") throw new LinearizabilityInputError("checkLinearizable expects a model with init() and step()");
+  ops.forEach((op, i) => {
+    const where = () => describeOperationAt(model, ops, i);
+    if (op === null || typeof op !== "object") throw new LinearizabilityInputError(`operation #${i} is not an object`, i);
+    if (typeof op.call !== "number" || !Number.isFinite(op.call)) throw new LinearizabilityInputError(`operation ${where()} has call time ${String(op.call)}: expected a finite number`, i);
+    const ret = (op as { ret?: unknown }).ret;
+    if (isPending(op)) {
+      if (ret !== undefined) throw new LinearizabilityInputError(`operation ${where()} has outcome "unknown" and a ret time: give one or the other`, i);
+    } else if (typeof ret !== "number" || !Number.isFinite(ret)) {
+      throw new LinearizabilityInputError(`operation ${where()} has ret ${String(ret)}: expected a finite time, or outcome: "unknown" for an operation that got no reply`, i);
+    } else if (ret < op.call) {
+      throw new LinearizabilityInputError(`operation ${where()} returns at ${ret}, before its call at ${op.call}`, i);
+    }
+    let why: string | undefined;
+    try {
+      why = model.validate?.(op.input, isPending(op) ? UNKNOWN : op.output);
+    } catch (err) {
+      why = (err as Error).message;
+    }
+    if (why !== undefined) throw new LinearizabilityInputError(`operation ${where()} does not fit model "${model.name}": ${why}`, i);
   });
-  list.sort((a, b) => a.time - b.time || (a.call === b.call ? a.op - b.op : a.call ? 1 : -1));
-  const head: Entry = { call: false, op: -1, time: -Infinity, prev: null, next: null, match: null };
-  let last = head;
-  for (const e of list) {
-    last.next = e;
-    e.prev = last;
-    last = e;
-  }
-  return head;
 }
 
-/** Removes a call and its return from the list (the operation is linearized here). */
-function lift(e: Entry): void {
-  (e.prev as Entry).next = e.next;
-  if (e.next) e.next.prev = e.prev;
-  const m = e.match as Entry;
-  (m.prev as Entry).next = m.next;
-  if (m.next) m.next.prev = m.prev;
+function partitions<S, I, O>(model: SequentialModel<S, I, O>, ops: readonly Operation<I, O>[]): { key: string | number | undefined; ops: number[] }[] {
+  if (!model.partitionKey) return [{ key: undefined, ops: ops.map((_, i) => i) }];
+  const byKey = new Map<string | number, number[]>();
+  ops.forEach((op, i) => {
+    let key: unknown;
+    try {
+      key = model.partitionKey?.(op.input);
+    } catch (err) {
+      throw new LinearizabilityInputError(`model "${model.name}" could not partition operation ${describeOperationAt(model, ops, i)}: ${(err as Error).message}`, i);
+    }
+    if (typeof key !== "string" && typeof key !== "number") throw new LinearizabilityInputError(`model "${model.name}" gave partition key ${String(key)} for operation ${describeOperationAt(model, ops, i)}: expected a string or number`, i);
+    const list = byKey.get(key);
+    if (list) list.push(i);
+    else byKey.set(key, [i]);
+  });
+  return [...byKey].map(([key, list]) => ({ key, ops: list }));
 }
 
-/** Puts them back, in reverse order of removal. */
-function unlift(e: Entry): void {
-  const m = e.match as Entry;
-  (m.prev as Entry).next = m;
-  if (m.next) m.next.prev = m;
-  (e.prev as Entry).next = e;
-  if (e.next) e.next.prev = e;
+function prepare<I, O>(ops: readonly Operation<I, O>[], members: readonly number[]): SearchInput<I, O> {
+  const n = members.length;
+  const inputs: I[] = new Array<I>(n);
+  const outputs: (O | Unknown)[] = new Array<O | Unknown>(n);
+  const pending = new Uint8Array(n);
+  const time = new Float64Array(2 * n);
+  members.forEach((g, i) => {
+    const op = ops[g] as Operation<I, O>;
+    inputs[i] = op.input;
+    time[2 * i] = op.call;
+    if (isPending(op)) {
+      pending[i] = 1;
+      outputs[i] = UNKNOWN;
+      time[2 * i + 1] = Infinity;
+    } else {
+      outputs[i] = op.output;
+      time[2 * i + 1] = op.ret;
+    }
+  });
+  // Time order; at equal times calls first (closed intervals: touching operations are concurrent).
+  const order = Int32Array.from({ length: 2 * n }, (_, e) => e).sort((a, b) => (time[a] as number) - (time[b] as number) || (a & 1) - (b & 1) || a - b);
+  return { inputs, outputs, pending, order };
 }
 
-function checkPartition<S, I, O>(ops: readonly Operation<I, O>[], model: SequentialModel<S, I, O>): { ok: true } | { ok: false; longest: number[] } {
-  const head = entries(ops);
-  const done = new Uint8Array(ops.length);
-  const seen = new Set<string>();
-  const stack: { entry: Entry; state: S }[] = [];
-  let state = model.init();
-  let longest: number[] = [];
-  let entry = head.next;
-  while (head.next !== null) {
-    if (entry === null) break;
-    if (entry.call) {
-      const op = ops[entry.op] as Operation<I, O>;
-      const out = model.step(state, op.input, op.output);
-      if (out.ok) {
-        done[entry.op] = 1;
-        const key = `${done.join("")}|${model.key(out.state)}`;
-        if (!seen.has(key)) {
-          seen.add(key);
-          stack.push({ entry, state });
-          state = out.state;
-          lift(entry);
-          if (stack.length > longest.length) longest = stack.map((s) => s.entry.op);
-          entry = head.next;
-          continue;
-        }
-        done[entry.op] = 0;
+/**
+ * Checks that a history is linearizable with respect to `model`: that some order of its operations
+ * respects real time (an operation that returned before another was called comes first) and is a
+ * run of the model. Operations with `outcome: "unknown"` may take effect at any time after their
+ * call, or never. Every partition is checked and every failing one reported; with a budget the
+ * verdict may be "unknown". Throws {@link LinearizabilityInputError} for bad input.
+ */
+export function checkLinearizable<S, I, O>(ops: readonly Operation<I, O>[], model: SequentialModel<S, I, O>, budget: CheckBudget = {}): LinearizabilityResult<S, I, O> {
+  validate(model, ops);
+  if (budget.maxSteps !== undefined && !(budget.maxSteps >= 0)) throw new LinearizabilityInputError(`maxSteps must be a number >= 0, got ${String(budget.maxSteps)}`);
+  if (budget.timeoutMs !== undefined && !(budget.timeoutMs >= 0)) throw new LinearizabilityInputError(`timeoutMs must be a number >= 0, got ${String(budget.timeoutMs)}`);
+  const now = budget.timeoutMs === undefined ? undefined : () => performance.now();
+  const shared: SearchBudget = { steps: budget.maxSteps ?? Infinity, deadline: now ? now() + (budget.timeoutMs as number) : Infinity, now };
+  const parts = partitions(model, ops);
+  const results: PartitionResult[] = new Array<PartitionResult>(parts.length);
+  let steps = 0;
+  // Smallest first, so a budget spent on one huge partition still leaves the small ones judged.
+  const bySize = parts.map((_, i) => i).sort((a, b) => (parts[a] as { ops: number[] }).ops.length - (parts[b] as { ops: number[] }).ops.length || a - b);
+  for (const p of bySize) {
+    const { key, ops: members } = parts[p] as { key: string | number | undefined; ops: number[] };
+    const prepared = prepare(ops, members);
+    const run = (b: SearchBudget, partials: boolean) => {
+      try {
+        return search(model, prepared, b, partials);
+      } catch (err) {
+        if (!(err instanceof StepError)) throw err;
+        const g = members[err.op] as number;
+        throw new LinearizabilityInputError(`model "${model.name}" threw on operation ${describeOperationAt(model, ops, g)}: ${(err.failure as Error)?.message ?? String(err.failure)}`, g);
       }
-      entry = entry.next;
-      continue;
+    };
+    let out = run(shared, false);
+    // An illegal part is searched again, exactly as far, recording partial linearizations.
+    if (out.verdict === "illegal") out = run({ steps: out.steps, deadline: Infinity, now: undefined }, true);
+    steps += out.steps;
+    const global = (local: readonly number[]) => local.map((i) => members[i] as number);
+    if (out.verdict === "ok") results[p] = { key, operations: members, verdict: "ok", steps: out.steps, linearization: global(out.linearization) };
+    else if (out.verdict === "unknown") results[p] = { key, operations: members, verdict: "unknown", steps: out.steps };
+    else {
+      results[p] = {
+        key,
+        operations: members,
+        verdict: "illegal",
+        steps: out.steps,
+        longest: global(out.longest),
+        failing: members[out.failing] as number,
+        prefixOf: Array.from(out.prefixOf ?? []),
+        prefixes: (out.prefixes ?? []).map(global),
+      };
     }
-    // A return: the operation it closes must have been linearized before this point.
-    if ((ops[entry.op] as Operation<I, O>).ret === Infinity) return { ok: true }; // only unanswered operations are left: they may never have happened
-    const top = stack.pop();
-    if (top === undefined) return { ok: false, longest };
-    done[top.entry.op] = 0;
-    state = top.state;
-    unlift(top.entry);
-    entry = top.entry.next;
   }
-  return { ok: true };
+  const failures = results.filter((r) => r.verdict === "illegal");
+  const unknown = results.filter((r) => r.verdict === "unknown").length;
+  const verdict: Verdict = failures.length > 0 ? "illegal" : unknown > 0 ? "unknown" : "ok";
+  return { verdict, ok: verdict === "ok", model, operations: ops, partitions: results, failures, steps, message: message(model, ops, verdict, results, failures, unknown, budget) };
 }
 
-/** Checks that `ops` (one run's client history) is linearizable with respect to `model`. */
-export function checkLinearizable<S, I, O>(ops: readonly Operation<I, O>[], model: SequentialModel<S, I, O>): LinearizabilityResult<I, O> {
-  const parts = model.partition ? model.partition(ops) : [[...ops]];
-  for (const part of parts) {
-    const r = checkPartition(part, model);
-    if (!r.ok) {
-      return { ok: false, partition: part, longest: r.longest.map((i) => part[i] as Operation<I, O>), reason: `no order of these ${part.length} operations that respects real time fits ${model.name}` };
-    }
+function message<S, I, O>(
+  model: SequentialModel<S, I, O>,
+  ops: readonly Operation<I, O>[],
+  verdict: Verdict,
+  results: readonly PartitionResult[],
+  failures: readonly PartitionResult[],
+  unknown: number,
+  budget: CheckBudget,
+): string {
+  const parts = `${results.length} partition${results.length === 1 ? "" : "s"}`;
+  if (verdict === "ok") return `linearizable: ${ops.length} operations in ${parts} fit ${model.name}`;
+  if (verdict === "unknown") {
+    const limit = [budget.maxSteps !== undefined ? `${budget.maxSteps} steps` : "", budget.timeoutMs !== undefined ? `${budget.timeoutMs} ms` : ""].filter(Boolean).join(" or ");
+    return `unknown: the budget (${limit}) ran out in ${unknown} of ${parts} before a verdict; no violation found so far`;
   }
-  return { ok: true, operations: ops.length, partitions: parts.length };
+  const f = failures[0] as PartitionResult;
+  const key = f.key === undefined ? "" : ` (first: key ${JSON.stringify(f.key)})`;
+  return `not linearizable: ${failures.length} of ${parts} have no order that respects real time and fits ${model.name}${key}; operation ${describeOperationAt(model, ops, f.failing as number)} cannot take effect after the longest linearizable prefix found (${(f.longest as readonly number[]).length} operations)${unknown > 0 ? `; ${unknown} partition(s) unknown (budget)` : ""}`;
 }

@@ -1,62 +1,117 @@
-/** Sequential models for {@link checkLinearizable}: a register and a key-value store, and kernel history conversion. */
-import type { HistoryEntry } from "@faultline/kernel";
-import type { Operation, SequentialModel } from "./check.js";
+/** Ready sequential models for {@link checkLinearizable}: a register with compare-and-set, and a key-value store. */
+import { hashString, hashValue } from "./hash.js";
+import { UNKNOWN, type SequentialModel } from "./types.js";
 
-/** A register's operations. */
-export type RegisterInput = { readonly op: "write"; readonly value: string } | { readonly op: "read" };
+/** A register's operations: read, write, and compare-and-set (`expect` → `value`). */
+export type RegisterInput<V> = { readonly op: "read" } | { readonly op: "write"; readonly value: V } | { readonly op: "cas"; readonly expect: V; readonly value: V };
 
-/** A single register: a read returns the last value written (undefined before any write). */
-export const registerModel: SequentialModel<string | undefined, RegisterInput, string | undefined> = {
-  name: "register",
-  init: () => undefined,
-  step: (state, input, output) => (input.op === "write" ? { ok: true, state: input.value } : { ok: output === undefined || output === state, state }),
-  key: (state) => (state === undefined ? "\u0000" : state),
-};
+/**
+ * A register's replies: a read returns the value it saw (`undefined` is a value: "nothing was
+ * there"); a compare-and-set returns whether it swapped; a write's reply is not looked at.
+ */
+export type RegisterOutput<V> = V | boolean | undefined;
 
-/** Key-value operations, in the shape of the Raft key-value store's requests. */
-export type KvInput = { readonly op: "put"; readonly key: string; readonly value: string } | { readonly op: "delete"; readonly key: string } | { readonly op: "get"; readonly key: string };
-/** A reply: `value` for a get (absent when the key is). */
+/** Options of {@link registerModel}. */
+export interface RegisterOptions<V> {
+  /** The value before any write (default `undefined`): a read that saw it before any write is legal, and only then. */
+  readonly initial?: V;
+}
+
+const text = (v: unknown): string => (v === undefined ? "nothing" : JSON.stringify(v));
+
+/**
+ * A single register with read, write and compare-and-set. Values are compared with `===`
+ * (use primitives). An unanswered write or compare-and-set may have taken effect; an unanswered
+ * read shows nothing.
+ */
+export function registerModel<V = unknown>(options: RegisterOptions<V> = {}): SequentialModel<V | undefined, RegisterInput<V>, RegisterOutput<V>> {
+  const initial = options.initial;
+  return {
+    name: initial === undefined ? "register" : `register (initially ${text(initial)})`,
+    init: () => initial,
+    step: (state, input, output) => {
+      switch (input.op) {
+        case "read":
+          return { ok: output === UNKNOWN || output === state, state };
+        case "write":
+          return { ok: true, state: input.value };
+        case "cas": {
+          const swapped = state === input.expect;
+          return { ok: output === UNKNOWN || output === swapped, state: swapped ? input.value : state };
+        }
+        default:
+          throw new Error(`unknown register operation ${JSON.stringify((input as { op?: unknown }).op)} (expected read, write or cas)`);
+      }
+    },
+    hash: hashValue,
+    validate: (input, output) => {
+      const op = (input as { op?: unknown } | null)?.op;
+      if (op !== "read" && op !== "write" && op !== "cas") return `unknown register operation ${JSON.stringify(op)} (expected read, write or cas)`;
+      if (op === "cas" && output !== UNKNOWN && typeof output !== "boolean") return `a cas replies true or false, got ${text(output)}`;
+      return undefined;
+    },
+    describeOperation: (input, output) => {
+      const out = output === UNKNOWN ? "unknown" : text(output);
+      if (input.op === "read") return `read() -> ${out}`;
+      if (input.op === "write") return `write(${text(input.value)})${output === UNKNOWN ? " -> unknown" : ""}`;
+      if (input.op === "cas") return `cas(${text(input.expect)}, ${text(input.value)}) -> ${output === UNKNOWN ? "unknown" : output ? "ok" : "fail"}`;
+      throw new Error("not a register operation"); // the checker falls back to JSON
+    },
+    describeState: text,
+  };
+}
+
+/** Key-value operations: get, put, append (to the value, as a string) and delete, one key each. */
+export type KvInput =
+  | { readonly op: "get"; readonly key: string }
+  | { readonly op: "put"; readonly key: string; readonly value: string }
+  | { readonly op: "append"; readonly key: string; readonly value: string }
+  | { readonly op: "delete"; readonly key: string };
+
+/** A reply: for a get, `value` is what it saw (absent when the key was). Other fields (such as `ok`) are not looked at. */
 export interface KvOutput {
-  readonly ok: boolean;
   readonly value?: string;
+  readonly ok?: boolean;
 }
 
 /**
- * A key-value store, checked one key at a time (keys are independent, which keeps the search
- * small). A get must return the last value put (or nothing after a delete).
+ * A key-value store, checked one key at a time (keys are independent: a history is linearizable
+ * if and only if each key's sub-history is). Keys start absent; appending to an absent key
+ * creates it. A get must see the value the linearization gives it.
  */
-export const kvModel: SequentialModel<string | undefined, KvInput, KvOutput> = {
+export const kvModel: SequentialModel<string | undefined, KvInput, KvOutput | undefined> = {
   name: "key-value store",
   init: () => undefined,
   step: (state, input, output) => {
-    if (input.op === "put") return { ok: true, state: input.value };
-    if (input.op === "delete") return { ok: true, state: undefined };
-    return { ok: output === undefined || output.value === state, state };
+    switch (input.op) {
+      case "get":
+        return { ok: output === UNKNOWN || output?.value === state, state };
+      case "put":
+        return { ok: true, state: input.value };
+      case "append":
+        return { ok: true, state: state === undefined ? input.value : state + input.value };
+      case "delete":
+        return { ok: true, state: undefined };
+      default:
+        throw new Error(`unknown key-value operation ${JSON.stringify((input as { op?: unknown }).op)} (expected get, put, append or delete)`);
+    }
   },
-  key: (state) => (state === undefined ? "\u0000" : state),
-  partition: (ops) => {
-    const byKey = new Map<string, Operation<KvInput, KvOutput>[]>();
-    for (const o of ops) byKey.set(o.input.key, [...(byKey.get(o.input.key) ?? []), o]);
-    return [...byKey.values()];
+  hash: (state) => (state === undefined ? 0x5bd1e995 : hashString(state)),
+  partitionKey: (input) => input.key,
+  validate: (input) => {
+    const op = (input as { op?: unknown } | null)?.op;
+    if (op !== "get" && op !== "put" && op !== "append" && op !== "delete") return `unknown key-value operation ${JSON.stringify(op)} (expected get, put, append or delete)`;
+    if (typeof input.key !== "string") return `key ${JSON.stringify(input.key)} is not a string`;
+    if ((op === "put" || op === "append") && typeof (input as { value?: unknown }).value !== "string") return `${op} needs a string value`;
+    return undefined;
   },
+  describeOperation: (input, output) => {
+    const out = output === UNKNOWN ? "unknown" : text(output?.value);
+    if (input.op === "get") return `get(${JSON.stringify(input.key)}) -> ${out}`;
+    if (input.op === "delete") return `delete(${JSON.stringify(input.key)})${output === UNKNOWN ? " -> unknown" : ""}`;
+    if (input.op === "put" || input.op === "append") return `${input.op}(${JSON.stringify(input.key)}, ${JSON.stringify(input.value)})${output === UNKNOWN ? " -> unknown" : ""}`;
+    throw new Error("not a key-value operation"); // the checker falls back to JSON
+  },
+  describeState: text,
 };
 
-/**
- * Turns a kernel client history into operations. `notApplied(res)` marks replies that say the
- * operation did not take effect (a redirect, say): those are left out. Unanswered operations stay,
- * as possibly applied; unanswered reads are left out (they changed nothing and showed nothing).
- */
-export function operationsFromHistory<I, O>(
-  history: readonly HistoryEntry[],
-  options: { readonly notApplied?: (res: O) => boolean; readonly isRead?: (input: I) => boolean } = {},
-): Operation<I, O>[] {
-  const out: Operation<I, O>[] = [];
-  for (const h of history) {
-    const input = h.req as I;
-    const answered = h.completedAt !== undefined;
-    if (answered && options.notApplied?.(h.res as O)) continue;
-    if (!answered && options.isRead?.(input)) continue;
-    out.push({ client: h.client, input, output: answered ? (h.res as O) : undefined, call: h.invokedAt, ret: answered ? (h.completedAt as number) : Infinity });
-  }
-  return out;
-}

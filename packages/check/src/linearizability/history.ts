@@ -1,0 +1,87 @@
+/**
+ * From the kernel's client history to the checker, and a ready check usable as a simulator
+ * invariant or as the property runner's `after` check.
+ */
+import type { HistoryEntry, Invariant, SimulationResult, WorldView } from "@faultline/kernel";
+import { checkLinearizable } from "./check.js";
+import type { CheckBudget, LinearizabilityResult, Operation, SequentialModel } from "./types.js";
+
+/**
+ * Maps one history entry to the model's input and output; `res` is undefined when no reply came.
+ * Return `undefined` to leave the entry out: a reply that says the request was not applied (a
+ * redirect, say), or an unanswered read (it changed nothing and showed nothing).
+ */
+export type ToOperation<I, O> = (req: unknown, res: unknown, entry: HistoryEntry) => { readonly input: I; readonly output?: O } | undefined;
+
+/** Options of {@link operationsFromHistory} and {@link linearizableHistory}. */
+export interface HistoryOptions<I, O> {
+  /** Default: the request is the input and the reply the output. */
+  readonly toOperation?: ToOperation<I, O>;
+}
+
+/** Turns a kernel client history into operations. Entries with no reply get `outcome: "unknown"`. */
+export function operationsFromHistory<I, O>(history: readonly HistoryEntry[], options: HistoryOptions<I, O> = {}): Operation<I, O>[] {
+  const out: Operation<I, O>[] = [];
+  for (const h of history) {
+    const answered = h.completedAt !== undefined;
+    const mapped = options.toOperation ? options.toOperation(h.req, answered ? h.res : undefined, h) : { input: h.req as I, output: h.res as O };
+    if (mapped === undefined) continue;
+    if (answered) out.push({ client: h.client, input: mapped.input, output: mapped.output as O, call: h.invokedAt, ret: h.completedAt as number });
+    else out.push({ client: h.client, input: mapped.input, call: h.invokedAt, outcome: "unknown" });
+  }
+  return out;
+}
+
+/** Options of {@link linearizableHistory}. */
+export interface LinearizableHistoryOptions<I, O> extends HistoryOptions<I, O> {
+  /** The invariant checks again once this many more replies came in since its last check (default 1: every reply). */
+  readonly every?: number;
+  /** Limits each check; an "unknown" verdict is not reported as a violation. */
+  readonly budget?: CheckBudget;
+  /** The invariant's name (default "linearizable"). */
+  readonly name?: string;
+}
+
+/** A linearizability check of a run's client history, as a kernel {@link Invariant} and as a property runner `after` check. */
+export interface LinearizableHistoryCheck<S, I, O> extends Invariant {
+  /** For `checkProperty({ after })`: a message when the run's history is not linearizable. */
+  readonly after: (result: SimulationResult) => string | undefined;
+  /** The full result for a history, for reports and {@link renderHistoryHtml}. */
+  check(view: WorldView): string | undefined;
+  result(history: readonly HistoryEntry[]): LinearizabilityResult<S, I, O>;
+}
+
+/**
+ * A ready linearizability check. As an invariant it checks the history seen so far (unanswered
+ * operations as unknown outcome) whenever `every` more replies have come in: a prefix that is
+ * not linearizable can never become so. As `after` it checks the whole run's history.
+ *
+ * @example
+ * ```ts
+ * const linear = linearizableHistory(kvModel, { toOperation: (req, res) => (res && !res.ok ? undefined : { input: req, output: res }) });
+ * checkProperty({ system, after: linear.after });
+ * ```
+ */
+export function linearizableHistory<S, I, O>(model: SequentialModel<S, I, O>, options: LinearizableHistoryOptions<I, O> = {}): LinearizableHistoryCheck<S, I, O> {
+  const every = options.every ?? 1;
+  if (!(every >= 1)) throw new RangeError(`every must be >= 1, got ${String(every)}`);
+  // Replies seen at the last check, per history array (one per run, so invariants can be shared across runs).
+  const seen = new WeakMap<readonly HistoryEntry[], number>();
+  const result = (history: readonly HistoryEntry[]) => checkLinearizable(operationsFromHistory(history, options), model, options.budget);
+  const verdict = (history: readonly HistoryEntry[]) => {
+    const r = result(history);
+    return r.verdict === "illegal" ? r.message : undefined;
+  };
+  return {
+    name: options.name ?? "linearizable",
+    check(view: WorldView) {
+      let replies = 0;
+      for (const h of view.history) if (h.completedAt !== undefined) replies++;
+      if (replies - (seen.get(view.history) ?? 0) < every) return undefined;
+      seen.set(view.history, replies);
+      return verdict(view.history);
+    },
+    after: (r: SimulationResult) => verdict(r.history),
+    result,
+  };
+}
