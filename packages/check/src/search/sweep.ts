@@ -95,10 +95,11 @@ export function sweep<Config>(space: SystemSpace<Config>, options: SweepOptions 
     const c = mode === "guided" && corpus.length > 0 && rng.chance(0.75) ? mutateCase(rng.pick(corpus), draw(i, 1), rng.pick(corpus), rng, limits) : draw(i, 0);
     const run = runCase(space, c);
     done++;
-    let fresh = 0;
-    for (const s of run.coverage.states) if (!states.has(s)) (states.add(s), fresh++);
-    for (const t of run.coverage.transitions) if (!transitions.has(t)) (transitions.add(t), fresh++);
-    for (const s of run.coverage.sometimes) if (!firstReached.has(s)) (firstReached.set(s, i + 1), fresh++);
+    const before = states.size + transitions.size + firstReached.size;
+    for (const s of run.coverage.states) states.add(s);
+    for (const t of run.coverage.transitions) transitions.add(t);
+    for (const s of run.coverage.sometimes) if (!firstReached.has(s)) firstReached.set(s, i + 1);
+    const fresh = states.size + transitions.size + firstReached.size - before;
     for (const [k, n] of Object.entries(run.coverage.fired)) fired[k] = (fired[k] ?? 0) + n;
     if (mode === "guided" && fresh > 0) corpus.push(c);
     options.onRun?.(i + 1, run.failure !== undefined);
