@@ -114,9 +114,10 @@ export interface CaseArbitraryOptions {
 export function caseArbitrary<Config>(space: SystemSpace<Config>, mode: SearchMode, options: CaseArbitraryOptions = {}): fc.Arbitrary<Case<Config>> {
   const faults = fc.array(timedFault(space.faultWindowMs), { maxLength: options.maxFaults ?? 8 });
   const seed = fc.integer({ min: 0, max: 2 ** 31 - 1 });
-  if (mode === "plain") return fc.record({ config: fc.constant(space.defaultConfig), seed, swarm: fc.constant(PLAIN_SWARM), faults, triggers: fc.constant([] as Trigger[]) });
+  // Key order is shrink order: fast-check cuts faults and triggers first, then the swarm, the configuration, the seed.
+  if (mode === "plain") return fc.record({ faults, triggers: fc.constant([] as Trigger[]), swarm: fc.constant(PLAIN_SWARM), config: fc.constant(space.defaultConfig), seed });
   const triggers = mode === "swarm" ? fc.constant([] as Trigger[]) : fc.array(triggerArbitrary(space.messageTypes), { maxLength: options.maxTriggers ?? 3 });
-  return fc.record({ config: space.config, seed, swarm: swarmArbitrary, faults, triggers });
+  return fc.record({ faults, triggers, swarm: swarmArbitrary, config: space.config, seed });
 }
 
 function nodeAt(ids: readonly NodeId[], i: number): NodeId {

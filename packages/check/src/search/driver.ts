@@ -188,7 +188,7 @@ export function runCase<Config>(space: SystemSpace<Config>, c: Case<Config>, opt
       const p = tr.pending.shift() as Pending;
       const down = sim.nodes.filter((n) => !n.up).length;
       if (p.action.type === "crash" && down >= Math.max(1, maxDown)) continue;
-      sim.inject(p.action);
+      sim.inject({ ...p.action, at: sim.time });
       sim.schedule({ ...p.undo, at: sim.time + p.undo.at });
     }
   }

@@ -22,7 +22,7 @@ export interface SweepOptions {
   readonly seed?: number;
   /** Shrink a failing case (default true). */
   readonly shrink?: boolean;
-  /** Most runs spent shrinking (default 400). */
+  /** Most runs spent shrinking (default 600). */
   readonly maxShrinkRuns?: number;
   /** Bounds of generated plans. */
   readonly cases?: CaseArbitraryOptions;
@@ -126,16 +126,19 @@ export function sweep<Config>(space: SystemSpace<Config>, options: SweepOptions 
 function shrinkFailure<Config>(space: SystemSpace<Config>, arb: fc.Arbitrary<Case<Config>>, found: Case<Config>, first: CaseFailure, runsUntilFailure: number, options: SweepOptions): SweepFailure<Config> {
   let c = found;
   let shrinkRuns = 0;
-  if (options.shrink !== false && arb.canShrinkWithoutContext(found)) {
-    const budget = options.maxShrinkRuns ?? 400;
-    const details = fc.check(
-      fc.property(arb, (x) => {
-        if (++shrinkRuns > budget) return true;
-        return runCase(space, x, { coverage: false }).failure?.property !== first.property;
-      }),
-      { examples: [[found]], numRuns: 1, seed: options.seed ?? 1 },
-    );
-    if (details.failed && details.counterexample) c = details.counterexample[0] as Case<Config>;
+  const budget = options.maxShrinkRuns ?? 600;
+  const fails = (x: Case<Config>) => ++shrinkRuns <= budget && runCase(space, x, { coverage: false }).failure?.property === first.property;
+  if (options.shrink !== false) {
+    // A cheap first pass: drop whole faults and triggers one at a time (latest first), then
+    // fast-check's shrinker on what is left (shorter outages, later faults, smaller knobs).
+    c = dropEach(dropEach(c, "triggers", fails), "faults", fails);
+    if (arb.canShrinkWithoutContext(c)) {
+      const details = fc.check(
+        fc.property(arb, (x) => !fails(x)),
+        { examples: [[c]], numRuns: 1, seed: options.seed ?? 1 },
+      );
+      if (details.failed && details.counterexample) c = details.counterexample[0] as Case<Config>;
+    }
   }
   const run = runCase(space, c, { coverage: false });
   const failure = run.failure ?? first;
@@ -150,10 +153,21 @@ function shrinkFailure<Config>(space: SystemSpace<Config>, arb: fc.Arbitrary<Cas
     traceHash: run.traceHash,
     lastEvents: run.result.lastEvents,
     runsUntilFailure,
-    shrinkRuns: Math.min(shrinkRuns, options.maxShrinkRuns ?? 400),
+    shrinkRuns: Math.min(shrinkRuns, budget),
     token,
     replayLine: `expect(replayCase(${name}, ${JSON.stringify(token)})).toEqual(${expected});`,
   };
+}
+
+/** Tries the case without each element of `key`, from the last; keeps every removal that still fails. */
+function dropEach<C, K extends "faults" | "triggers">(c: Case<C>, key: K, fails: (x: Case<C>) => boolean): Case<C> {
+  let cur = c;
+  for (let i = cur[key].length - 1; i >= 0; i--) {
+    const list = cur[key] as readonly unknown[];
+    const next = { ...cur, [key]: [...list.slice(0, i), ...list.slice(i + 1)] } as Case<C>;
+    if (fails(next)) cur = next;
+  }
+  return cur;
 }
 
 /** Coverage as text: abstract states and transitions, faults that fired, sometimes-assertions reached and never reached. */
