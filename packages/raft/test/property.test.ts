@@ -21,7 +21,7 @@ describe("Raft over swarm configurations, timed and triggered faults", () => {
     expect(r.runs).toBe(RUNS);
     // Snapshots happen now (the old sweep's threshold was never reached), and triggers fire.
     expect(r.coverage.sometimes.find((s) => s.name === "a snapshot taken")?.firstRun).toBeDefined();
-    expect(r.coverage.fired["crash-after-persist"] ?? 0 + (r.coverage.fired["crash-before-sends"] ?? 0)).toBeGreaterThan(0);
+    expect((r.coverage.fired["crash-after-persist"] ?? 0) + (r.coverage.fired["crash-before-sends"] ?? 0)).toBeGreaterThan(0);
     expect(r.coverage.states).toBeGreaterThan(100);
   }, 60_000 + RUNS * 1_000);
 });

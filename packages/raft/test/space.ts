@@ -94,31 +94,51 @@ const toOperation = (req: unknown, res: unknown): { input: KvInput; output?: KvO
 const states = (view: WorldView) => view.nodes.filter((n) => n.up && n.state !== undefined).map((n) => n.state as RaftState);
 const bucket = (d: number) => (d <= 0 ? 0 : d === 1 ? 1 : 2);
 
-/** Raft's abstraction: per node (sorted, so node names do not matter) role, term gap, log and commit against the most advanced node, and for leaders whether commit lags the quorum's match. */
+/** Raft's abstraction: per node (sorted, so node names do not matter) role, term gap, log and commit against the most advanced node, and for leaders whether commit lags the quorum's match. Returns one string: it runs after every step. */
 export function raftAbstraction(view: WorldView): unknown {
-  const ss = states(view);
-  const maxTerm = Math.max(0, ...ss.map((s) => s.term));
-  const len = (s: RaftState) => s.snapshot.index + s.log.length;
-  const maxLen = Math.max(0, ...ss.map(len));
-  const maxCommit = Math.max(0, ...ss.map((s) => s.commitIndex));
-  const rows = view.nodes.map((n) => {
-    if (!n.up || n.state === undefined) return "down";
-    const s = n.state as RaftState;
+  const nodes = view.nodes;
+  let maxTerm = 0;
+  let maxLen = 0;
+  let maxCommit = 0;
+  for (const n of nodes) {
+    const s = n.state as RaftState | undefined;
+    if (!n.up || s === undefined) continue;
+    if (s.term > maxTerm) maxTerm = s.term;
+    if (s.snapshot.index + s.log.length > maxLen) maxLen = s.snapshot.index + s.log.length;
+    if (s.commitIndex > maxCommit) maxCommit = s.commitIndex;
+  }
+  const rows: string[] = [];
+  for (const n of nodes) {
+    const s = n.state as RaftState | undefined;
+    if (!n.up || s === undefined) {
+      rows.push("down");
+      continue;
+    }
+    const len = s.snapshot.index + s.log.length;
     let quorum = "";
     if (s.role === "leader") {
-      const matches = [len(s), ...Object.values(s.matchIndex)].sort((a, b) => b - a);
-      const q = matches[Math.floor(view.nodes.length / 2)] ?? 0;
-      quorum = s.commitIndex < q ? "commit<quorum" : s.commitIndex === q ? "commit=quorum" : "commit>quorum";
+      // The commit index against the match index a majority has reached.
+      let above = 1;
+      for (const id in s.matchIndex) if ((s.matchIndex[id] ?? 0) > s.commitIndex) above++;
+      quorum = above > nodes.length / 2 ? "/commit<quorum" : "/commit>=quorum";
     }
-    return `${s.role}/t-${bucket(maxTerm - s.term)}/log-${bucket(maxLen - len(s))}/c-${bucket(maxCommit - s.commitIndex)}/${s.snapshot.index > 0 ? "snap" : "nosnap"}${quorum}`;
-  });
-  return rows.sort();
+    rows.push(`${s.role}/t${bucket(maxTerm - s.term)}/l${bucket(maxLen - len)}/c${bucket(maxCommit - s.commitIndex)}${s.snapshot.index > 0 ? "/snap" : ""}${quorum}`);
+  }
+  return rows.sort().join(" ");
 }
 
 /** What a Raft sweep should reach at least once. */
 export const raftSometimes = [
   sometimes("two leaders at once (different terms)", (v) => states(v).filter((s) => s.role === "leader").length >= 2),
-  sometimes("a leader with entries of an earlier term not yet committed", (v) => states(v).some((s) => s.role === "leader" && s.log.some((e, i) => e.term < s.term && s.snapshot.index + i + 1 > s.commitIndex))),
+  sometimes("a leader with entries of an earlier term not yet committed", (v) =>
+    states(v).some((s) => {
+      if (s.role !== "leader") return false;
+      // Only the uncommitted suffix matters (the log itself may be long).
+      const first = s.commitIndex + 1 - s.snapshot.index - 1;
+      for (let i = Math.max(0, first); i < s.log.length; i++) if ((s.log[i] as { term: number }).term < s.term) return true;
+      return false;
+    }),
+  ),
   sometimes("a snapshot taken", (v) => states(v).some((s) => s.snapshot.index > 0)),
   sometimes("a follower behind a snapshot", (v) => {
     const ss = states(v);
