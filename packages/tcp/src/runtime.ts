@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { createConnection, createServer, type Server, type Socket } from "node:net";
-import { timerKey, type AnyProtocol, type Ctx, type Effect, type Input, type NodeId } from "@faultline/kernel";
+import { ProtocolError, interpretEffects, runInit, runStep, type AnyProtocol, type Ctx, type EffectWorld, type Input, type NodeId } from "@faultline/kernel";
 import { DEFAULT_MAX_FRAME_BYTES, FrameDecoder, FrameError, encodeFrame } from "./frame.js";
 import type { Logger } from "./logger.js";
 import { DurableLog } from "./storage.js";
@@ -48,6 +48,9 @@ export interface RunningNode {
   /** Stops serving: closes sockets, timers and the log. */
   close(): Promise<void>;
 }
+
+/** Node's setTimeout fires after 1 ms for longer delays; a longer timer waits this long (about 24.8 days). */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 function uniform(): number {
   // 53 random bits from the OS, as a double in [0, 1).
@@ -112,62 +115,51 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
   let closed = false;
   let state: unknown;
 
-  const apply = (effects: readonly Effect<unknown, unknown, unknown>[]) => {
-    // Durability first, in effect order: a compaction replaces every record before it, the
-    // records after it are appended and fsynced as one batch. Only then messages and replies.
-    let records: unknown[] = [];
-    for (const e of effects) {
-      if (e.type === "persist") records.push(e.record);
-      else if (e.type === "compact") {
-        storage.compact(e.snapshot);
-        records = [];
-      }
-    }
-    storage.append(records);
-    for (const e of effects) {
-      switch (e.type) {
-        case "persist":
-        case "compact":
-          break;
-        case "send":
-          send(e.to, { kind: "msg", msg: e.msg });
-          break;
-        case "set-timer": {
-          const key = timerKey(e.timer);
-          const timer = e.timer;
-          clearTimeout(timers.get(key));
-          timers.set(
-            key,
-            setTimeout(() => {
-              timers.delete(key);
-              handle({ type: "timer", timer });
-            }, e.afterMs),
-          );
-          break;
-        }
-        case "cancel-timer": {
-          const key = timerKey(e.timer);
-          clearTimeout(timers.get(key));
+  // The kernel's interpreter validates a step's effects and writes its records (fsynced, as one
+  // batch) before any of its messages or replies leave; this world is the real side of it.
+  const world: EffectWorld = {
+    isNode: (node) => node in cluster,
+    write: (batch) => {
+      if (batch.compacted) storage.compact(batch.snapshot);
+      storage.append(batch.records);
+    },
+    send: (to, msg) => send(to, { kind: "msg", msg }),
+    setTimer: (timer, key, afterMs) => {
+      clearTimeout(timers.get(key));
+      timers.set(
+        key,
+        setTimeout(() => {
           timers.delete(key);
-          break;
-        }
-        case "reply": {
-          const key = `${e.client}/${e.id}`;
-          const socket = clients.get(key);
-          clients.delete(key);
-          if (socket && !socket.destroyed) socket.write(encodeFrame({ kind: "reply", id: e.id, res: e.res }, maxFrameBytes));
-          break;
-        }
-      }
-    }
+          handle({ type: "timer", timer });
+        }, Math.min(afterMs, MAX_TIMEOUT_MS)),
+      );
+    },
+    cancelTimer: (_timer, key) => {
+      clearTimeout(timers.get(key));
+      timers.delete(key);
+    },
+    reply: (client, requestId, res) => {
+      const key = `${client}/${requestId}`;
+      const socket = clients.get(key);
+      clients.delete(key);
+      if (socket && !socket.destroyed) socket.write(encodeFrame({ kind: "reply", id: requestId, res }, maxFrameBytes));
+    },
   };
 
   const handle = (input: Input<unknown, unknown>) => {
     if (closed) return;
     const started = process.hrtime.bigint();
-    const out = protocol.step(state, input, ctx);
+    let out;
+    try {
+      out = runStep(protocol, state, input, ctx);
+      interpretEffects(out.effects, world, id);
+    } catch (err) {
+      // A step that throws or emits a bad effect changes nothing: the input is dropped, the node keeps serving.
+      if (!(err instanceof ProtocolError)) throw err;
+      logger.log("error", "protocol error, input dropped", { input: input.type, ...describeInput(input), error: err.message });
+      return;
+    }
     state = out.state;
-    apply(out.effects);
     logger.log("debug", "step", { input: input.type, ...describeInput(input), effects: out.effects.length, ms: Number(process.hrtime.bigint() - started) / 1e6 });
   };
 
@@ -261,9 +253,17 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     server.listen(self.port, self.host, () => resolve());
   });
   for (const peer of nodes) if (peer !== id) outbound.set(peer, { socket: null, queue: [], backoff: 50 });
-  const boot = protocol.init(ctx, loaded.records);
+  let boot;
+  try {
+    boot = runInit(protocol, ctx, loaded.records);
+    interpretEffects(boot.effects, world, id);
+  } catch (err) {
+    // Without a first state there is nothing to serve: stop listening and fail the start.
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    storage.close();
+    throw err;
+  }
   state = boot.state;
-  apply(boot.effects);
   for (const peer of outbound.keys()) connect(peer);
   const port = (server.address() as { port: number }).port;
   logger.log("info", "listening", { host: self.host, port });
