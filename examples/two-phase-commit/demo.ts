@@ -61,7 +61,7 @@ export function runDemo(seed: string): DemoReport {
   }
   const unfinished = checkTermination(result.view, cluster.config);
   lines.push(`summary: ${txs.length} transactions, ${committed} committed, ${aborted} aborted, ${txs.length - committed - aborted} unfinished`);
-  lines.push(result.ok ? "invariants (Consistent, OutcomeMatchesDecision, CommitRequiresUnanimity, DecisionNeverChanges) held after every step" : `VIOLATION ${result.violation?.invariant}: ${result.violation?.message}`);
+  lines.push(result.ok ? "invariants (Consistent, OutcomeMatchesDecision, CommitRequiresUnanimity, DecisionNeverChanges, RepliesMatchOutcome) held after every step" : `VIOLATION ${result.violation?.invariant}: ${result.violation?.message}`);
   lines.push(unfinished === undefined ? "every transaction finished at every participant once the faults stopped" : `NOT FINISHED: ${unfinished}`);
   lines.push(`trace hash ${result.traceHash}`);
   return { lines, result, ok: result.ok && unfinished === undefined };

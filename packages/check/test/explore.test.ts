@@ -8,6 +8,11 @@ import { explore, simulationModel } from "@faultline/check";
 import { transactionWorkload, twoPhaseCommitCluster } from "@faultline/two-phase-commit";
 import { twoPhaseLamport } from "./models/two-phase-lamport.js";
 import { twoPhaseCommitSpec } from "./models/two-phase-commit-spec.js";
+import { mutantByName, mutantCluster } from "../../two-phase-commit/test/mutants/index.js";
+
+/** The shipped cluster, or the planted bug that forgets its decisions on restart (test-only). */
+const clusterOf = (participants: number, forgetful: boolean) =>
+  forgetful ? mutantCluster(mutantByName("coordinator-forgets-decisions"), { participants }) : twoPhaseCommitCluster({ participants });
 
 // TLC 2.x on TwoPhase.tla (INIT TPInit, NEXT TPNext): distinct states and depth per RM count.
 const TLC_TWO_PHASE = [
@@ -57,7 +62,7 @@ describe("the explorer counts what TLC counts", () => {
 
 describe("the explorer on the real two-phase commit reducers (kernel hooks)", () => {
   const world = (participants: number, forgetful: boolean) => {
-    const cluster = twoPhaseCommitCluster({ participants, forgetful });
+    const cluster = clusterOf(participants, forgetful);
     return simulationModel(
       { seed: "explore", nodes: cluster.nodes, invariants: cluster.invariants, workload: transactionWorkload({ count: 1 }) },
       { drops: 0, duplicates: 0, crashes: 1, crashable: ["coordinator"], timers: 1 },
@@ -87,7 +92,7 @@ describe("the explorer on the real two-phase commit reducers (kernel hooks)", ()
   it("3 participants, no timers, one coordinator crash: the correct coordinator is clean, the forgetful one is found in 9 steps", () => {
     const bounds = { drops: 0, duplicates: 0, crashes: 1, crashable: ["coordinator"], timers: 0 };
     const model = (forgetful: boolean) => {
-      const cluster = twoPhaseCommitCluster({ participants: 3, forgetful });
+      const cluster = clusterOf(3, forgetful);
       return simulationModel({ seed: "explore", nodes: cluster.nodes, invariants: cluster.invariants, workload: transactionWorkload({ count: 1 }) }, bounds);
     };
     const good = explore(model(false));

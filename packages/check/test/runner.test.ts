@@ -2,12 +2,13 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { checkProperty, decodeReplayToken, encodeReplayToken, planArbitrary, replayFailure, workloadArbitrary } from "@faultline/check";
 import { checkTermination, twoPhaseCommitCluster, type BeginRequest } from "@faultline/two-phase-commit";
+import { mutantByName, mutantCluster } from "../../two-phase-commit/test/mutants/index.js";
 
 const coordinatorWorkload = workloadArbitrary<BeginRequest>({ nodes: ["coordinator"], durationMs: 1_500, request: fc.constant({ type: "begin" }), minOps: 1, maxOps: 6 });
 
 describe("the property runner on two-phase commit", () => {
   it("finds the forgetful coordinator and shrinks it to a few actions, with a working replay line", () => {
-    const forgetful = () => twoPhaseCommitCluster({ participants: 3, forgetful: true });
+    const forgetful = () => mutantCluster(mutantByName("coordinator-forgets-decisions"), { participants: 3 });
     const result = checkProperty({
       system: forgetful,
       systemName: "forgetful",

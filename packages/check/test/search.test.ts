@@ -9,10 +9,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { caseSize, defineSystem, formatCoverage, formatSweepFailure, PLAIN_SWARM, replayCase, runCase, sweep, validateTrigger, type Case, type Trigger } from "@faultline/check";
 import { ConfigError } from "@faultline/kernel";
-import { forgetfulCoordinatorProtocol } from "@faultline/two-phase-commit";
 import { TWO_PHASE_DEFAULT_CONFIG, twoPhaseSearchSpace, twoPhaseSpace, type TwoPhaseSearchConfig } from "../../two-phase-commit/test/space.js";
+import { mutantByName } from "../../two-phase-commit/test/mutants/index.js";
 
-const forgetful = twoPhaseSearchSpace({ coordinator: (c) => forgetfulCoordinatorProtocol(c) }, "forgetful");
+const forgetful = twoPhaseSearchSpace({ mutant: mutantByName("coordinator-forgets-decisions") }, "forgetful");
 const quiet = (config: TwoPhaseSearchConfig, triggers: Trigger[] = []): Case<TwoPhaseSearchConfig> => ({ config, seed: 7, swarm: { ...PLAIN_SWARM, drop: 0, dup: 0, reorder: 0 }, faults: [], triggers });
 
 describe("sweep", () => {

@@ -104,7 +104,7 @@ export function raftAbstraction(view: WorldView): unknown {
     const s = n.state as RaftState | undefined;
     if (!n.up || s === undefined) continue;
     if (s.term > maxTerm) maxTerm = s.term;
-    if (s.snapshot.index + s.log.length > maxLen) maxLen = s.snapshot.index + s.log.length;
+    if (s.log.lastIndex > maxLen) maxLen = s.log.lastIndex;
     if (s.commitIndex > maxCommit) maxCommit = s.commitIndex;
   }
   const rows: string[] = [];
@@ -114,15 +114,15 @@ export function raftAbstraction(view: WorldView): unknown {
       rows.push("down");
       continue;
     }
-    const len = s.snapshot.index + s.log.length;
+    const len = s.log.lastIndex;
     let quorum = "";
     if (s.role === "leader") {
       // The commit index against the match index a majority has reached.
       let above = 1;
-      for (const id in s.matchIndex) if ((s.matchIndex[id] ?? 0) > s.commitIndex) above++;
+      for (const id in s.progress.peers) if ((s.progress.peers[id]?.match ?? 0) > s.commitIndex) above++;
       quorum = above > nodes.length / 2 ? "/commit<quorum" : "/commit>=quorum";
     }
-    rows.push(`${s.role}/t${bucket(maxTerm - s.term)}/l${bucket(maxLen - len)}/c${bucket(maxCommit - s.commitIndex)}${s.snapshot.index > 0 ? "/snap" : ""}${quorum}`);
+    rows.push(`${s.role}/t${bucket(maxTerm - s.term)}/l${bucket(maxLen - len)}/c${bucket(maxCommit - s.commitIndex)}${s.log.snapshot.index > 0 ? "/snap" : ""}${quorum}`);
   }
   return rows.sort().join(" ");
 }
@@ -134,18 +134,17 @@ export const raftSometimes = [
     states(v).some((s) => {
       if (s.role !== "leader") return false;
       // Only the uncommitted suffix matters (the log itself may be long).
-      const first = s.commitIndex + 1 - s.snapshot.index - 1;
-      for (let i = Math.max(0, first); i < s.log.length; i++) if ((s.log[i] as { term: number }).term < s.term) return true;
+      for (let i = Math.max(s.commitIndex, s.log.snapshot.index) + 1; i <= s.log.lastIndex; i++) if ((s.log.termAt(i) ?? s.term) < s.term) return true;
       return false;
     }),
   ),
-  sometimes("a snapshot taken", (v) => states(v).some((s) => s.snapshot.index > 0)),
+  sometimes("a snapshot taken", (v) => states(v).some((s) => s.log.snapshot.index > 0)),
   sometimes("a follower behind a snapshot", (v) => {
     const ss = states(v);
-    const snap = Math.max(0, ...ss.map((s) => s.snapshot.index));
-    return snap > 0 && ss.some((s) => s.snapshot.index + s.log.length < snap);
+    const snap = Math.max(0, ...ss.map((s) => s.log.snapshot.index));
+    return snap > 0 && ss.some((s) => s.log.lastIndex < snap);
   }),
-  sometimes("a node restarted with a non-empty log", (v) => v.nodes.some((n) => n.up && n.restarts > 0 && (n.state as RaftState | undefined)?.log.length !== 0)),
+  sometimes("a node restarted with a non-empty log", (v) => v.nodes.some((n) => n.up && n.restarts > 0 && ((n.state as RaftState | undefined)?.log.lastIndex ?? 0) > 0)),
   sometimes("term 5 reached", (v) => states(v).some((s) => s.term >= 5)),
   sometimes("commit index 20 reached", (v) => states(v).some((s) => s.commitIndex >= 20)),
 ];

@@ -6,7 +6,7 @@
  */
 import type { Draft } from "immer";
 
-/** The map: bucket name → (key → value). */
+/** The map: bucket name → (key → value). @internal */
 export type Buckets<V> = Readonly<Record<string, Readonly<Record<string, V>>>>;
 
 const BUCKETS = 64;
@@ -18,44 +18,17 @@ function bucketOf(key: string): string {
   return `b${h % BUCKETS}`;
 }
 
-/** The value under `key`, if any. Read it from the base state, not a draft (see the module comment). */
+/** The value under `key`, if any. Read it from the base state, not a draft (see the module comment). @internal */
 export function bucketGet<V>(map: Buckets<V>, key: string): V | undefined {
   return map[bucketOf(key)]?.[key];
 }
 
-/** Sets `key` to `value` in a draft. */
+/** Sets `key` to `value` in a draft. @internal */
 export function bucketSet<V>(map: Draft<Buckets<V>>, key: string, value: Draft<V>): void {
   const name = bucketOf(key);
   const bucket = (map as Record<string, Record<string, Draft<V>>>)[name];
   if (bucket === undefined) (map as Record<string, Record<string, Draft<V>>>)[name] = { [key]: value };
   else bucket[key] = value;
-}
-
-/** Every entry, bucket by bucket (an order fixed by the keys, not by insertion). */
-export function* bucketEntries<V>(map: Buckets<V>): Iterable<[string, V]> {
-  for (const bucket of Object.values(map)) yield* Object.entries(bucket);
-}
-
-/** The draft of the value under `key`, for changing it in place; `undefined` when absent. */
-export function bucketDraft<V>(map: Draft<Buckets<V>>, key: string): Draft<V> | undefined {
-  return (map as Record<string, Record<string, Draft<V>>>)[bucketOf(key)]?.[key];
-}
-
-/** Removes `key` from a draft; an emptied bucket goes too, so an empty map has no keys. */
-export function bucketDelete<V>(map: Draft<Buckets<V>>, key: string): void {
-  const name = bucketOf(key);
-  const buckets = map as Record<string, Record<string, unknown>>;
-  const bucket = buckets[name];
-  if (bucket === undefined) return;
-  delete bucket[key];
-  for (const _ in bucket) return;
-  delete buckets[name];
-}
-
-/** Whether the map holds anything. */
-export function bucketAny<V>(map: Buckets<V>): boolean {
-  for (const _ in map) return true;
-  return false;
 }
 
 /**

@@ -1,5 +1,6 @@
 /** A closed-loop client that runs transactions one after another through the coordinator. */
 import type { ClientActor, NodeId, Workload } from "@faultline/kernel";
+import { checkId, checkInterval, checkKnownKeys, checkNonNegative, checkWhole } from "./config.js";
 import type { BeginRequest, Decision, TransactionResult, TxId } from "./types.js";
 
 /** What a {@link transactionClient} has seen. */
@@ -27,10 +28,16 @@ export interface TransactionClientOptions {
 
 /**
  * Begins `count` transactions, one at a time. A timed-out begin is retried with the same tx id,
- * which the coordinator answers from its log instead of beginning twice.
+ * which the coordinator answers from its log instead of beginning twice. Options are validated up
+ * front (a `ConfigError` names the field).
  */
 export function transactionClient(options: TransactionClientOptions = {}): ClientActor<TransactionClientState, BeginRequest, TransactionResult> {
-  const { count = 10, prefix = "tx", coordinator = "coordinator", thinkMs = 10, timeoutMs = 500 } = options;
+  checkKnownKeys("transactionClient", options, ["count", "prefix", "coordinator", "thinkMs", "timeoutMs"]);
+  const count = checkWhole("count", options.count ?? 10, 0);
+  const prefix = checkId("prefix", options.prefix ?? "tx");
+  const coordinator = checkId("coordinator", options.coordinator ?? "coordinator");
+  const thinkMs = checkNonNegative("thinkMs", options.thinkMs ?? 10);
+  const timeoutMs = checkInterval("timeoutMs", options.timeoutMs ?? 500);
   const ask = (n: number, afterMs: number) => ({ node: coordinator, req: { type: "begin" as const, tx: `${prefix}-${n}` }, afterMs, timeoutMs });
   return {
     name: "2pc-transactions",
@@ -59,10 +66,16 @@ export interface TransactionWorkloadOptions {
 
 /**
  * An open-loop workload: `count` begins, one client each, so all may run concurrently. Tx ids are
- * given explicitly, so a run's outcomes can be matched to its requests.
+ * given explicitly, so a run's outcomes can be matched to its requests. Options are validated up
+ * front (a `ConfigError` names the field).
  */
 export function transactionWorkload(options: TransactionWorkloadOptions = {}): Workload<BeginRequest> {
-  const { count = 10, startMs = 0, spacingMs = 0, coordinator = "coordinator", prefix = "tx" } = options;
+  checkKnownKeys("transactionWorkload", options, ["count", "startMs", "spacingMs", "coordinator", "prefix"]);
+  const count = checkWhole("count", options.count ?? 10, 0);
+  const startMs = checkNonNegative("startMs", options.startMs ?? 0);
+  const spacingMs = checkNonNegative("spacingMs", options.spacingMs ?? 0);
+  const coordinator = checkId("coordinator", options.coordinator ?? "coordinator");
+  const prefix = checkId("prefix", options.prefix ?? "tx");
   return Array.from({ length: count }, (_, i) => ({
     at: startMs + i * spacingMs,
     client: `${prefix}${i + 1}`,

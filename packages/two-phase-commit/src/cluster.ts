@@ -1,7 +1,7 @@
 /** A ready-to-run two-phase commit cluster: nodes and invariants for `new Simulation({...})`. */
 import { ConfigError, type Invariant, type NodeSpec, type NodeId } from "@faultline/kernel";
 import { resolveTwoPhaseConfig, type TwoPhaseConfig, type TwoPhaseConfigInput } from "./config.js";
-import { coordinatorProtocol, forgetfulCoordinatorProtocol } from "./coordinator.js";
+import { coordinatorProtocol } from "./coordinator.js";
 import { twoPhaseInvariants } from "./invariants.js";
 import { participantProtocol } from "./participant.js";
 
@@ -9,8 +9,6 @@ import { participantProtocol } from "./participant.js";
 export interface TwoPhaseClusterOptions extends Omit<TwoPhaseConfigInput, "participants"> {
   /** A participant count N (ids "p1".."pN") or the ids themselves (default 3). */
   readonly participants?: number | readonly NodeId[];
-  /** Run the planted-bug {@link forgetfulCoordinatorProtocol} instead of the real one (default false). */
-  readonly forgetful?: boolean;
 }
 
 /** What {@link twoPhaseCommitCluster} returns. */
@@ -31,10 +29,11 @@ export function participantIds(n: number): NodeId[] {
 
 /** Builds a coordinator (id default "coordinator") and participants (default "p1".."p3") with the invariants. */
 export function twoPhaseCommitCluster(options: TwoPhaseClusterOptions = {}): TwoPhaseCluster {
-  const { forgetful = false, participants, ...rest } = options;
+  if (typeof options !== "object" || options === null) throw new ConfigError("options", "expected an options object");
+  const { participants, ...rest } = options;
   const ids = typeof participants === "number" ? participantIds(participants) : participants;
   const config = resolveTwoPhaseConfig({ ...rest, ...(ids ? { participants: ids } : {}) });
-  const coordinator = forgetful ? forgetfulCoordinatorProtocol(config) : coordinatorProtocol(config);
+  const coordinator = coordinatorProtocol(config);
   const participant = participantProtocol(config);
   return {
     nodes: [{ id: config.coordinator, protocol: coordinator }, ...config.participants.map((id) => ({ id, protocol: participant }))],

@@ -41,27 +41,54 @@ export const TWO_PHASE_DEFAULTS = {
   commitProbability: 1,
 } as const;
 
-function show(v: unknown): string {
+/** A value for an error message. @internal */
+export function show(v: unknown): string {
   return typeof v === "number" ? String(v) : (JSON.stringify(v) ?? String(v));
 }
 
-function checkInterval(field: string, v: unknown): number {
+/** A positive, finite number of ms. @internal */
+export function checkInterval(field: string, v: unknown): number {
   if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) throw new ConfigError(field, `expected a positive number of ms, got ${show(v)}`);
   return v;
 }
 
-function checkProbability(field: string, v: unknown): number {
+/** A finite number ≥ 0 (a time or a delay that may be zero). @internal */
+export function checkNonNegative(field: string, v: unknown): number {
+  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw new ConfigError(field, `expected a finite number ≥ 0, got ${show(v)}`);
+  return v;
+}
+
+/** A whole number ≥ `min`. @internal */
+export function checkWhole(field: string, v: unknown, min: number): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min) throw new ConfigError(field, `expected a whole number ≥ ${min}, got ${show(v)}`);
+  return v;
+}
+
+/** A probability in [0, 1]. @internal */
+export function checkProbability(field: string, v: unknown): number {
   if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > 1) throw new ConfigError(field, `expected a probability in [0, 1], got ${show(v)}`);
   return v;
 }
 
-function checkId(field: string, v: unknown): NodeId {
-  if (typeof v !== "string" || v.length === 0) throw new ConfigError(field, `expected a non-empty node id, got ${show(v)}`);
+/** A non-empty string (a node id, a prefix). @internal */
+export function checkId(field: string, v: unknown): NodeId {
+  if (typeof v !== "string" || v.length === 0) throw new ConfigError(field, `expected a non-empty string, got ${show(v)}`);
   return v;
 }
 
+/** Rejects keys of `input` that are not in `known`, naming the first one (a typo, usually). @internal */
+export function checkKnownKeys(what: string, input: object, known: readonly string[]): void {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) throw new ConfigError(what, `expected an options object, got ${show(input)}`);
+  for (const key of Object.keys(input)) {
+    if (!known.includes(key)) throw new ConfigError(key, `unknown ${what} option (known: ${known.join(", ")})`);
+  }
+}
+
+const CONFIG_KEYS = ["coordinator", "participants", "voteTimeoutMs", "resendIntervalMs", "statusIntervalMs", "commitProbability"] as const;
+
 /** Fills in defaults and validates; throws the kernel's {@link ConfigError} naming the bad field. */
 export function resolveTwoPhaseConfig(input: TwoPhaseConfigInput = {}): TwoPhaseConfig {
+  checkKnownKeys("two-phase commit", input, CONFIG_KEYS);
   const coordinator = checkId("coordinator", input.coordinator ?? TWO_PHASE_DEFAULTS.coordinator);
   const participants = input.participants ?? TWO_PHASE_DEFAULTS.participants;
   if (!Array.isArray(participants) || participants.length === 0) throw new ConfigError("participants", "expected a non-empty array of node ids");

@@ -7,39 +7,12 @@
 import type { Invariant, NodeId, WorldView } from "@faultline/kernel";
 import type { TwoPhaseConfig } from "./config.js";
 import { replacedEntries } from "./buckets.js";
-import { coordinatorDecision, type CoordinatorState } from "./coordinator.js";
-import { cachedCoordinatorLog, cachedParticipantLog, type CoordinatorLog, type ParticipantLog } from "./ledger.js";
-import type { CoordinatorRecord, Decision, ParticipantRecord, TxId } from "./types.js";
-
-/** The spec's durable variables as a run shows them. */
-export interface SpecSnapshot {
-  /** `cLog` and `cDone`. */
-  readonly coordinator: CoordinatorLog;
-  /** `pState` and `pVote` per participant, in configuration order. */
-  readonly participants: ReadonlyMap<NodeId, ParticipantLog>;
-}
-
-/**
- * Reads the spec's variables out of a run's world (memoised per log, so it is cheap per step).
- * With `only`, the snapshot holds just those transactions: every definition below is a `\A t`
- * over transactions, each conjunct reading one `t`, so checking the transactions a step touched
- * is checking the whole state.
- */
-export function specSnapshot(view: WorldView, config: TwoPhaseConfig, only?: ReadonlySet<TxId>): SpecSnapshot {
-  const restrict = <V>(all: Map<TxId, V>): Map<TxId, V> => {
-    if (only === undefined) return all;
-    const some = new Map<TxId, V>();
-    for (const tx of only) {
-      const v = all.get(tx);
-      if (v !== undefined) some.set(tx, v);
-    }
-    return some;
-  };
-  const participants = new Map<NodeId, ParticipantLog>();
-  for (const p of config.participants) participants.set(p, restrict(cachedParticipantLog(view.node(p).records as readonly ParticipantRecord[])));
-  const coordinator = cachedCoordinatorLog(view.node(config.coordinator).records as readonly CoordinatorRecord[]);
-  return { coordinator: { ...coordinator, txs: restrict(coordinator.txs) }, participants };
-}
+import type { CoordinatorState } from "./coordinator.js";
+import { coordinatorDecision } from "./coordinator-rules.js";
+import { cachedCoordinatorLog } from "./ledger.js";
+import { repliesInvariant } from "./replies.js";
+import { specSnapshot, type SpecSnapshot } from "./snapshot.js";
+import type { CoordinatorRecord, Decision, TxId } from "./types.js";
 
 /**
  * Which transactions the last step touched: those named by records appended since the previous
@@ -150,7 +123,7 @@ function changedDecisions(before: CoordinatorState, after: CoordinatorState): [D
     was.set(tx, decision);
     if (next !== undefined) now.set(tx, next);
   };
-  for (const [tx, t] of replacedEntries(before.txs, after.txs)) compare(tx, t.decision);
+  if (before.txs !== after.txs) for (const tx in before.txs) if (before.txs[tx] !== after.txs[tx]) compare(tx, before.txs[tx]?.decision);
   for (const [tx, d] of replacedEntries(before.completed, after.completed)) compare(tx, d);
   return [was, now];
 }
@@ -184,7 +157,10 @@ function decisionNeverChangesInvariant(config: TwoPhaseConfig): Invariant<any> {
   };
 }
 
-/** The spec's safety properties as kernel invariants, in spec order. */
+/**
+ * The spec's safety properties as kernel invariants, in spec order, then the client-visible
+ * {@link RepliesMatchOutcome} (see src/replies.ts).
+ */
 export function twoPhaseInvariants(config: TwoPhaseConfig): Invariant[] {
   // One tracker per invariant: each is called once per step, so each sees every step's records.
   return [
@@ -192,6 +168,7 @@ export function twoPhaseInvariants(config: TwoPhaseConfig): Invariant[] {
     stateInvariant("OutcomeMatchesDecision", OutcomeMatchesDecision, config, touchedTransactions(config)),
     stateInvariant("CommitRequiresUnanimity", CommitRequiresUnanimity, config, touchedTransactions(config)),
     decisionNeverChangesInvariant(config),
+    repliesInvariant(config),
   ];
 }
 

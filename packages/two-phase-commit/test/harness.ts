@@ -12,6 +12,7 @@ import {
   type TwoPhaseClusterOptions,
   type TxId,
 } from "@faultline/two-phase-commit";
+import { mutantCluster, type TwoPhaseMutant } from "./mutants/index.js";
 
 /** A lossy, duplicating, reordering network. */
 export const FAULTY_NETWORK: Partial<NetworkConfig> = { minLatencyMs: 1, maxLatencyMs: 20, dropRate: 0.1, duplicateRate: 0.1, reorderRate: 0.2 };
@@ -59,6 +60,8 @@ export interface TwoPhaseRunOptions extends TwoPhaseClusterOptions {
   readonly plan?: FaultPlan;
   readonly network?: Partial<NetworkConfig>;
   readonly maxTimeMs?: number;
+  /** Run this planted bug instead of the shipped reducers. */
+  readonly mutant?: TwoPhaseMutant;
 }
 
 export interface TwoPhaseRun {
@@ -74,8 +77,8 @@ export interface TwoPhaseRun {
 }
 
 export function runTwoPhase(o: TwoPhaseRunOptions): TwoPhaseRun {
-  const { seed, txs = 5, spacingMs = Math.floor((FAULTS_UNTIL_MS * 0.9) / txs), startMs = 0, faults = true, plan: given, network, maxTimeMs = FAULTS_UNTIL_MS + 6_000, ...clusterOptions } = o;
-  const cluster = twoPhaseCommitCluster(clusterOptions);
+  const { seed, txs = 5, spacingMs = Math.floor((FAULTS_UNTIL_MS * 0.9) / txs), startMs = 0, faults = true, plan: given, network, maxTimeMs = FAULTS_UNTIL_MS + 6_000, mutant, ...clusterOptions } = o;
+  const cluster = mutant === undefined ? twoPhaseCommitCluster(clusterOptions) : mutantCluster(mutant, clusterOptions);
   const ids = cluster.nodes.map((n) => n.id);
   const setup = faultSetup(faults, seed, ids);
   const plan = given ?? setup.plan;

@@ -8,8 +8,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { formatCoverage, formatSweepFailure, replayCase, sweep, type SearchMode } from "@faultline/check";
-import { forgetfulCoordinatorProtocol } from "@faultline/two-phase-commit";
 import { twoPhaseSearchSpace, twoPhaseSpace } from "./space.js";
+import { mutantByName } from "./mutants/index.js";
 
 const RUNS = Number(process.env.FAULTLINE_SEEDS ?? 150);
 const MODE = (process.env.FAULTLINE_MODE ?? "guided") as SearchMode;
@@ -24,7 +24,7 @@ describe("two-phase commit over swarm configurations, timed and triggered faults
   }, 60_000 + RUNS * 200);
 
   it("catches the forgetful coordinator in the same sweep and shrinks that very case", () => {
-    const forgetful = twoPhaseSearchSpace({ coordinator: (c) => forgetfulCoordinatorProtocol(c) }, "forgetful");
+    const forgetful = twoPhaseSearchSpace({ mutant: mutantByName("coordinator-forgets-decisions") }, "forgetful");
     const r = sweep(forgetful, { mode: MODE, runs: RUNS, seed: 20261124 });
     expect(r.ok).toBe(false);
     const f = r.failure!;

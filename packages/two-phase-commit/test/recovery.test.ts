@@ -5,11 +5,15 @@
 import { describe, expect, it } from "vitest";
 import { Simulation, replay, type FaultAction, type SimulationOptions } from "@faultline/kernel";
 import { checkTermination, coordinatorDecision, participantTxState, transactionWorkload, twoPhaseCommitCluster, type CoordinatorState, type ParticipantState } from "@faultline/two-phase-commit";
+import { mutantByName, mutantCluster } from "./mutants/index.js";
+
+const FORGETFUL = mutantByName("coordinator-forgets-decisions");
+const cluster3 = (forgetful: boolean) => (forgetful ? mutantCluster(FORGETFUL, { participants: 3 }) : twoPhaseCommitCluster({ participants: 3 }));
 
 const FIXED = { minLatencyMs: 5, maxLatencyMs: 5 };
 
 function start(plan: FaultAction[], options: { forgetful?: boolean; network?: SimulationOptions["network"]; storage?: SimulationOptions["storage"]; seed?: string; only?: string } = {}) {
-  const cluster = twoPhaseCommitCluster({ participants: 3, forgetful: options.forgetful ?? false });
+  const cluster = cluster3(options.forgetful ?? false);
   const sim = new Simulation({
     seed: options.seed ?? "recovery",
     nodes: cluster.nodes,
@@ -138,7 +142,7 @@ describe("the planted bug: a coordinator that forgets its decisions on restart",
     expect(result.violation?.invariant).toBe("OutcomeMatchesDecision");
     expect(result.violation?.message).toMatch(/tx1: p1 committed but the coordinator's log says abort/);
     expect(result.report?.config.plan).toEqual(plan);
-    const cluster = twoPhaseCommitCluster({ participants: 3, forgetful: true });
+    const cluster = cluster3(true);
     const again = replay(result.report!, { nodes: cluster.nodes, invariants: cluster.invariants });
     expect(again.violation).toEqual(result.violation);
     expect(again.traceHash).toBe(result.traceHash);

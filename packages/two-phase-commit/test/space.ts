@@ -1,24 +1,15 @@
 /**
  * Two-phase commit's search space for sweeps: 2–10 participants, vote timeout, resend and status
- * intervals, commit probability, and closed-loop transaction clients. After every run: each
- * client's answer matches the coordinator's durable decision and every participant's outcome,
- * and once the faults stop every transaction finishes. `twoPhaseSearchSpace(variant)` runs a
- * planted bug instead (see bench/mutants).
+ * intervals, commit probability, and closed-loop transaction clients. Every step: the spec's
+ * invariants and RepliesMatchOutcome (what clients were told against the durable decision);
+ * after every run: once the faults stop every transaction finishes. `twoPhaseSearchSpace(variant)` runs a
+ * planted bug instead (see ./mutants).
  */
 import fc from "fast-check";
 import { defineSystem, sometimes, type SystemSpace } from "@faultline/check";
-import type { AnyProtocol, NodeId, SimulationResult, WorldView } from "@faultline/kernel";
-import {
-  checkTermination,
-  coordinatorLog,
-  participantLog,
-  transactionClient,
-  twoPhaseCommitCluster,
-  type CoordinatorRecord,
-  type ParticipantRecord,
-  type TransactionResult,
-  type TwoPhaseConfig,
-} from "@faultline/two-phase-commit";
+import type { NodeId, WorldView } from "@faultline/kernel";
+import { checkTermination, coordinatorLog, participantLog, transactionClient, twoPhaseCommitCluster, type CoordinatorRecord, type ParticipantRecord } from "@faultline/two-phase-commit";
+import { mutantCluster, type TwoPhaseMutant } from "./mutants/index.js";
 
 /** One drawn configuration. */
 export interface TwoPhaseSearchConfig {
@@ -48,29 +39,9 @@ const configSpace: fc.Arbitrary<TwoPhaseSearchConfig> = fc.record({
   clientTimeoutMs: fc.integer({ min: 100, max: 1_000 }),
 });
 
-/** Planted bugs plug in here: other coordinator and participant protocols. */
+/** A planted bug (one of ./mutants) runs instead of the shipped reducers. */
 export interface TwoPhaseVariant {
-  readonly coordinator?: (config: TwoPhaseConfig) => AnyProtocol;
-  readonly participant?: (config: TwoPhaseConfig) => AnyProtocol;
-}
-
-/**
- * Clients told the durable decision: every answered `{ tx, outcome }` equals the coordinator's
- * logged decision, and no participant durably reached the other outcome.
- */
-export function repliesMatchDecisions(result: SimulationResult, config: TwoPhaseConfig): string | undefined {
-  const clog = coordinatorLog(result.view.node(config.coordinator).records as CoordinatorRecord[]);
-  for (const h of result.history) {
-    const res = h.res as TransactionResult | undefined;
-    if (res === undefined) continue;
-    const logged = clog.txs.get(res.tx)?.log;
-    if (logged !== res.outcome) return `client ${h.client} was told ${res.tx} ${res.outcome}, the coordinator's log says ${logged ?? "nothing"}`;
-    for (const p of config.participants) {
-      const state = participantLog(result.view.node(p).records as ParticipantRecord[]).get(res.tx)?.state;
-      if ((state === "committed" && res.outcome === "abort") || (state === "aborted" && res.outcome === "commit")) return `client ${h.client} was told ${res.tx} ${res.outcome}, participant ${p} ${state} it`;
-    }
-  }
-  return undefined;
+  readonly mutant?: TwoPhaseMutant;
 }
 
 /** 2PC's abstraction: the multiset of transactions' phase vectors (coordinator log, then participants' states sorted). */
@@ -102,19 +73,17 @@ export function twoPhaseSearchSpace(variant: TwoPhaseVariant = {}, name = "twoPh
     faultWindowMs: 3_000,
     runMs: 9_000,
     build: (c) => {
-      const cluster = twoPhaseCommitCluster({ participants: c.participants, voteTimeoutMs: c.voteTimeoutMs, resendIntervalMs: c.resendIntervalMs, statusIntervalMs: c.statusIntervalMs, commitProbability: c.commitPct / 100 });
-      const config = cluster.config;
-      const nodes = cluster.nodes.map((n) => {
-        const swap = n.id === config.coordinator ? variant.coordinator : variant.participant;
-        return swap ? { ...n, protocol: swap(config) } : n;
-      });
+      const options = { participants: c.participants, voteTimeoutMs: c.voteTimeoutMs, resendIntervalMs: c.resendIntervalMs, statusIntervalMs: c.statusIntervalMs, commitProbability: c.commitPct / 100 };
+      const cluster = variant.mutant ? mutantCluster(variant.mutant, options) : twoPhaseCommitCluster(options);
+      const { config, nodes } = cluster;
       const clients = Array.from({ length: c.clients }, (_, i) => ({ id: `c${i + 1}`, actor: transactionClient({ count: c.txs, prefix: `c${i + 1}-tx`, coordinator: config.coordinator, thinkMs: c.thinkMs, timeoutMs: c.clientTimeoutMs }) }));
       return {
         nodes,
         invariants: cluster.invariants,
         clients,
         network: { minLatencyMs: 1, maxLatencyMs: 20 },
-        check: (result) => repliesMatchDecisions(result, config) ?? checkTermination(result.view, config),
+        // Replies against the durable decision are the shipped RepliesMatchOutcome invariant.
+        check: (result) => checkTermination(result.view, config),
       };
     },
     abstraction: twoPhaseAbstraction,
