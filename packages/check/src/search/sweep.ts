@@ -127,7 +127,9 @@ function shrinkFailure<Config>(space: SystemSpace<Config>, arb: fc.Arbitrary<Cas
   let c = found;
   let shrinkRuns = 0;
   const budget = options.maxShrinkRuns ?? 600;
-  const fails = (x: Case<Config>) => ++shrinkRuns <= budget && runCase(space, x, { coverage: false }).failure?.property === first.property;
+  // A smaller case must fail the same way: an invariant (any) for an invariant, the end-of-run check for the check.
+  const kind = (f: CaseFailure | undefined) => (f === undefined ? "none" : f.property === "check" ? "check" : "invariant");
+  const fails = (x: Case<Config>) => ++shrinkRuns <= budget && kind(runCase(space, x, { coverage: false }).failure) === kind(first);
   if (options.shrink !== false) {
     // A cheap first pass: drop whole faults and triggers one at a time (latest first), then
     // fast-check's shrinker on what is left (shorter outages, later faults, smaller knobs).
