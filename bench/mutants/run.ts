@@ -21,6 +21,7 @@ const replay = !args.includes("--no-replay");
 const runs = Number(value("--runs") ?? 300);
 if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: expected a whole number ≥ 1, got ${JSON.stringify(value("--runs"))}`);
 const seed = Number(value("--seed") ?? 1);
+const maxShrinkRuns = Number(value("--shrink-runs") ?? 600);
 const ALL_MODES: SearchMode[] = ["plain", "swarm", "triggers", "guided"];
 const modes = (value("--modes")?.split(",") ?? ALL_MODES) as SearchMode[];
 for (const m of modes) if (!ALL_MODES.includes(m)) throw new Error(`--modes: unknown mode ${JSON.stringify(m)} (modes: ${ALL_MODES.join(", ")})`);
@@ -47,7 +48,7 @@ for (const m of chosen) {
   const space = await mutantSpace(m);
   for (const mode of modes) {
     const t0 = performance.now();
-    const r = sweep(space, { mode, runs, seed });
+    const r = sweep(space, { mode, runs, seed, maxShrinkRuns });
     const wallMs = Math.round(performance.now() - t0);
     const row: Row = { mutant: m.name, observable: m.observable, mode, found: !r.ok, runs: r.failure?.runsUntilFailure ?? r.runs, wallMs };
     if (r.failure) {

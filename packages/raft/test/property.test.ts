@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { formatCoverage, formatSweepFailure, sweep, type SearchMode } from "@faultline/check";
 import { raftSpace } from "./space.js";
 
-const RUNS = Number(process.env.FAULTLINE_SEEDS ?? 60);
+const RUNS = Number(process.env.FAULTLINE_SEEDS ?? 100);
 const MODE = (process.env.FAULTLINE_MODE ?? "guided") as SearchMode;
 
 describe("Raft over swarm configurations, timed and triggered faults", () => {

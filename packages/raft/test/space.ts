@@ -167,6 +167,7 @@ export function raftSearchSpace(variant: RaftVariant = {}, name = "raftSpace"): 
         invariants: cluster.invariants,
         clients: names.map((name) => ({ id: name, actor: kvClient({ nodes: cluster.ids, name, ops: c.ops, keys, readShare: c.readPct / 100, thinkMs: c.thinkMs, timeoutMs: c.clientTimeoutMs }) })),
         network: { minLatencyMs: 1, maxLatencyMs: 15 },
+        done: (view) => names.every((name) => view.history.filter((h) => h.client === name && (h.res as KvResponse | undefined)?.ok === true).length >= c.ops),
         check: (result) => {
           const why = linear.after(result);
           if (why !== undefined) return `client history not linearizable: ${why}`;

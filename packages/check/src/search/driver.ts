@@ -148,6 +148,16 @@ function observer(space: SystemSpace<any>, states: Set<string>, transitions: Set
   };
 }
 
+/** `done`, asked once the faults have stopped and then at most every 50 virtual ms. */
+function doneAfter(windowMs: number, done: (view: WorldView) => boolean): (view: WorldView) => boolean {
+  let next = windowMs;
+  return (view) => {
+    if (view.time < next) return false;
+    next = view.time + 50;
+    return done(view);
+  };
+}
+
 /** Options of {@link runCase}. */
 export interface RunCaseOptions {
   /** Kernel trace options (keep the full trace, say). */
@@ -180,6 +190,7 @@ export function runCase<Config>(space: SystemSpace<Config>, c: Case<Config>, opt
     storage: { ...built.storage, ...(c.swarm.loseUnsynced ? { loseUnsyncedOnCrash: true } : {}) },
     plan,
     maxTimeMs: space.runMs,
+    ...(built.done ? { stopWhen: doneAfter(space.faultWindowMs, built.done) } : {}),
     ...(options.trace ? { trace: options.trace } : {}),
   });
   tr.now = () => sim.time;

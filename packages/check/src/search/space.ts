@@ -20,6 +20,11 @@ export interface BuiltSystem {
    * (linearizability), termination, liveness. Returns what is wrong, or undefined.
    */
   readonly check?: (result: SimulationResult) => string | undefined;
+  /**
+   * Ends a run early once the faults have stopped and this holds (every client done, say), so a
+   * sweep does not simulate idle heartbeats. Asked at most every 50 virtual ms.
+   */
+  readonly done?: (view: WorldView) => boolean;
 }
 
 /** A condition some run should reach at least once (Antithesis-style); a sweep reports those never reached. */
