@@ -24,7 +24,8 @@ export type TimedFault =
 /**
  * A fault fired by a protocol event rather than at a time (armed during the fault window):
  * - `crash-after-persist`: crash `node` right after its `nth` step that persisted (the step's sends left);
- * - `crash-before-sends`: the same, but the sends and replies after the step's persists are lost;
+ * - `crash-before-sends`: the same, but the sends and replies after the step's persists are lost
+ *   (with lossy storage the records then go too: nothing left the node, so nothing synced them);
  * - `drop-next` / `duplicate-next` / `hold-next`: the `nth` message of type `msg` ("*" = any) from
  *   `from` to `to` is lost, sent twice, or held by the sender for `holdMs` (long reordering);
  * - `crash-leader` / `pause-leader` / `isolate-leader`: the `nth` node to become leader is hit for `forMs`.

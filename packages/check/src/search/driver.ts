@@ -187,7 +187,8 @@ export function runCase<Config>(space: SystemSpace<Config>, c: Case<Config>, opt
     clients: built.clients ?? [],
     workload: built.workload ?? [],
     network: { ...built.network, ...swarmRates(c.swarm) },
-    storage: { ...built.storage, ...(c.swarm.loseUnsynced ? { loseUnsyncedOnCrash: true } : {}) },
+    // The swarm may lose unsynced records on crash, unless the system declares its storage model.
+    storage: { ...(c.swarm.loseUnsynced ? { loseUnsyncedOnCrash: true } : {}), ...built.storage },
     plan,
     maxTimeMs: space.runMs,
     ...(built.done ? { stopWhen: doneAfter(space.faultWindowMs, built.done) } : {}),

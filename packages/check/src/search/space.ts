@@ -14,6 +14,7 @@ export interface BuiltSystem {
   readonly workload?: Workload;
   /** The calm network of this configuration (a case's swarm rates are added on top). */
   readonly network?: Partial<NetworkConfig>;
+  /** Storage faults of this configuration; a field set here overrides the case's swarm. */
   readonly storage?: StorageConfig;
   /**
    * A check of the whole run once it ended without an invariant breaking — client histories
