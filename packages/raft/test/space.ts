@@ -151,11 +151,32 @@ export const raftSometimes = [
   sometimes("commit index 20 reached", (v) => states(v).some((s) => s.commitIndex >= 20)),
 ];
 
-/** Raft's search space, running `variant` (a planted bug) when given. */
-export function raftSearchSpace(variant: RaftVariant = {}, name = "raftSpace"): SystemSpace<RaftSearchConfig> {
+/**
+ * A focused configuration space for figure 8: 3 nodes, one entry per AppendEntries (so a follower
+ * can hold an old entry without the new leader's no-op), no PreVote or CheckQuorum, one writer.
+ */
+export const FIGURE8_CONFIG_SPACE: fc.Arbitrary<RaftSearchConfig> = fc.record({
+  nodes: fc.constant(3),
+  electionMinMs: fc.integer({ min: 60, max: 300 }),
+  electionSpreadMs: fc.integer({ min: 10, max: 300 }),
+  heartbeatPct: fc.integer({ min: 10, max: 60 }),
+  snapshotThreshold: fc.constant(200),
+  maxEntriesPerAppend: fc.constant(1),
+  preVote: fc.constant(false),
+  checkQuorum: fc.constant(false),
+  clients: fc.constant(1),
+  ops: fc.integer({ min: 1, max: 40 }),
+  readPct: fc.constant(0),
+  keys: fc.constant(1),
+  thinkMs: fc.integer({ min: 0, max: 30 }),
+  clientTimeoutMs: fc.integer({ min: 100, max: 1_000 }),
+});
+
+/** Raft's search space, running `variant` (a planted bug) when given; `config` narrows the configurations drawn. */
+export function raftSearchSpace(variant: RaftVariant = {}, name = "raftSpace", config: fc.Arbitrary<RaftSearchConfig> = configSpace): SystemSpace<RaftSearchConfig> {
   return defineSystem({
     name,
-    config: configSpace,
+    config,
     defaultConfig: RAFT_DEFAULT_CONFIG,
     faultWindowMs: 4_000,
     runMs: 10_000,
