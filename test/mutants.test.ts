@@ -13,7 +13,7 @@ describe("mutation bench (smoke)", () => {
     expect(MUTANTS.filter((m) => m.system === "raft").length).toBeGreaterThanOrEqual(16);
     expect(new Set(MUTANTS.map((m) => m.name)).size).toBe(MUTANTS.length);
     for (const m of MUTANTS) expect((await mutantSpace(m)).name).toBeTruthy();
-  }, 120_000);
+  }, 300_000);
 
   const smoke: [string, SearchMode][] = [
     ["raft-vote-twice", "plain"],
@@ -28,7 +28,7 @@ describe("mutation bench (smoke)", () => {
       const f = r.failure!;
       expect(f.size).toBeLessThanOrEqual(5);
       expect(replayCase(space, f.token).traceHash).toBe(f.traceHash);
-    }, 120_000);
+    }, 300_000);
   }
 
   it("names an unknown mutant and lists the known ones", () => {

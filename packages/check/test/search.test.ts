@@ -29,14 +29,14 @@ describe("sweep", () => {
     const script = fileURLToPath(new URL("./fixtures/replay-case.ts", import.meta.url));
     const out = JSON.parse(execFileSync(process.execPath, ["--import", "tsx", script, f.token], { encoding: "utf8" })) as { traceHash: string };
     expect(out.traceHash).toBe(f.traceHash);
-  });
+  }, 300_000);
 
   it("is deterministic: the same seed gives the same corpus, coverage and failure", () => {
     const a = sweep(forgetful, { mode: "guided", runs: 40, seed: 5 });
     const b = sweep(forgetful, { mode: "guided", runs: 40, seed: 5 });
     expect(b.coverage).toEqual(a.coverage);
     expect(b.failure?.traceHash).toBe(a.failure?.traceHash);
-  });
+  }, 300_000);
 
   it("reports coverage: abstract states, faults fired, sometimes-assertions reached and never reached", () => {
     const r = sweep(twoPhaseSpace, { mode: "triggers", runs: 20, seed: 2 });

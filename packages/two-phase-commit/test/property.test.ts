@@ -32,5 +32,5 @@ describe("two-phase commit over swarm configurations, timed and triggered faults
     expect(f.case.config.participants).toBe(2); // the smallest cluster that still fails
     expect(f.size).toBe(1); // one crash of the coordinator
     expect(replayCase(forgetful, f.token)).toEqual({ traceHash: f.traceHash, failure: `${f.property}: ${f.message}` });
-  });
+  }, 300_000);
 });
