@@ -3,8 +3,8 @@
  * nodes and one write, or a coordinator with 2 participants and one transaction), with bounded
  * drops, duplicates, one crash and a few timer firings, through the kernel's own step function.
  */
-import { explore, simulationModel, type SystemSpace } from "@faultline/check";
-import type { WorkloadOp } from "@faultline/kernel";
+import { explore, simulationModel, type SystemSpace } from "faultline/check";
+import type { WorkloadOp } from "faultline";
 import type { Mutant } from "./registry.js";
 
 /** What one exploration found. */

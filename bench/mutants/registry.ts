@@ -8,9 +8,9 @@
  * `observable` says whether anything outside can see the bug: "safety" (an invariant or a client
  * answer breaks) or "liveness" (progress only; the sweeps' end-of-run checks may see it).
  */
-import type { SystemSpace } from "@faultline/check";
-import type { AnyProtocol } from "@faultline/kernel";
-import type { RaftConfigInput } from "@faultline/raft";
+import type { SystemSpace } from "faultline/check";
+import type { AnyProtocol } from "faultline";
+import type { RaftConfigInput } from "faultline/raft";
 import { mutantProtocol, RAFT_MUTANTS } from "../../packages/raft/test/mutants/index.js";
 import { raftConfigOf, raftSearchSpace } from "../../packages/raft/test/space.js";
 import { twoPhaseMutants } from "../../packages/two-phase-commit/test/mutants/index.js";

@@ -1,5 +1,5 @@
 /** Replays a bench failure in a fresh process: `node --import tsx bench/mutants/replay.ts <mutant> <token>` prints the outcome as JSON. */
-import { replayCase } from "@faultline/check";
+import { replayCase } from "faultline/check";
 import { mutantNamed, mutantSpace } from "./registry.js";
 
 const [name, token] = process.argv.slice(2);

@@ -6,7 +6,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { sweep, type SearchMode } from "@faultline/check";
+import { sweep, type SearchMode } from "faultline/check";
 import { exploreMutant } from "./explorer.js";
 import { MUTANTS, mutantNamed, mutantSpace } from "./registry.js";
 
