@@ -33,7 +33,7 @@ export function diagramHtml(d: DiagramInput): string {
   const data = JSON.stringify({ trace: d.trace, nodes: d.nodes, failure: d.failure ?? null, violationAt: d.violationAt ?? null }).replace(/</g, "\\u003c");
   return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(d.title)}</title><style>${STYLE}</style></head><body>
 <header><h1>${esc(d.title)}</h1>${d.failure ? `<div id="verdict" class="bad">VIOLATION ${esc(d.failure)}</div>` : `<div id="verdict" class="good">no violation</div>`}
-<div id="controls">zoom <input id="zoom" type="range" min="0.05" max="4" step="0.05" value="0.6"> <label><input id="fold" type="checkbox" checked> fold timers and heartbeats</label> nodes <span id="nodefilter"></span> messages <span id="msgfilter"></span></div></header>
+<div id="controls">zoom <input id="zoom" type="range" min="0.05" max="40" step="0.05" value="0.6"> <label><input id="fold" type="checkbox" checked> fold timers and heartbeats</label> nodes <span id="nodefilter"></span> messages <span id="msgfilter"></span></div></header>
 <main><div id="lanes"><svg id="svg"></svg></div><aside id="detail"><p>Click an event for its details.</p></aside></main>
 <script id="data" type="application/json">${data}</script><script>${SCRIPT}</script></body></html>\n`;
 }
@@ -42,7 +42,7 @@ const STYLE = `body{font:13px system-ui,sans-serif;margin:0;color:#222}header{po
 h1{font-size:15px;margin:0 0 4px}.bad{color:#b00;font-weight:bold}.good{color:#070}#controls label{margin-right:6px}
 main{display:flex}#lanes{flex:1;overflow:auto;height:calc(100vh - 90px)}aside{width:34%;border-left:1px solid #ccc;padding:8px;overflow:auto;height:calc(100vh - 106px)}
 pre{white-space:pre-wrap;font-size:12px;background:#f6f6f6;padding:6px}.ev{cursor:pointer}.ev:hover{stroke:#000;stroke-width:2}.sel{stroke:#000;stroke-width:3}
-.violation{fill:#f33;opacity:.25}.viol-line{stroke:#d00;stroke-width:3}text{font-size:11px}`;
+.violation{fill:#f33;opacity:.25;pointer-events:none}.viol-line{stroke:#d00;stroke-width:3;pointer-events:none}text{font-size:11px;pointer-events:none}`;
 
 // Plain browser script, kept as a string: no bundler, no network.
 const SCRIPT = String.raw`
@@ -79,7 +79,7 @@ function draw(){
   const Y = (t) => 50 + t * z;
   lanes.forEach((n) => { if (!shownNodes.has(n)) return; el("line", { x1: X(n), x2: X(n), y1: 40, y2: H, stroke: "#bbb" }); el("text", { x: X(n) - 20, y: 30, "font-weight": "bold" }).textContent = n; });
   for (let t = 0; t <= end; t += Math.max(1, Math.round(100 / z / 100) * 100)) el("text", { x: 4, y: Y(t) + 4, fill: "#888" }).textContent = t + " ms";
-  const last = new Map();
+  const last = new Map(), same = new Map();
   let shown = 0;
   D.trace.forEach((e, i) => {
     const lane = laneOf(e);
@@ -87,7 +87,9 @@ function draw(){
     last.set(lane, e.t);
     if ((lane !== "*" && !shownNodes.has(lane)) || !shownTypes.has(msgType(e)) || (fold && isNoise(e))) return;
     shown++;
-    const x = lane === "*" ? 60 : X(lane), y = Y(e.t);
+    // Events at the same time on the same lane sit side by side.
+    const k = lane + "@" + Math.round(Y(e.t) / 8), nth = same.get(k) || 0; same.set(k, nth + 1);
+    const x = (lane === "*" ? 60 : X(lane)) + nth * 13, y = Y(e.t);
     if (e.kind === "fault") { el("line", { x1: 80, x2: W, y1: y, y2: y, stroke: "#c00", "stroke-dasharray": "4 3" }); el("text", { x: W - 140, y: y - 2, fill: "#c00" }).textContent = (e.action && e.action.type) || "fault"; }
     if (e.from !== undefined && (e.kind === "deliver" || e.kind === "drop") && shownNodes.has(e.from)) {
       const y0 = Y(prevFrom === undefined ? Math.max(0, e.t - 1) : prevFrom);
@@ -101,14 +103,18 @@ function draw(){
   });
   if (D.violationAt !== null || D.failure) {
     const vy = Y(D.violationAt !== null ? D.violationAt : end);
-    el("rect", { x: 0, y: vy - 8, width: W, height: 16, class: "violation" });
-    const v = el("line", { id: "violation", x1: 0, x2: W, y1: vy, y2: vy, class: "viol-line" });
+    const v = el("rect", { id: "violation", x: 0, y: vy - 8, width: W, height: 16, class: "violation" });
+    el("line", { x1: 0, x2: W, y1: vy, y2: vy, class: "viol-line" });
     el("text", { x: 90, y: vy - 10, fill: "#d00", "font-weight": "bold" }).textContent = "VIOLATION " + (D.failure || "");
+    svg.setAttribute("data-shown", shown);
     return v;
   }
   svg.setAttribute("data-shown", shown);
 }
 filters();
+// Start zoomed so the run is about a screen tall.
+const endT = D.trace.length ? D.trace[D.trace.length - 1].t : 1;
+document.getElementById("zoom").value = String(Math.min(40, Math.max(0.05, 700 / Math.max(1, endT))));
 const v = draw();
 const vi = document.getElementById("violation");
 if (vi) vi.scrollIntoView({ block: "center" });
