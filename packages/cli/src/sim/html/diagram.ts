@@ -78,7 +78,8 @@ function draw(){
   svg.setAttribute("width", W); svg.setAttribute("height", H);
   const Y = (t) => 50 + t * z;
   lanes.forEach((n) => { if (!shownNodes.has(n)) return; el("line", { x1: X(n), x2: X(n), y1: 40, y2: H, stroke: "#bbb" }); el("text", { x: X(n) - 20, y: 30, "font-weight": "bold" }).textContent = n; });
-  for (let t = 0; t <= end; t += Math.max(1, Math.round(100 / z / 100) * 100)) el("text", { x: 4, y: Y(t) + 4, fill: "#888" }).textContent = t + " ms";
+  const step = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000].find((x) => x * z >= 40) || 20000;
+  for (let t = 0; t <= end; t += step) el("text", { x: 4, y: Y(t) + 4, fill: "#888" }).textContent = t + " ms";
   const last = new Map(), same = new Map();
   let shown = 0;
   D.trace.forEach((e, i) => {
