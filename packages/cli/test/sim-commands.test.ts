@@ -87,3 +87,18 @@ describe("parallel and sharded sweeps", () => {
     expect(missing.stderr).toMatch(/chunk\(s\) 0, 4, 8 missing/);
   }, 300_000);
 });
+
+describe("faultline explore", () => {
+  const model = "packages/check/test/models/two-phase-lamport.ts#twoPhaseLamport";
+  it("explores a model module: states/s, exit 0 when clean, 1 with the path to a planted bug, 2 on a bad flag", () => {
+    const ok = faultline(["explore", model, "--args", "[3]"]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/^OK: 288 distinct states, \d+ generated, depth 11, complete; [\d.]+ s, \d+ states\/s/);
+    const bug = faultline(["explore", model, "--args", '[3, {"bug":"commit-on-one-prepared"}]', "--json"]);
+    expect(bug.code, bug.stderr).toBe(1);
+    expect((JSON.parse(bug.stdout) as { violation: { invariant: string } }).violation.invariant).toBe("TCConsistent");
+    const bad = faultline(["explore", model, "--max-depth", "deep"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--max-depth: expected a whole number/);
+  }, 120_000);
+});
