@@ -28,7 +28,7 @@ describe("the HTML space–time diagram of a run", () => {
       // Highlighted and scrolled to: in the viewport of its scrolling pane.
       await expect.poll(() => tab.locator("#violation").evaluate((e) => {
         const r = e.getBoundingClientRect();
-        return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight;
+        return r.height > 0 && r.top >= 0 && r.bottom <= (globalThis as unknown as { innerHeight: number }).innerHeight;
       })).toBe(true);
       const events = tab.locator("circle.ev, rect.ev");
       expect(await events.count()).toBeGreaterThan(3);
@@ -36,6 +36,11 @@ describe("the HTML space–time diagram of a run", () => {
       await tab.locator('circle.ev[data-kind="reply"]').first().click();
       expect(await tab.locator("#detail-title").textContent()).toMatch(/reply at \d+ ms on n\d/);
       expect(await tab.locator("#detail").textContent()).toContain('"res"');
+      // A request steps the dispenser: its state before and after, the changed field diffed.
+      await tab.locator('circle.ev[data-kind="request"]').first().click();
+      expect(await tab.locator("#state td b").first().textContent()).toBe("next");
+      const next = Number(await tab.locator("#state pre.before").first().textContent());
+      expect(Number(await tab.locator("#state pre.after").first().textContent())).toBe(next + 1);
       // Filtering a node out removes its events.
       const before = await events.count();
       await tab.locator('input[data-node="n1"]').uncheck();

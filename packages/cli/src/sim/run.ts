@@ -1,6 +1,7 @@
 /** `faultline run <system> --seed N [--plan file]`: one run, its verdict and trace hash. */
 import { readFileSync, writeFileSync } from "node:fs";
-import { encodeCase, PLAIN_SWARM, runCase, validateCase, type Case } from "@faultline/check";
+import { encodeCase, PLAIN_SWARM, runCase, validateCase, type Case, type SystemSpace } from "@faultline/check";
+import type { Invariant, TraceEvent } from "@faultline/kernel";
 import { diagramHtml } from "./html/diagram.js";
 import { loadSystem, UsageError } from "./load-system.js";
 
@@ -42,14 +43,59 @@ export async function runCommand(systemArg: string, o: RunFlags): Promise<number
   return reportRun(space, c, systemArg, o);
 }
 
+/** One node step as an invariant sees it: the node's state before and after. */
+interface Step {
+  readonly t: number;
+  readonly node: string;
+  readonly cause: string;
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+/** `space` with one more invariant that records every node step (it never fails). */
+function recording(space: SystemSpace<any>, steps: Step[]): SystemSpace<any> {
+  return {
+    ...space,
+    buildChecked: (config) => {
+      const built = space.buildChecked(config);
+      const recorder: Invariant = { name: "picture (recorder)", check: (view, last) => void steps.push({ t: view.time, node: last.node, cause: last.cause.type, before: last.before, after: last.after }) };
+      return { ...built, invariants: [...(built.invariants ?? []), recorder] };
+    },
+  };
+}
+
+/** The step cause each trace kind stands for. */
+const CAUSE: Readonly<Record<string, string>> = { deliver: "message", timer: "timer", request: "request" };
+
+/** Pairs trace events with the node steps they caused (same node, same time, same cause, in order). */
+function statesByEvent(trace: readonly TraceEvent[], steps: readonly Step[]): Record<number, { before: unknown; after: unknown }> {
+  const queues = new Map<string, Step[]>();
+  for (const s of steps) queues.set(s.node, [...(queues.get(s.node) ?? []), s]);
+  const out: Record<number, { before: unknown; after: unknown }> = {};
+  trace.forEach((e, i) => {
+    const action = e.action as { type?: string; node?: string } | undefined;
+    const node = e.node ?? action?.node;
+    const cause = e.kind === "fault" ? action?.type : CAUSE[e.kind];
+    const q = node === undefined ? undefined : queues.get(node);
+    if (q === undefined || cause === undefined) return;
+    while (q.length > 0 && (q[0] as Step).t < e.t) q.shift();
+    const k = q.findIndex((s) => s.t === e.t && s.cause === cause);
+    if (k < 0) return;
+    const [s] = q.splice(k, 1) as [Step];
+    out[i] = { before: s.before ?? null, after: s.after ?? null };
+  });
+  return out;
+}
+
 /** Runs `c` with a full trace and prints/writes what the flags ask for (shared with replay). */
-export function reportRun(space: Parameters<typeof runCase>[0], c: Case, systemArg: string, o: { json?: boolean; trace?: string; html?: string }, expected?: string): number {
-  const run = runCase(space, c, { coverage: false, trace: { full: true } });
+export function reportRun(space: SystemSpace<any>, c: Case, systemArg: string, o: { json?: boolean; trace?: string; html?: string }, expected?: string): number {
+  const steps: Step[] = [];
+  const run = runCase(o.html ? recording(space, steps) : space, c, { coverage: false, trace: { full: true } });
   const token = encodeCase(space.name, c);
   const failure = run.failure ? `${run.failure.property}: ${run.failure.message}` : undefined;
   const trace = run.result.trace ?? [];
   if (o.trace) writeFileSync(o.trace, trace.map((e) => JSON.stringify(e)).join("\n") + "\n");
-  if (o.html) writeFileSync(o.html, diagramHtml({ title: `${space.name} seed ${c.seed}`, trace, failure, violationAt: run.result.violation ? run.result.time : undefined, nodes: run.result.view.nodes.map((n) => n.id), token }));
+  if (o.html) writeFileSync(o.html, diagramHtml({ title: `${space.name} seed ${c.seed}`, trace, failure, violationAt: run.result.violation ? run.result.time : undefined, nodes: run.result.view.nodes.map((n) => n.id), token, states: statesByEvent(trace, steps) }));
   const out = { system: space.name, ok: failure === undefined, ...(failure ? { failure } : {}), traceHash: run.traceHash, time: run.result.time, events: run.result.events, token };
   if (o.json) process.stdout.write(JSON.stringify(out) + "\n");
   else {

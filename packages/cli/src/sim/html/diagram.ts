@@ -20,6 +20,8 @@ export interface DiagramInput {
   /** Virtual time of the violation. */
   readonly violationAt?: number;
   readonly token?: string;
+  /** Node state before and after, by trace index, for events that stepped a node. */
+  readonly states?: Readonly<Record<number, { readonly before: unknown; readonly after: unknown }>>;
 }
 
 /** Escapes text for HTML. */
@@ -30,7 +32,7 @@ export function esc(s: string): string {
 /** The HTML page for one run. */
 export function diagramHtml(d: DiagramInput): string {
   // "<" escaped so a payload cannot close the script element.
-  const data = JSON.stringify({ trace: d.trace, nodes: d.nodes, failure: d.failure ?? null, violationAt: d.violationAt ?? null }).replace(/</g, "\\u003c");
+  const data = JSON.stringify({ trace: d.trace, nodes: d.nodes, failure: d.failure ?? null, violationAt: d.violationAt ?? null, states: d.states ?? {} }).replace(/</g, "\\u003c");
   return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(d.title)}</title><style>${STYLE}</style></head><body>
 <header><h1>${esc(d.title)}</h1>${d.failure ? `<div id="verdict" class="bad">VIOLATION ${esc(d.failure)}</div>` : `<div id="verdict" class="good">no violation</div>`}
 <div id="controls">zoom <input id="zoom" type="range" min="0.05" max="40" step="0.05" value="0.6"> <label><input id="fold" type="checkbox" checked> fold timers and heartbeats</label> nodes <span id="nodefilter"></span> messages <span id="msgfilter"></span></div></header>
@@ -41,7 +43,7 @@ export function diagramHtml(d: DiagramInput): string {
 const STYLE = `body{font:13px system-ui,sans-serif;margin:0;color:#222}header{position:sticky;top:0;background:#fff;border-bottom:1px solid #ccc;padding:6px 10px;z-index:2}
 h1{font-size:15px;margin:0 0 4px}.bad{color:#b00;font-weight:bold}.good{color:#070}#controls label{margin-right:6px}
 main{display:flex}#lanes{flex:1;overflow:auto;height:calc(100vh - 90px)}aside{width:34%;border-left:1px solid #ccc;padding:8px;overflow:auto;height:calc(100vh - 106px)}
-pre{white-space:pre-wrap;font-size:12px;background:#f6f6f6;padding:6px}.ev{cursor:pointer}.ev:hover{stroke:#000;stroke-width:2}.sel{stroke:#000;stroke-width:3}
+pre{white-space:pre-wrap;font-size:12px;background:#f6f6f6;padding:6px}.before{background:#fee}.after{background:#efe}.ev{cursor:pointer}.ev:hover{stroke:#000;stroke-width:2}.sel{stroke:#000;stroke-width:3}
 .violation{fill:#f33;opacity:.25;pointer-events:none}.viol-line{stroke:#d00;stroke-width:3;pointer-events:none}text{font-size:11px;pointer-events:none}`;
 
 // Plain browser script, kept as a string: no bundler, no network.
@@ -63,13 +65,22 @@ function filters(){
   document.getElementById("zoom").addEventListener("input", draw);
 }
 const color = (e) => e.kind === "fault" ? "#c00" : e.kind === "drop" ? "#e80" : e.duplicate ? "#a0a" : e.kind === "timer" ? "#999" : e.kind === "request" || e.kind === "reply" || e.kind === "client-timeout" || e.kind === "request-lost" ? "#070" : "#36c";
+const j = (v) => JSON.stringify(v === undefined ? null : v, null, 1).replace(/</g, "&lt;");
+// The fields of the node's state that the step changed, before and after.
+function stateDiff(s){
+  if (!s) return '<p id="state">no node step at this event</p>';
+  const b = s.before && typeof s.before === "object" ? s.before : { state: s.before }, a = s.after && typeof s.after === "object" ? s.after : { state: s.after };
+  const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])];
+  const rows = keys.filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k])).map((k) => '<tr><td><b>'+k+'</b></td><td><pre class="before">'+j(b[k])+'</pre></td><td><pre class="after">'+j(a[k])+'</pre></td></tr>');
+  return '<h4>node state: changed fields (before → after)</h4><table id="state">'+(rows.join("") || "<tr><td>unchanged</td></tr>")+'</table><details><summary>whole state after</summary><pre>'+j(s.after)+'</pre></details>';
+}
 function show(e, i, node){
   document.querySelectorAll(".sel").forEach((x) => x.classList.remove("sel")); node.classList.add("sel");
   const lane = laneOf(e);
   const before = [...D.trace.slice(0, i)].reverse().find((x) => laneOf(x) === lane);
   document.getElementById("detail").innerHTML = '<h3 id="detail-title">#'+i+' '+e.kind+' at '+e.t+' ms on '+lane+'</h3><h4>event</h4><pre>'+JSON.stringify(e, null, 2).replace(/</g,"&lt;")+'</pre>'
-    + '<h4>this node\'s previous event</h4><pre>'+(before ? JSON.stringify(before, null, 2).replace(/</g,"&lt;") : "none")+'</pre>'
-    + '<p>Node states are not in the kernel\'s trace yet; the event payload is what changed the node.</p>';
+    + stateDiff(D.states[i])
+    + '<h4>this node\'s previous event</h4><pre>'+(before ? JSON.stringify(before, null, 2).replace(/</g,"&lt;") : "none")+'</pre>';
 }
 function draw(){
   const z = Number(document.getElementById("zoom").value), fold = document.getElementById("fold").checked;
