@@ -56,6 +56,8 @@ describe("a user's own module (the find-a-bug dispensers)", () => {
     expect(report.failures[0]?.property).toBe("UniqueTickets");
     expect(report.failures[0]?.size).toBe(1);
     expect(readFileSync(join(out, "report.html"), "utf8")).toContain("UniqueTickets");
+    expect(readFileSync(join(out, "report.html"), "utf8")).toContain('href="failure-1.html"');
+    expect(readFileSync(join(out, "failure-1.html"), "utf8")).toContain("VIOLATION UniqueTickets");
     const r = faultline(["replay", join(out, "replay.txt"), "--system", dispensers]);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toMatch(/VIOLATION UniqueTickets: ticket \d+ handed out twice/);

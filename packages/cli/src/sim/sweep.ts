@@ -2,13 +2,14 @@
 import { availableParallelism } from "node:os";
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { SearchMode } from "@faultline/check";
+import { decodeCase, type SearchMode, type SystemSpace } from "@faultline/check";
 import { chunkCount, shardChunks, type ChunkResult, type SweepPlan } from "./chunks.js";
 import { loadSystem, UsageError } from "./load-system.js";
 import { runChunks } from "./pool.js";
 import { progress } from "./progress.js";
 import { formatReport, mergeChunks, type SweepReport } from "./report.js";
 import { sweepSummaryHtml } from "./html/summary.js";
+import { writePicture } from "./run.js";
 
 /** Flags of `sweep`. */
 export interface SweepFlags {
@@ -94,12 +95,12 @@ export async function sweepCommand(systemArg: string, o: SweepFlags): Promise<nu
     return failed ? 1 : 0;
   }
   const report = mergeChunks(space.name, sometimesNames, plan, chunks);
-  emit(report, systemArg, o, seconds);
+  emit(report, systemArg, o, space, seconds);
   return report.ok ? 0 : 1;
 }
 
-function emit(report: SweepReport, systemArg: string, o: { json?: boolean; out?: string }, seconds?: number): void {
-  if (o.out) writeOut(o.out, report, systemArg, seconds);
+function emit(report: SweepReport, systemArg: string, o: { json?: boolean; out?: string }, space: SystemSpace<any> | undefined, seconds?: number): void {
+  if (o.out && space) writeOut(o.out, report, systemArg, space, seconds);
   if (o.json) process.stdout.write(JSON.stringify(report) + "\n");
   else {
     process.stdout.write(formatReport(report, systemArg) + "\n");
@@ -107,8 +108,12 @@ function emit(report: SweepReport, systemArg: string, o: { json?: boolean; out?:
   }
 }
 
-function writeOut(dir: string, report: SweepReport, systemArg: string, seconds: number | undefined): void {
+/** The most failure pictures a report links (each is a full re-run). */
+const MAX_PICTURES = 10;
+
+function writeOut(dir: string, report: SweepReport, systemArg: string, space: SystemSpace<any>, seconds: number | undefined): void {
   mkdirSync(dir, { recursive: true });
+  report.failures.slice(0, MAX_PICTURES).forEach((f, i) => writePicture(space, decodeCase(f.token).case, join(dir, `failure-${i + 1}.html`)));
   writeFileSync(join(dir, "report.json"), JSON.stringify(report, null, 2) + "\n");
   const lines = report.failures.map((f) => `faultline replay ${f.token}${["raft", "2pc"].includes(systemArg) ? "" : ` --system ${systemArg}`}\n${f.replayLine}\n`);
   writeFileSync(join(dir, "replay.txt"), lines.join("\n"));
@@ -116,7 +121,7 @@ function writeOut(dir: string, report: SweepReport, systemArg: string, seconds: 
 }
 
 /** `sweep merge dir…`: the shard files under the dirs, merged into the unsharded report. */
-export function mergeCommand(dirs: readonly string[], o: { json?: boolean; out?: string }): number {
+export async function mergeCommand(dirs: readonly string[], o: { json?: boolean; out?: string }): Promise<number> {
   const files: string[] = [];
   for (const d of dirs) {
     let st;
@@ -139,6 +144,7 @@ export function mergeCommand(dirs: readonly string[], o: { json?: boolean; out?:
     if (s.system !== head.system || JSON.stringify(s.plan) !== JSON.stringify(head.plan) || s.of !== head.of) throw new UsageError("<dir>", `shards disagree: ${s.system} ${JSON.stringify(s.plan)} ${s.of} vs ${head.system} ${JSON.stringify(head.plan)} ${head.of}`);
   }
   const report = mergeChunks(head.system, head.sometimes, { system: head.systemArg, ...head.plan }, shards.flatMap((s) => s.chunks));
-  emit(report, head.systemArg, o);
+  // The failure pictures re-run cases: the system is loaded only when they are written.
+  emit(report, head.systemArg, o, o.out ? (await loadSystem(head.systemArg)).space : undefined);
   return report.ok ? 0 : 1;
 }
