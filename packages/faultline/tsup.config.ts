@@ -53,9 +53,16 @@ const shared: Options = {
   shims: true,
 };
 
+/**
+ * Worker threads' entry files, beside the chunks that start them (`new URL("./x-worker.js",
+ * import.meta.url)`): the explorer's, and the command's sweep workers (ESM only, like the command).
+ */
+const workers = { "explore-worker": "../check/src/explore/worker.ts" };
+const commandWorkers = { "sim-worker": "../cli/src/sim/worker.ts" };
+
 export default defineConfig([
   // ESM: the library entries plus the `faultline` command, all sharing chunks.
-  { ...shared, entry: { ...library, ...workers, bin: "src/bin.ts" }, format: ["esm"], dts: { entry: library }, clean: true, onSuccess: renameSources(".js.map") },
+  { ...shared, entry: { ...library, ...workers, ...commandWorkers, bin: "src/bin.ts" }, format: ["esm"], dts: { entry: library }, clean: true, onSuccess: renameSources(".js.map") },
   // CJS: the library entries only (the command is ESM).
   { ...shared, entry: { ...library, ...workers }, format: ["cjs"], dts: { entry: library }, onSuccess: renameSources(".cjs.map") },
 ]);

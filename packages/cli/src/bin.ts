@@ -9,6 +9,7 @@ import { readCluster } from "./cluster.js";
 import { beginTransaction, kvRequest } from "./clients.js";
 import { NODE_SETTINGS, PROTOCOL_SETTINGS, runNodeProcess } from "./processes.js";
 import { flagName, SettingsError, type SettingSpec } from "./settings.js";
+import { registerSimulationCommands } from "./sim/commands.js";
 
 function fail(err: unknown): never {
   const message = err instanceof Error ? err.message : String(err);
@@ -61,4 +62,5 @@ for (const [name, args, make] of [
     .action(kvAction(make));
 }
 
+registerSimulationCommands(program);
 program.parseAsync(process.argv).catch(fail);
