@@ -16,8 +16,6 @@ const parts = Object.keys(pkg.exports)
   .filter((k) => k !== "./package.json")
   .map((k) => (k === "." ? "index" : k.slice(2)));
 const library = Object.fromEntries(parts.map((p) => [p, `src/${p}.ts`]));
-/** The explorer's worker threads load this script from beside the bundle (see check's explore/pool.ts). */
-const workers = { "explore-worker": "../check/src/explore/worker.ts" };
 
 /**
  * Source maps name files relative to dist/, and the bundled sources live outside this package
