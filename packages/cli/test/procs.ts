@@ -1,5 +1,6 @@
 /** Spawning real `faultline` processes on 127.0.0.1 for tests, examples and benches. */
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -27,14 +28,16 @@ export async function freePorts(n: number): Promise<number[]> {
   return ports;
 }
 
-/** A cluster of `ids` on fresh ports, written to a temp dir with a data dir per node. */
-export async function makeCluster(ids: string[]) {
+/** A cluster of `ids` on fresh ports (with its own cluster id and secret), written to a temp dir with a data dir per node. */
+export async function makeCluster(ids: string[], extra: Record<string, unknown> = {}) {
   const dir = mkdtempSync(join(tmpdir(), "faultline-cli-"));
   const ports = await freePorts(ids.length);
   const nodes = Object.fromEntries(ids.map((id, i) => [id, { host: "127.0.0.1", port: ports[i] as number }]));
   const file = join(dir, "cluster.json");
-  writeFileSync(file, JSON.stringify({ nodes }));
-  return { dir, file, nodes, data: (id: string) => join(dir, "data", id) };
+  const secret = randomBytes(16).toString("hex");
+  const clusterId = `test-${randomBytes(4).toString("hex")}`;
+  writeFileSync(file, JSON.stringify({ cluster: clusterId, secret, nodes, ...extra }));
+  return { dir, file, nodes, secret, clusterId, data: (id: string) => join(dir, "data", id) };
 }
 
 /** A spawned process and its output. */

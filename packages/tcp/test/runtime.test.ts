@@ -48,8 +48,8 @@ describe("a live node and malformed input", () => {
     ["garbage bytes", Buffer.from("GET / HTTP/1.1\r\n\r\n"), /frame length \d+ exceeds the maximum/],
     ["a 2^31 length", Buffer.from([0x80, 0, 0, 0]), /frame length 2147483648 exceeds the maximum of 1048576 bytes/],
     ["bad JSON", Buffer.concat([Buffer.from([0, 0, 0, 5]), Buffer.from("{oops")]), /not valid JSON/],
-    ["an unknown message kind", encodeFrame({ kind: "gossip" }), /kind: expected hello, msg, request, ping or pong, got "gossip"/],
-    ["a hello from an unknown node", encodeFrame({ kind: "hello", from: "n1x" }), /hello from unknown node "n1x"/],
+    ["an unknown message kind", encodeFrame({ kind: "gossip" }), /kind: expected hello, welcome, auth, msg, request, status, ping or pong, got "gossip"/],
+    ["a hello without its fields", encodeFrame({ kind: "hello", from: "n1x" }), /hello\.to: expected a string/],
     ["a bad request", encodeFrame({ kind: "request", client: "c", id: 1, req: { op: "put", key: 7 } }), /request\.req\.key: expected a string, got 7/],
   ])("%s: closes that connection with a clear error and keeps serving", async (_name, bytes, error) => {
     const { addr, logs } = await single();
