@@ -69,10 +69,25 @@ export class Inbound {
     return this.clients.size;
   }
 
-  /** Stops accepting connections and requests (requests get an error); peers keep talking. */
+  /** Frames received and not yet handled. */
+  get queued(): number {
+    let n = 0;
+    for (const c of this.conns) n += c.queue.length;
+    return n;
+  }
+
+  /** Half-closes every client connection after what was written to it (peers stay); resolves once flushed, or after `ms`. */
+  endClients(ms: number): Promise<void> {
+    const flushed = [...this.conns].filter((c) => c.peer === undefined && !c.socket.destroyed).map((c) => new Promise<void>((resolve) => c.socket.end(() => resolve())));
+    return Promise.race([Promise.all(flushed).then(() => undefined), new Promise<void>((resolve) => setTimeout(resolve, ms))]);
+  }
+
+  /**
+   * Stops taking requests: each new one is answered with an error (so no client is left with a
+   * reset connection and an unknown outcome); peers keep talking. The listener closes with the node.
+   */
   stopAccepting(): void {
     this.draining = true;
-    this.server.close();
   }
 
   /** Answers request `id` of `client`; false when no connection waits for it. */
@@ -95,20 +110,28 @@ export class Inbound {
     });
   }
 
+  /** When the last connection was accepted or frame arrived (host ms). */
+  lastActivity = 0;
+
   private accept(socket: Socket): void {
+    this.lastActivity = Date.now();
     const { logger, idleMs, maxRequestWaitMs } = this.host;
     this.sockets.add(socket);
     socket.setNoDelay(true);
     const conn: Conn = { socket, who: `${socket.remoteAddress}:${socket.remotePort}`, queue: [], waiting: new Map(), paused: false };
     this.conns.add(conn);
     const decoder = new FrameDecoder(this.host.limits);
-    socket.setTimeout(idleMs, () => {
+    socket.setTimeout(idleMs);
+    socket.on("timeout", () => {
       const now = Date.now();
-      for (const since of conn.waiting.values()) if (now - since < maxRequestWaitMs) return; // its reply may still come
+      for (const since of conn.waiting.values()) {
+        if (now - since < maxRequestWaitMs) return void socket.setTimeout(idleMs); // its reply may still come: look again after another idle period
+      }
       logger.log("info", conn.waiting.size > 0 ? "closing a connection whose requests were not answered in time" : "closing an idle connection", { from: conn.peer ?? conn.who, waiting: conn.waiting.size });
       socket.destroy();
     });
     socket.on("data", (chunk) => {
+      this.lastActivity = Date.now();
       let frames: unknown[];
       try {
         frames = decoder.push(chunk);

@@ -102,7 +102,12 @@ export class PeerLinks {
     socket.on("connect", () => {
       socket.write(encodeFrame({ kind: "hello", from: this.self, to: peer, cluster: this.auth.clusterId, nonce: mine } satisfies Envelope));
     });
-    socket.setTimeout(this.timing.idleMs / 2, () => socket.write(encodeFrame({ kind: "ping" } satisfies Envelope)));
+    // Ping whenever the link has been quiet for half the idle timeout (a listener, not a one-shot callback).
+    socket.setTimeout(this.timing.idleMs / 2);
+    socket.on("timeout", () => {
+      socket.write(encodeFrame({ kind: "ping" } satisfies Envelope));
+      socket.setTimeout(this.timing.idleMs / 2);
+    });
     socket.on("data", (chunk) => {
       let frames: unknown[];
       try {

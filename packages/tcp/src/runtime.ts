@@ -317,11 +317,16 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
       inbound.stopAccepting();
       logger.log("info", "draining", { requests: inFlight, timeoutMs });
       const deadline = Date.now() + timeoutMs;
-      while (inbound.waiting > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      // Until every request is answered and no connection or frame has arrived for a moment:
+      // connections still in the accept queue and frames still in socket buffers get an error
+      // reply rather than a reset.
+      const drainStart = Date.now();
+      const quiet = () => inbound.waiting === 0 && inbound.queued === 0 && Date.now() - Math.max(inbound.lastActivity, drainStart) >= 100;
+      while (Date.now() < deadline && !quiet()) await new Promise((r) => setTimeout(r, 5));
       await commit.drain();
       const left = inbound.pending();
       for (const [client, rid] of left) inbound.reply(client, rid, { error: `node ${id} shut down before answering: the request may or may not have taken effect` });
-      await new Promise((r) => setTimeout(r, 20)); // let the error replies leave
+      await inbound.endClients(Math.max(100, deadline - Date.now())); // let the last replies leave
       await close();
       return { answered: inFlight - left.length, unanswered: left.length };
     },
