@@ -29,6 +29,7 @@ export class GroupCommit {
   private failed = false;
   private readonly held: { epoch: number; run: () => void }[] = [];
   private idle: (() => void)[] = [];
+  private markTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly storage: DurableLog,
@@ -96,8 +97,28 @@ export class GroupCommit {
       this.flushing = false;
       while (this.held.length > 0 && (this.held[0] as { epoch: number }).epoch <= this.durable) (this.held.shift() as { run: () => void }).run();
       if (this.ops.length > 0) this.flush();
-      else if (!this.busy) for (const resolve of this.idle.splice(0)) resolve();
+      else {
+        if (!this.busy) for (const resolve of this.idle.splice(0)) resolve();
+        this.markWhenIdle();
+      }
     });
+  }
+
+  /**
+   * Each sync records the previous batch's end as durable; when no batch follows soon, record
+   * this one's too (one more fsync, only when idle), so a crash cannot pass it off as torn.
+   */
+  private markWhenIdle(): void {
+    clearTimeout(this.markTimer);
+    this.markTimer = setTimeout(() => {
+      if (this.busy || this.failed) return;
+      try {
+        this.storage.mark();
+      } catch (err) {
+        this.fail(err as Error);
+      }
+    }, 10);
+    this.markTimer.unref();
   }
 
   private fail(err: Error): void {
