@@ -4,7 +4,8 @@
  */
 export * from "./protocol.js";
 export * from "./config.js";
-export { ConfigError } from "./errors.js";
+export { ConfigError, ProtocolError } from "./errors.js";
+export { interpretEffects, runInit, runStep, CRASHED_AFTER_WRITE, type DurableWrite, type EffectWorld } from "./interpreter.js";
 export { EventQueue, type Queued } from "./heap.js";
 export { createRng, rngFrom, type Rng } from "./rng.js";
 export { generatePlan, calmDown, type PlanOptions, type FaultKind } from "./plan.js";

@@ -14,9 +14,10 @@ import {
   type WorkloadOp,
 } from "./config.js";
 import type { ClientAction, ClientSpec } from "./client.js";
-import { ConfigError } from "./errors.js";
+import { ConfigError, ProtocolError } from "./errors.js";
+import { interpretEffects, runInit, runStep, type DurableWrite, type EffectWorld } from "./interpreter.js";
 import { EventQueue } from "./heap.js";
-import { timerKey, type AnyProtocol, type ClientId, type Ctx, type Effect, type Input, type NodeId, type RequestId, type Timer } from "./protocol.js";
+import { type AnyProtocol, type ClientId, type Ctx, type Effect, type Input, type NodeId, type RequestId, type Timer } from "./protocol.js";
 import { createRng, type Rng } from "./rng.js";
 import { RecentEvents, TraceHasher, type DropReason, type TraceEvent } from "./trace.js";
 import { FAULTLINE_VERSION } from "./version.js";
@@ -298,11 +299,35 @@ class ClientHost {
   }
 }
 
-/** A protocol threw, or emitted an effect that cannot be carried out. */
-export class ProtocolError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ProtocolError";
+/** The simulator's side of the effect interpreter: the virtual log, network, timers and clients of the stepping node. */
+class SimulationWorld implements EffectWorld {
+  /** The node whose step is being carried out. */
+  host!: NodeHost;
+  constructor(private readonly sim: Simulation) {}
+  isNode(id: NodeId): boolean {
+    return this.sim.hasNode(id);
+  }
+  write(batch: DurableWrite): void {
+    const h = this.host;
+    if (batch.compacted) {
+      h.records = [batch.snapshot];
+      h.synced = 1;
+    }
+    for (const r of batch.records) h.records.push(r);
+  }
+  send(to: NodeId, msg: unknown): void {
+    this.host.synced = this.host.records.length;
+    this.sim.sendFrom(this.host, to, msg);
+  }
+  setTimer(timer: Timer, key: string, afterMs: number): void {
+    this.sim.armTimer(this.host, timer, key, afterMs);
+  }
+  cancelTimer(_timer: Timer, key: string): void {
+    this.host.timers.delete(key);
+  }
+  reply(client: ClientId, id: RequestId, res: unknown): void {
+    this.host.synced = this.host.records.length;
+    this.sim.replyFrom(this.host, client, id, res);
   }
 }
 
@@ -327,6 +352,8 @@ export class Simulation implements WorldView {
   private readonly nodeIds: NodeId[];
   private readonly n: number;
   private readonly queue = new EventQueue<Ev>();
+  /** Carries out effects for whichever node steps; a fork gets its own. */
+  private effectWorld = new SimulationWorld(this);
   private seq = 0;
   private readonly netRng: Rng;
   private network: LinkConfig & { links: LinkConfig[] };
@@ -535,6 +562,7 @@ export class Simulation implements WorldView {
     c.hasher = this.hasher?.clone();
     c.recent = this.recent.clone();
     c.full = this.full?.slice();
+    c.effectWorld = new SimulationWorld(copy);
     return copy;
   }
 
@@ -696,19 +724,19 @@ export class Simulation implements WorldView {
   }
 
   /**
-   * The one step function: hands `input` to node `h`, keeps its new state and applies its
-   * effects in order, then checks the invariants.
+   * The one step function: hands `input` to node `h`, keeps its new state and carries out its
+   * effects through the kernel's interpreter, then checks the invariants.
    */
   private deliver(h: NodeHost, input: Input<unknown, unknown>): void {
     const before = h.state;
-    let out;
     try {
-      out = h.impl.step(before, input, h.ctx);
+      const out = runStep(h.impl, before, input, h.ctx);
+      h.state = out.state;
+      this.apply(h, out.effects);
     } catch (err) {
-      return this.fail("protocol-error", `node ${h.id} threw on ${input.type}: ${errorText(err)}`);
+      if (err instanceof ProtocolError) return this.fail("protocol-error", err.message);
+      throw err;
     }
-    h.state = out.state;
-    this.apply(h, out.effects);
     this.afterStep(h, before, input);
   }
 
@@ -716,59 +744,39 @@ export class Simulation implements WorldView {
     h.up = true;
     h.restarts++;
     h.synced = h.records.length;
-    let out;
     try {
-      out = h.impl.init(h.ctx, h.records.slice());
+      const out = runInit(h.impl, h.ctx, h.records.slice());
+      h.state = out.state;
+      this.apply(h, out.effects);
     } catch (err) {
-      return this.fail("protocol-error", `node ${h.id} threw in init: ${errorText(err)}`);
+      if (err instanceof ProtocolError) return this.fail("protocol-error", err.message);
+      throw err;
     }
-    h.state = out.state;
-    this.apply(h, out.effects);
     this.afterStep(h, undefined, RESTART);
   }
 
   private apply(h: NodeHost, effects: readonly Effect<unknown, unknown, unknown>[]): void {
-    for (const fx of effects) {
-      if (this.stopped) return;
-      switch (fx.type) {
-        case "send":
-          h.synced = h.records.length;
-          this.send(h, fx.to, fx.msg);
-          break;
-        case "set-timer": {
-          const after = fx.afterMs;
-          if (!(after >= 0) || !Number.isFinite(after)) {
-            return this.fail("protocol-error", `node ${h.id} set timer ${JSON.stringify(fx.timer)} with afterMs ${after}`);
-          }
-          const token = ++this.seq;
-          const key = timerKey(fx.timer);
-          h.timers.set(key, token);
-          this.queue.push(new Ev(this.time + after / (1 + h.drift), token, TIMER, h.index, -1, fx.timer, key, token));
-          break;
-        }
-        case "cancel-timer":
-          h.timers.delete(timerKey(fx.timer));
-          break;
-        case "persist":
-          h.records.push(fx.record);
-          break;
-        case "compact":
-          h.records = [fx.snapshot];
-          h.synced = 1;
-          break;
-        case "reply":
-          h.synced = h.records.length;
-          this.reply(h, fx.client, fx.id, fx.res);
-          break;
-        default:
-          return this.fail("protocol-error", `node ${h.id} emitted unknown effect ${JSON.stringify((fx as { type: unknown }).type)}`);
-      }
-    }
+    this.effectWorld.host = h;
+    interpretEffects(effects, this.effectWorld, h.id);
   }
 
-  private send(from: NodeHost, toId: NodeId, msg: unknown): void {
-    const to = this.byId.get(toId);
-    if (to === undefined) return this.fail("protocol-error", `node ${from.id} sent to unknown node ${JSON.stringify(toId)}`);
+  /** @internal True for a node of this run. */
+  hasNode(id: NodeId): boolean {
+    return this.byId.has(id);
+  }
+
+  /** @internal Arms a timer of `h` (the interpreter validated `afterMs`). */
+  armTimer(h: NodeHost, timer: Timer, key: string, afterMs: number): void {
+    if (this.stopped) return;
+    const token = ++this.seq;
+    h.timers.set(key, token);
+    this.queue.push(new Ev(this.time + afterMs / (1 + h.drift), token, TIMER, h.index, -1, timer, key, token));
+  }
+
+  /** @internal Puts a message of `from` on the network (the interpreter validated `toId`). */
+  sendFrom(from: NodeHost, toId: NodeId, msg: unknown): void {
+    if (this.stopped) return;
+    const to = this.byId.get(toId) as NodeHost;
     const l = from.index * this.n + to.index;
     if (this.blocked[l] === 1) return this.drop(from.index, to.index, msg, "partition");
     const link = this.links[l] as LinkConfig;
@@ -791,7 +799,9 @@ export class Simulation implements WorldView {
     }
   }
 
-  private reply(h: NodeHost, client: ClientId, id: RequestId, res: unknown): void {
+  /** @internal Answers a client request on behalf of `h`. */
+  replyFrom(h: NodeHost, client: ClientId, id: RequestId, res: unknown): void {
+    if (this.stopped) return;
     this.record(new Ev(this.time, 0, REPLY, h.index, -1, res, client, id));
     const key = requestKey(client, id);
     const entry = this.pending.get(key);

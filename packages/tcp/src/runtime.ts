@@ -1,13 +1,15 @@
 /**
  * Runs one node of any protocol of the kernel's contract on real sockets: the same reducer as in
  * the simulator, with host time, OS randomness, real timers and a durable log on disk. It never
- * imports the simulator. A step that throws is logged and its input dropped; the node keeps
- * serving. Steps' records are group-committed (see `commit.ts`): a step's messages and replies
- * leave only once everything persisted up to it is durable.
+ * imports the simulator. Effects go through the kernel's interpreter (validated, records before
+ * messages); a step that throws or emits a bad effect is logged, changes nothing, a request gets
+ * an error reply, and the node keeps serving. Steps' records are group-committed (see
+ * `commit.ts`): a step's messages and replies leave only once everything persisted up to it is
+ * durable.
  */
 import { randomBytes } from "node:crypto";
 import type { Socket } from "node:net";
-import { timerKey, type AnyProtocol, type Ctx, type Effect, type Input, type NodeId } from "@faultline/kernel";
+import { interpretEffects, runInit, runStep, type AnyProtocol, type Ctx, type DurableWrite, type Effect, type EffectWorld, type Input, type NodeId } from "@faultline/kernel";
 import type { ClusterAuth } from "./auth.js";
 import { GroupCommit, type BatchStats, type DurableOp } from "./commit.js";
 import { DEFAULT_FRAME_LIMITS, FrameError, encodeFrame, type FrameLimits } from "./frame.js";
@@ -99,19 +101,14 @@ function describeInput(input: Input<unknown, unknown>): Record<string, unknown> 
   return fields;
 }
 
-/** The durable operations of a step, serialised (throws when a record cannot be). */
-function durableOps(effects: readonly Effect<unknown, unknown, unknown>[]): DurableOp[] {
+/** Node's setTimeout fires after 1 ms for longer delays; a longer timer waits this long (about 24.8 days). */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** A step's durable write, serialised (throws when a record cannot be, before anything is staged). */
+function durableOps(batch: DurableWrite): DurableOp[] {
   const ops: DurableOp[] = [];
-  let bodies: Buffer[] = [];
-  for (const e of effects) {
-    if (e.type === "persist") bodies.push(recordBody(e.record));
-    else if (e.type === "compact") {
-      if (bodies.length > 0) ops.push({ kind: "records", bodies });
-      bodies = [];
-      ops.push({ kind: "compact", body: recordBody(e.snapshot) });
-    }
-  }
-  if (bodies.length > 0) ops.push({ kind: "records", bodies });
+  if (batch.compacted) ops.push({ kind: "compact", body: recordBody(batch.snapshot) });
+  if (batch.records.length > 0) ops.push({ kind: "records", bodies: batch.records.map(recordBody) });
   return ops;
 }
 
@@ -181,47 +178,27 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     }
   };
 
-  const apply = (effects: readonly Effect<unknown, unknown, unknown>[], ops: DurableOp[]) => {
-    commit.stage(ops);
-    for (const e of effects) {
-      switch (e.type) {
-        case "persist":
-        case "compact":
-          break;
-        case "send":
-          if (e.to === id || !(e.to in cluster)) logger.log("error", "a step sent to a node outside the cluster; dropped", { to: e.to });
-          else commit.release(() => send(e.to, e.msg));
-          break;
-        case "reply":
-          commit.release(() => reply(e.client, e.id, e.res));
-          break;
-        case "set-timer": {
-          if (!Number.isFinite(e.afterMs) || e.afterMs < 0) {
-            logger.log("error", "a step set a timer with an invalid duration; ignored", { timer: e.timer, afterMs: String(e.afterMs) });
-            break;
-          }
-          const key = timerKey(e.timer);
-          const timer = e.timer;
-          clearTimeout(timers.get(key));
-          timers.set(
-            key,
-            setTimeout(() => {
-              timers.delete(key);
-              handle({ type: "timer", timer });
-            }, e.afterMs),
-          );
-          break;
-        }
-        case "cancel-timer": {
-          const key = timerKey(e.timer);
-          clearTimeout(timers.get(key));
+  // The real side of the kernel's interpreter: records are staged for the group commit, messages
+  // and replies held until they are durable, timers armed at once.
+  const world: EffectWorld = {
+    isNode: (node) => node in cluster,
+    write: (batch) => commit.stage(durableOps(batch)),
+    send: (to, msg) => commit.release(() => send(to, msg)),
+    reply: (client, rid, res) => commit.release(() => reply(client, rid, res)),
+    setTimer: (timer, key, afterMs) => {
+      clearTimeout(timers.get(key));
+      timers.set(
+        key,
+        setTimeout(() => {
           timers.delete(key);
-          break;
-        }
-        default:
-          logger.log("error", "a step returned an unknown effect; ignored", { effect: String((e as { type?: unknown }).type) });
-      }
-    }
+          handle({ type: "timer", timer });
+        }, Math.min(afterMs, MAX_TIMEOUT_MS)),
+      );
+    },
+    cancelTimer: (_timer, key) => {
+      clearTimeout(timers.get(key));
+      timers.delete(key);
+    },
   };
 
   const handle = (input: Input<unknown, unknown>) => {
@@ -229,14 +206,14 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     const t0 = process.hrtime.bigint();
     const before = state;
     let out: ReturnType<AnyProtocol["step"]>;
-    let ops: DurableOp[];
     try {
-      out = protocol.step(state, input, ctx);
-      ops = durableOps(out.effects); // serialised before the state moves on: a record that cannot be stored drops the step
+      out = runStep(protocol, state, input, ctx);
+      interpretEffects(out.effects, world, id);
     } catch (err) {
+      // A throwing step, a bad effect or a record that cannot be stored: nothing was applied.
       stepErrors++;
       const error = (err as Error).message;
-      logger.log("error", "step failed; its input is dropped and the node keeps serving", { input: input.type, ...describeInput(input), error });
+      logger.log("error", "protocol error, input dropped", { input: input.type, ...describeInput(input), error });
       if (input.type === "request") {
         arrived.delete(`${input.client}/${input.id}`);
         inbound.reply(input.client, input.id, { error: `node ${id} failed to handle the request: ${error}` });
@@ -244,8 +221,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
       return;
     }
     state = out.state;
-    apply(out.effects, ops);
-    observer.step?.(input, out.effects, before, state);
+    observer.step?.(input, out.effects as readonly Effect<unknown, unknown, unknown>[], before, state);
     logger.log("debug", "step", { input: input.type, ...describeInput(input), effects: out.effects.length, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
   };
 
@@ -290,9 +266,17 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     server.listen(self.port, self.host, () => resolve());
   });
   observer.boot?.(loaded.records);
-  const boot = protocol.init(ctx, loaded.records);
+  let boot: ReturnType<AnyProtocol["init"]>;
+  try {
+    boot = runInit(protocol, ctx, loaded.records);
+    interpretEffects(boot.effects, world, id);
+  } catch (err) {
+    // Without a first state there is nothing to serve: stop listening and fail the start.
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    storage.close();
+    throw err;
+  }
   state = boot.state;
-  apply(boot.effects, durableOps(boot.effects));
   links.start();
   const port = (server.address() as { port: number }).port;
   logger.log("info", "listening", { host: self.host, port });

@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { encodeFrame, request, startNode, type RunningNode } from "@faultline/tcp";
 import type { AnyProtocol } from "@faultline/kernel";
 import { raftProtocol } from "@faultline/raft";
@@ -112,5 +112,52 @@ describe("idle connections", () => {
     expect(await waiting).toBe("late");
     await silent;
     expect(logs).toContain("closing an idle connection");
+  });
+});
+
+describe("protocol errors on a live node", () => {
+  // Counts the requests it handled; throws on "boom", sets a NaN timer on "nan" (and would reply).
+  const fragile: AnyProtocol = {
+    name: "fragile",
+    init: () => ({ state: 0, effects: [] }),
+    step: (count: number, input) => {
+      if (input.type !== "request") return { state: count, effects: [] };
+      if (input.req === "boom") throw new Error("cannot handle boom");
+      const reply = { type: "reply" as const, client: input.client, id: input.id, res: count + 1 };
+      if (input.req === "nan") return { state: count + 1, effects: [{ type: "set-timer" as const, timer: { kind: "t" }, afterMs: Number.NaN }, reply] };
+      return { state: count + 1, effects: [reply] };
+    },
+  };
+
+  async function start() {
+    const logs: Record<string, unknown>[] = [];
+    const dataDir = join(mkdtempSync(join(tmpdir(), "faultline-node-")), "n1");
+    const node = await startNode({ id: "n1", protocol: fragile, cluster: { n1: { host: "127.0.0.1", port: 0 } }, dataDir, logger: { log: (level, msg, fields) => logs.push({ level, msg, ...fields }) } });
+    running.push(node);
+    return { addr: { host: "127.0.0.1", port: node.port }, logs };
+  }
+
+  it("a step that throws is logged, its input dropped, and the node keeps serving", async () => {
+    const { addr, logs } = await start();
+    expect(await request(addr, "c", "a", 2_000)).toBe(1);
+    await expect(request(addr, "c", "boom", 2_000)).rejects.toThrow("node n1 failed to handle the request: node n1 threw on request: cannot handle boom");
+    expect(logs).toContainEqual(expect.objectContaining({ level: "error", msg: "protocol error, input dropped", input: "request", error: "node n1 threw on request: cannot handle boom" }));
+    // The failed step left the state as it was: the next request is the second one handled.
+    expect(await request(addr, "c", "b", 2_000)).toBe(2);
+  });
+
+  it("a NaN timer duration is rejected with a logged error and never reaches setTimeout", async () => {
+    const { addr, logs } = await start();
+    const spy = vi.spyOn(globalThis, "setTimeout");
+    try {
+      await expect(request(addr, "c", "nan", 2_000)).rejects.toThrow(/failed to handle the request: node n1 emitted a bad effect/);
+      expect(spy.mock.calls.some((call) => Number.isNaN(call[1]))).toBe(false);
+    } finally {
+      spy.mockRestore();
+    }
+    const logged = logs.find((l) => l.msg === "protocol error, input dropped");
+    expect(String(logged?.error)).toMatch(/node n1 emitted a bad effect: effects\[0\]\.afterMs \("set-timer"\): expected a finite number of ms ≥ 0, got NaN/);
+    // Nothing of the bad step was applied (its reply did not go out, only the error; the state did not move).
+    expect(await request(addr, "c", "x", 2_000)).toBe(1);
   });
 });

@@ -1,0 +1,216 @@
+/**
+ * The one effect interpreter: how a step's effects reach a world. The simulator and the TCP
+ * runtime both carry out effects through {@link interpretEffects}, so both validate the same
+ * way and both keep the contract's persist-before-send rule; they differ only in the
+ * {@link EffectWorld} they hand it (a virtual network and log, or sockets and a file).
+ */
+import { ProtocolError } from "./errors.js";
+import { timerKey, type AnyProtocol, type ClientId, type Ctx, type Effect, type Input, type NodeId, type RequestId, type Step, type Timer } from "./protocol.js";
+import { describeValue, isNonEmptyString } from "./validate.js";
+
+/**
+ * What one step wrote to durable storage, handed over as one batch before any message or reply
+ * of the step leaves the node. When the step compacted, `snapshot` is its last compaction: the
+ * log becomes `[snapshot, ...records]`; otherwise `records` are appended to the log.
+ */
+export interface DurableWrite<Rec = unknown> {
+  /** True when the step compacted: the whole log is replaced by `snapshot` before `records` are appended. */
+  readonly compacted: boolean;
+  /** The last compaction's snapshot (meaningful only when `compacted`). */
+  readonly snapshot: Rec | undefined;
+  /** Records persisted after the last compaction (or in the whole step), in effect order. */
+  readonly records: readonly Rec[];
+}
+
+/**
+ * Tells the interpreter to drop the rest of the step after a durable write: the node crashed
+ * between the write and its sends (the write survives, the messages and replies are lost).
+ */
+export const CRASHED_AFTER_WRITE = "crashed-after-write";
+
+/** The world a node's effects act on: the simulator's virtual one or the TCP runtime's real one. */
+export interface EffectWorld<Msg = unknown, Res = unknown, Rec = unknown, Tmr extends Timer = Timer> {
+  /** True when `id` names a node of the cluster (a send anywhere else is a protocol error). */
+  isNode(id: NodeId): boolean;
+  /**
+   * Makes the step's records durable. Called at most once per step, before any send or reply;
+   * returning {@link CRASHED_AFTER_WRITE} drops the step's remaining effects.
+   */
+  write(batch: DurableWrite<Rec>): void | typeof CRASHED_AFTER_WRITE;
+  send(to: NodeId, msg: Msg): void;
+  /** Arms `timer` (its key precomputed by {@link timerKey}), replacing a pending one with the same key. */
+  setTimer(timer: Tmr, key: string, afterMs: number): void;
+  cancelTimer(timer: Tmr, key: string): void;
+  reply(client: ClientId, id: RequestId, res: Res): void;
+}
+
+/**
+ * Validates every effect of one step, then carries them out: first the durable write (all
+ * persists and compactions as one batch, in order, a compaction superseding earlier records),
+ * then sends, timers and replies in the order the step emitted them. A step with one bad effect
+ * changes nothing: it throws a {@link ProtocolError} naming the node, the effect's index and the
+ * field before anything is applied.
+ */
+export function interpretEffects<Msg, Res, Rec, Tmr extends Timer>(
+  effects: readonly Effect<Msg, Res, Rec, Tmr>[],
+  world: EffectWorld<Msg, Res, Rec, Tmr>,
+  node: NodeId,
+): void {
+  if (!Array.isArray(effects as unknown)) throw new ProtocolError(node, `node ${node} returned effects that are not an array: ${describeValue(effects)}`, "effects");
+  let durable = 0;
+  for (let i = 0; i < effects.length; i++) if (checkEffect(effects[i] as Effect<Msg, Res, Rec, Tmr>, i, world, node)) durable++;
+  if (durable > 0 && world.write(durableWrite(effects, durable)) === CRASHED_AFTER_WRITE) return;
+  for (const effect of effects) {
+    switch (effect.type) {
+      case "send":
+        world.send(effect.to, effect.msg);
+        break;
+      case "set-timer":
+        world.setTimer(effect.timer, timerKey(effect.timer), effect.afterMs);
+        break;
+      case "cancel-timer":
+        world.cancelTimer(effect.timer, timerKey(effect.timer));
+        break;
+      case "reply":
+        world.reply(effect.client, effect.id, effect.res);
+        break;
+      case "persist":
+      case "compact":
+        break; // written above, before anything left the node
+      default:
+        return unreachable(effect);
+    }
+  }
+}
+
+/** The batch of a step's durable effects, in order, a compaction superseding what came before it. */
+function durableWrite<Msg, Res, Rec, Tmr extends Timer>(effects: readonly Effect<Msg, Res, Rec, Tmr>[], count: number): DurableWrite<Rec> {
+  let compacted = false;
+  let snapshot: Rec | undefined;
+  let records: Rec[] = [];
+  for (let i = 0; i < effects.length && count > 0; i++) {
+    const effect = effects[i] as Effect<Msg, Res, Rec, Tmr>;
+    if (effect.type === "persist") {
+      records.push(effect.record);
+      count--;
+    } else if (effect.type === "compact") {
+      compacted = true;
+      snapshot = effect.snapshot;
+      records = [];
+      count--;
+    }
+  }
+  return { compacted, snapshot, records };
+}
+
+/** Throws a ProtocolError when `effect` cannot be carried out; returns true for a durable effect. */
+function checkEffect<Msg, Res, Rec, Tmr extends Timer>(effect: Effect<Msg, Res, Rec, Tmr>, index: number, world: EffectWorld<Msg, Res, Rec, Tmr>, node: NodeId): boolean {
+  if (typeof effect !== "object" || effect === null) return badEffect(node, index, effect, "", `expected an effect object, got ${describeValue(effect)}`);
+  switch (effect.type) {
+    case "send":
+      if (typeof effect.to !== "string" || !world.isNode(effect.to)) return badEffect(node, index, effect, "to", `unknown node ${describeValue(effect.to)}`);
+      if (!isJsonShaped(effect.msg)) return badEffect(node, index, effect, "msg", `expected plain JSON data, got ${describeValue(effect.msg)}`);
+      return false;
+    case "set-timer": {
+      checkTimer(effect.timer, node, index, effect);
+      const after = effect.afterMs;
+      if (typeof after !== "number" || !(after >= 0) || !Number.isFinite(after)) return badEffect(node, index, effect, "afterMs", `expected a finite number of ms ≥ 0, got ${describeValue(after)}`);
+      return false;
+    }
+    case "cancel-timer":
+      checkTimer(effect.timer, node, index, effect);
+      return false;
+    case "persist":
+      if (!isJsonShaped(effect.record)) return badEffect(node, index, effect, "record", `expected plain JSON data, got ${describeValue(effect.record)}`);
+      return true;
+    case "compact":
+      if (!isJsonShaped(effect.snapshot)) return badEffect(node, index, effect, "snapshot", `expected plain JSON data, got ${describeValue(effect.snapshot)}`);
+      return true;
+    case "reply":
+      if (!isNonEmptyString(effect.client)) return badEffect(node, index, effect, "client", `expected a non-empty client id, got ${describeValue(effect.client)}`);
+      if (!Number.isInteger(effect.id)) return badEffect(node, index, effect, "id", `expected a whole request id, got ${describeValue(effect.id)}`);
+      if (!isJsonShaped(effect.res)) return badEffect(node, index, effect, "res", `expected plain JSON data, got ${describeValue(effect.res)}`);
+      return false;
+    default:
+      return badEffect(node, index, effect, "type", `unknown effect type ${describeValue((effect as { type?: unknown }).type)}`);
+  }
+}
+
+/** Throws the ProtocolError of a bad effect: `node n1 emitted a bad effect: effects[2].afterMs (set-timer): …`. */
+function badEffect(node: NodeId, index: number, effect: unknown, field: string, problem: string): never {
+  const path = `effects[${index}]${field === "" ? "" : `.${field}`}`;
+  const kind = typeof effect === "object" && effect !== null ? ` (${describeValue((effect as { type?: unknown }).type)})` : "";
+  throw new ProtocolError(node, `node ${node} emitted a bad effect: ${path}${kind}: ${problem}`, path);
+}
+
+function checkTimer(timer: unknown, node: NodeId, index: number, effect: unknown): void {
+  if (typeof timer !== "object" || timer === null || Array.isArray(timer)) badEffect(node, index, effect, "timer", `expected a timer object { kind, ...fields }, got ${describeValue(timer)}`);
+  const fields = timer as Record<string, unknown>;
+  if (typeof fields.kind !== "string") badEffect(node, index, effect, "timer.kind", `expected a string, got ${describeValue(fields.kind)}`);
+  for (const key in fields) {
+    const v = fields[key];
+    if (v !== null && typeof v !== "string" && typeof v !== "boolean" && !(typeof v === "number" && Number.isFinite(v))) {
+      badEffect(node, index, effect, `timer.${key}`, `timer fields must be strings, finite numbers, booleans or null, got ${describeValue(v)}`);
+    }
+  }
+}
+
+/**
+ * True when `value` is JSON-shaped at its top level: null, a boolean, a finite number, a string,
+ * an array or a plain object. Nested values are not walked (that would cost a walk per effect on
+ * the hot path); the contract asks for plain JSON data throughout.
+ */
+function isJsonShaped(value: unknown): boolean {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(value);
+    case "object": {
+      if (value === null || Array.isArray(value)) return true;
+      const proto = Object.getPrototypeOf(value) as unknown;
+      return proto === Object.prototype || proto === null;
+    }
+    default:
+      return false;
+  }
+}
+
+function unreachable(effect: never): never {
+  throw new Error(`unhandled effect ${describeValue(effect)}`);
+}
+
+/** Checks that a protocol returned a `{ state, effects }` step. */
+function checkStep(out: unknown, node: NodeId, what: string): Step<unknown, unknown, unknown, unknown> {
+  if (typeof out !== "object" || out === null || !Array.isArray((out as { effects?: unknown }).effects)) {
+    throw new ProtocolError(node, `node ${node} ${what} returned ${describeValue(out)}, expected { state, effects }`, "effects");
+  }
+  return out as Step<unknown, unknown, unknown, unknown>;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Runs `protocol.step`; a throw or a malformed result becomes a {@link ProtocolError} naming the node and the input. */
+export function runStep(protocol: AnyProtocol, state: unknown, input: Input<unknown, unknown>, ctx: Ctx): Step<unknown, unknown, unknown, unknown> {
+  let out: unknown;
+  try {
+    out = protocol.step(state, input, ctx);
+  } catch (err) {
+    throw new ProtocolError(ctx.self, `node ${ctx.self} threw on ${input.type}: ${errorText(err)}`);
+  }
+  return checkStep(out, ctx.self, `step on ${input.type}`);
+}
+
+/** Runs `protocol.init`; a throw or a malformed result becomes a {@link ProtocolError} naming the node. */
+export function runInit(protocol: AnyProtocol, ctx: Ctx, records: readonly unknown[]): Step<unknown, unknown, unknown, unknown> {
+  let out: unknown;
+  try {
+    out = protocol.init(ctx, records);
+  } catch (err) {
+    throw new ProtocolError(ctx.self, `node ${ctx.self} threw in init: ${errorText(err)}`);
+  }
+  return checkStep(out, ctx.self, "init");
+}
