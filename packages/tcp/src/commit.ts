@@ -78,30 +78,34 @@ export class GroupCommit {
     const steps = this.steps;
     this.ops = [];
     this.steps = 0;
-    let records = 0;
     const started = process.hrtime.bigint();
-    try {
-      for (const op of ops) {
-        if (op.kind === "records") {
-          this.storage.writeBodies(op.bodies);
-          records += op.bodies.length;
-        } else this.storage.compactBody(op.body);
-      }
-    } catch (err) {
-      return this.fail(err as Error);
+    this.write(ops).then(
+      (records) => {
+        this.observe({ records, steps, fsyncMs: Number(process.hrtime.bigint() - started) / 1e6 });
+        this.durable = epoch;
+        this.flushing = false;
+        while (this.held.length > 0 && (this.held[0] as { epoch: number }).epoch <= this.durable) (this.held.shift() as { run: () => void }).run();
+        if (this.ops.length > 0) this.flush();
+        else {
+          if (!this.busy) for (const resolve of this.idle.splice(0)) resolve();
+          this.markWhenIdle();
+        }
+      },
+      (err: Error) => this.fail(err),
+    );
+  }
+
+  /** Writes a batch in order (records, compactions) and makes it durable; resolves with the record count. */
+  private async write(ops: readonly DurableOp[]): Promise<number> {
+    let records = 0;
+    for (const op of ops) {
+      if (op.kind === "records") {
+        this.storage.writeBodies(op.bodies);
+        records += op.bodies.length;
+      } else await this.storage.compactBody(op.body);
     }
-    this.storage.sync((err) => {
-      if (err) return this.fail(err);
-      this.observe({ records, steps, fsyncMs: Number(process.hrtime.bigint() - started) / 1e6 });
-      this.durable = epoch;
-      this.flushing = false;
-      while (this.held.length > 0 && (this.held[0] as { epoch: number }).epoch <= this.durable) (this.held.shift() as { run: () => void }).run();
-      if (this.ops.length > 0) this.flush();
-      else {
-        if (!this.busy) for (const resolve of this.idle.splice(0)) resolve();
-        this.markWhenIdle();
-      }
-    });
+    await new Promise<void>((resolve, reject) => this.storage.sync((err) => (err ? reject(err) : resolve())));
+    return records;
   }
 
   /**
@@ -111,12 +115,15 @@ export class GroupCommit {
   private markWhenIdle(): void {
     clearTimeout(this.markTimer);
     this.markTimer = setTimeout(() => {
-      if (this.busy || this.failed) return;
-      try {
-        this.storage.mark();
-      } catch (err) {
-        this.fail(err as Error);
-      }
+      if (this.busy || this.failed || !this.storage.markPending) return;
+      // Single flight with the batches: a batch staged meanwhile waits for this fsync.
+      this.flushing = true;
+      this.storage.markAsync((err) => {
+        this.flushing = false;
+        if (err) return this.fail(err);
+        if (this.ops.length > 0) this.flush();
+        else if (!this.busy) for (const resolve of this.idle.splice(0)) resolve();
+      });
     }, 10);
     this.markTimer.unref();
   }

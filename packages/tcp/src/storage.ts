@@ -8,6 +8,7 @@
  * where a node lived), which refuses to start with the file, the byte offset and what to do —
  * unless `repair` is set, which truncates at the damage and says what was lost.
  */
+import { promises as fsp } from "node:fs";
 import { closeSync, existsSync, fstatSync, fsync, fsyncSync, ftruncateSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { decodeHeader, decodeSnapshot, encodeDurableEnd, encodeHeader, encodeSnapshot, frameRecord, HEADER_BYTES, readRecord, recordBody } from "./record.js";
@@ -33,6 +34,8 @@ export interface Loaded {
 export interface DurableLogOptions {
   /** Truncate at damage instead of refusing to start (loses everything after it). */
   readonly repair?: boolean;
+  /** A compaction starts a fresh log file once the log is this large (default 64 MiB); smaller ones keep appending. */
+  readonly rotateBytes?: number;
 }
 
 const ADVICE =
@@ -81,7 +84,11 @@ export class DurableLog {
 
   /** Loads every record (snapshot first) and opens the log for appending. Throws {@link StorageError}. */
   open(): Loaded {
-    const { records, torn, repaired, cut, snapSeq, nextSeq } = this.load();
+    const loaded = this.load();
+    const { records, torn, repaired, snapSeq } = loaded;
+    // A log that ends inside what the snapshot covers restarts after it, so sequence numbers stay consecutive.
+    const cut = loaded.nextSeq <= snapSeq ? -1 : loaded.cut;
+    const nextSeq = Math.max(loaded.nextSeq, snapSeq + 1);
     if (cut !== undefined && cut >= 0) {
       const fd = openSync(this.wal, "r+");
       ftruncateSync(fd, cut);
@@ -133,8 +140,6 @@ export class DurableLog {
       if (!this.options.repair) throw new StorageError(`${this.wal}: ${why} (byte 0). ${ADVICE}`);
       return { records, snapSeq, nextSeq: snapSeq + 1, cut: -1, repaired: { offset: 0, reason: why } };
     }
-    // A crash between a compaction's two renames leaves the old log behind the new snapshot.
-    if (header.baseSeq <= snapSeq && existsSync(this.snapshot)) return { records, snapSeq, nextSeq: snapSeq + 1, cut: -1 };
     if (header.baseSeq > snapSeq + 1) {
       throw new StorageError(`${this.wal}: starts at record ${header.baseSeq} but the snapshot ends at ${snapSeq}: records ${snapSeq + 1}–${header.baseSeq - 1} are missing (byte ${HEADER_BYTES}). ${ADVICE}`);
     }
@@ -148,7 +153,7 @@ export class DurableLog {
         return { records, snapSeq, nextSeq: expected, cut, repaired: { offset, reason: `records missing from ${expected}` } };
       }
       if (r.kind === "record") {
-        records.push(r.value);
+        if (r.seq > snapSeq) records.push(r.value); // the snapshot covers the others
         expected++;
         offset = r.next;
         continue;
@@ -214,6 +219,18 @@ export class DurableLog {
     fsyncSync(this.fd);
   }
 
+  /** True when the header's durable end lags what is durable. */
+  get markPending(): boolean {
+    return this.marked < this.durable && this.fd >= 0;
+  }
+
+  /** Like {@link DurableLog.mark}, with the fsync on the thread pool. */
+  markAsync(done: (err: Error | null) => void): void {
+    if (!this.markPending) return done(null);
+    this.markAt(this.durable);
+    fsync(this.fd, done);
+  }
+
   private markAt(durableEnd: number): void {
     if (durableEnd <= this.marked) return;
     writeSync(this.fd, encodeDurableEnd(this.baseSeq, durableEnd), 0, 12, 16);
@@ -222,19 +239,44 @@ export class DurableLog {
 
   /** Replaces everything by `record`, atomically: a crash leaves either the old state or the new. */
   compact(record: unknown): void {
-    this.compactBody(recordBody(record));
+    const body = recordBody(record);
+    const covered = this.nextSeq - 1;
+    writeAtomic(this.dir, this.snapshot, encodeSnapshot(covered, body));
+    if (this.end >= (this.options.rotateBytes ?? 64 * 1024 * 1024)) this.rotate(covered);
   }
 
-  /** Like {@link DurableLog.compact}, with the snapshot already serialised. */
-  compactBody(body: Buffer): void {
-    const seq = this.nextSeq;
-    writeAtomic(this.dir, this.snapshot, encodeSnapshot(seq, body));
-    // The records before it are folded into the snapshot: a fresh log starts after it.
+  /**
+   * Like {@link DurableLog.compact}, with the snapshot already serialised, off the event loop.
+   * The snapshot covers every record written so far (`seq` up to the last): loading skips those.
+   * The log file itself is only replaced once it has grown past `rotateBytes`.
+   */
+  async compactBody(body: Buffer): Promise<void> {
+    const covered = this.nextSeq - 1;
+    const tmp = `${this.snapshot}.tmp`;
+    const file = await fsp.open(tmp, "w");
+    try {
+      await file.write(encodeSnapshot(covered, body));
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await fsp.rename(tmp, this.snapshot);
+    const dir = await fsp.open(this.dir, "r");
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+    if (this.end >= (this.options.rotateBytes ?? 64 * 1024 * 1024)) this.rotate(covered);
+  }
+
+  /** Starts a fresh log after record `covered` (which a durable snapshot holds). */
+  private rotate(covered: number): void {
     closeSync(this.fd);
-    writeAtomic(this.dir, this.wal, encodeHeader(seq + 1, HEADER_BYTES));
+    writeAtomic(this.dir, this.wal, encodeHeader(covered + 1, HEADER_BYTES));
     this.fd = openSync(this.wal, "r+");
-    this.baseSeq = seq + 1;
-    this.nextSeq = seq + 1;
+    this.baseSeq = covered + 1;
+    this.nextSeq = covered + 1;
     this.end = this.durable = this.marked = HEADER_BYTES;
   }
 

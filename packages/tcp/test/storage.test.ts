@@ -49,6 +49,39 @@ describe("the durable log", () => {
     expect(existsSync(join(dir, "snapshot.log.tmp"))).toBe(false);
   });
 
+  it("a compaction keeps the log (loading skips what the snapshot covers) until it grows past rotateBytes", async () => {
+    const dir = fresh();
+    const log = new DurableLog(dir, { rotateBytes: 200 });
+    log.open();
+    log.append([{ n: 1 }, { n: 2 }]);
+    await log.compactBody(Buffer.from(JSON.stringify({ snap: 2 })));
+    const wal = join(dir, "wal.log");
+    const kept = readFileSync(wal).length;
+    expect(kept).toBeGreaterThan(32); // still holds n1, n2
+    log.append([{ n: 3 }]);
+    expect(readLog(dir)).toEqual([{ snap: 2 }, { n: 3 }]);
+    log.append(Array.from({ length: 10 }, (_, i) => ({ n: 4 + i })));
+    log.compact({ snap: 13 });
+    expect(readFileSync(wal).length).toBe(32); // rotated: a fresh log after the snapshot
+    log.append([{ n: 14 }]);
+    log.close();
+    expect(readLog(dir)).toEqual([{ snap: 13 }, { n: 14 }]);
+  });
+
+  it("a snapshot covering records whose write was cut restarts the log after it", () => {
+    const { dir, wal } = logOf(2);
+    const log = new DurableLog(dir);
+    log.open();
+    log.write([{ n: 3 }]); // written, never synced
+    log.compact({ snap: 3 }); // the snapshot is durable, record 3 not yet: then the node dies
+    truncateSync(wal, readFileSync(wal).length - 5); // the crash cut record 3 (past the durable end)
+    const again = new DurableLog(dir);
+    expect(again.open().records).toEqual([{ snap: 3 }]);
+    again.append([{ n: 4 }]);
+    again.close();
+    expect(readLog(dir)).toEqual([{ snap: 3 }, { n: 4 }]);
+  });
+
   it("drops an incomplete last write past the durable end, says so, and cuts it off", () => {
     const { dir, wal } = logOf(3);
     const size = readFileSync(wal).length;
