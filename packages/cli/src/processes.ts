@@ -2,10 +2,12 @@
 import { join } from "node:path";
 import type { AnyProtocol } from "@faultline/kernel";
 import { raftProtocol } from "@faultline/raft";
-import { jsonLogger, startNode, type Level, type NodeObserver } from "@faultline/tcp";
+import { composeObservers, pinoLogger, rootLogger, runtimeMetrics, serveMetrics, startNode, type Level, type NodeObserver } from "@faultline/tcp";
+import pretty from "pino-pretty";
 import { coordinatorProtocol, participantProtocol } from "@faultline/two-phase-commit";
 import { readClusterFile, requireNode, type Cluster } from "./cluster.js";
 import { describeRaft, OutcomeLedger } from "./inspect.js";
+import { protocolMetrics } from "./metrics.js";
 import { readConfigFile, resolveSettings, SettingsError, type SettingSpec } from "./settings.js";
 
 /** Settings every node process takes. */
@@ -16,6 +18,8 @@ export const NODE_SETTINGS: SettingSpec[] = [
   { name: "logLevel", kind: "level", describe: "debug, info, warn or error", default: "info" },
   { name: "repair", kind: "boolean", describe: "truncate a damaged log at the damage instead of refusing to start (loses what follows it)", default: false },
   { name: "drainTimeoutMs", kind: "positive", describe: "on SIGTERM, wait this long for requests in flight before exiting", default: 5_000 },
+  { name: "logPretty", kind: "boolean", describe: "render logs for humans (pino-pretty) instead of JSON lines", default: false },
+  { name: "metricsPort", kind: "integer", describe: "serve Prometheus metrics on http://127.0.0.1:<port>/metrics (0: any free port; off when unset)" },
 ];
 
 /** Protocol settings per process kind. */
@@ -67,14 +71,17 @@ export async function runNodeProcess(kind: keyof typeof PROTOCOL_SETTINGS, flags
   const cluster = file.nodes;
   const id = s.id as string;
   requireNode(cluster, id, "--id");
-  const logger = jsonLogger(id, s.logLevel as Level);
+  const root = rootLogger(s.logLevel as Level, s.logPretty ? pretty({ colorize: process.stderr.isTTY, destination: 2, sync: true }) : undefined);
+  const logger = pinoLogger(root, id);
   if (file.secret === undefined) logger.log("warn", "the cluster file has no secret: peers are not authenticated (allowed on loopback only)", { cluster: s.cluster });
   const protocol = protocolFor(kind, s, cluster);
   const ledger = kind === "raft-node" ? undefined : new OutcomeLedger(kind);
-  const observer: NodeObserver = {
+  const ledgerObserver: NodeObserver = {
     boot: (records) => ledger?.fold(records),
     step: (_input, effects) => ledger?.foldEffects(effects),
   };
+  const metrics = s.metricsPort === undefined ? undefined : runtimeMetrics(id);
+  const observer = metrics ? composeObservers(ledgerObserver, metrics.observer, protocolMetrics(kind, metrics.registry)) : ledgerObserver;
   const node = await startNode({
     id,
     protocol,
@@ -92,6 +99,11 @@ export async function runNodeProcess(kind: keyof typeof PROTOCOL_SETTINGS, flags
     observer,
     onFatal: () => process.exit(1),
   });
+  if (metrics) {
+    const server = await serveMetrics(metrics.registry, s.metricsPort as number);
+    logger.log("info", "metrics", { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/metrics` });
+    server.unref();
+  }
   logger.log("info", "started", { role: kind });
   let stopping = false;
   const stop = (signal: string) => {

@@ -64,7 +64,7 @@ export function faultline(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
 export async function startProcess(kind: string, id: string, cluster: { file: string; data: (id: string) => string }, extra: string[] = []): Promise<Proc> {
   const p = faultline([kind, "--id", id, "--cluster", cluster.file, "--data", cluster.data(id), ...extra]);
   const deadline = Date.now() + 15_000;
-  while (!p.output().includes('"msg":"listening"')) {
+  while (!/"msg":"listening"|INFO.*listening/.test(p.output())) {
     if (Date.now() > deadline || p.child.exitCode !== null) throw new Error(`${kind} ${id} did not start: ${p.output()}`);
     await new Promise((r) => setTimeout(r, 25));
   }
