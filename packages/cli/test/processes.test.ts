@@ -80,9 +80,16 @@ describe("Raft over TCP", () => {
     const last = await kvRequest(cluster, { op: "put", key: "after", value: "kill" }, { timeoutMs: 20_000 });
     expect(last.ok).toBe(true);
     await startProcess("raft-node", leader, c);
-    await new Promise((r) => setTimeout(r, 2_000));
+    // The restarted node's own durable log comes to hold every write, the one made while it was down included.
+    const durableData = () => {
+      const state = foldRecords(readLog(c.data(leader)) as RaftRecord[], kvStateMachine.init());
+      const data = { ...(state.snapshot.machine as { data: Record<string, string> }).data };
+      for (const e of state.log) if (e.command.op === "put") data[e.command.key] = e.command.value;
+      return data;
+    };
+    const deadline = Date.now() + 30_000;
+    while (durableData().after === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     killAll();
-    // The restarted node's own durable log holds every write, the one made while it was down included.
     const state = foldRecords(readLog(c.data(leader)) as RaftRecord[], kvStateMachine.init());
     const entries = [...state.log.map((e) => e.command)];
     const data = { ...(state.snapshot.machine as { data: Record<string, string> }).data };

@@ -63,7 +63,7 @@ export function faultline(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
 /** Starts a node process and waits until it listens. */
 export async function startProcess(kind: string, id: string, cluster: { file: string; data: (id: string) => string }, extra: string[] = []): Promise<Proc> {
   const p = faultline([kind, "--id", id, "--cluster", cluster.file, "--data", cluster.data(id), ...extra]);
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 40_000; // generous: a loaded machine starts tsx slowly
   while (!/"msg":"listening"|INFO.*listening/.test(p.output())) {
     if (Date.now() > deadline || p.child.exitCode !== null) throw new Error(`${kind} ${id} did not start: ${p.output()}`);
     await new Promise((r) => setTimeout(r, 25));
