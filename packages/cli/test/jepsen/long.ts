@@ -3,6 +3,7 @@
  *
  *   JEPSEN_FAULTS=1000 JEPSEN_RUN_SECONDS=60 node --import tsx packages/cli/test/jepsen/long.ts
  *
+ * JEPSEN_PROTOCOLS=raft or =2pc runs one protocol only (two processes can then run side by side).
  * Repeats runs of each protocol (JEPSEN_RUN_SECONDS of faults each, default 60) until each has
  * seen JEPSEN_FAULTS faults (default 1,000), then prints the totals; exits 1 at the first
  * violation, with the seed to replay it (`JEPSEN_SEED=<seed>` in jepsen.test.ts).
@@ -16,8 +17,9 @@ const add = (into: Record<string, number>, f: Record<string, number>) => {
   for (const [k, v] of Object.entries(f)) into[k] = (into[k] ?? 0) + v;
 };
 
+const protocols = (process.env.JEPSEN_PROTOCOLS ?? "raft,2pc").split(",");
 const raft = { runs: 0, faults: {} as Record<string, number>, operations: 0, acknowledgedWrites: 0, ambiguousWrites: 0 };
-while (total(raft.faults) < target) {
+while (protocols.includes("raft") && total(raft.faults) < target) {
   const r = await raftRun({ faultMs: runMs, seed: Math.floor(Math.random() * 2 ** 31) });
   raft.runs++;
   add(raft.faults, r.faults);
@@ -31,7 +33,7 @@ while (total(raft.faults) < target) {
   }
 }
 const tpc = { runs: 0, faults: {} as Record<string, number>, transactions: 0, committed: 0, aborted: 0, unanswered: 0 };
-while (total(tpc.faults) < target) {
+while (protocols.includes("2pc") && total(tpc.faults) < target) {
   const r = await twoPhaseRun({ faultMs: runMs, seed: Math.floor(Math.random() * 2 ** 31) });
   tpc.runs++;
   add(tpc.faults, r.faults);
@@ -45,6 +47,6 @@ while (total(tpc.faults) < target) {
     process.exit(1);
   }
 }
-console.log(`raft total: ${JSON.stringify({ ...raft, totalFaults: total(raft.faults), linearizable: true })}`);
-console.log(`2pc total: ${JSON.stringify({ ...tpc, totalFaults: total(tpc.faults), violations: 0 })}`);
+if (protocols.includes("raft")) console.log(`raft total: ${JSON.stringify({ ...raft, totalFaults: total(raft.faults), linearizable: true })}`);
+if (protocols.includes("2pc")) console.log(`2pc total: ${JSON.stringify({ ...tpc, totalFaults: total(tpc.faults), violations: 0 })}`);
 process.exit(0);
