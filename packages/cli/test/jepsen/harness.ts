@@ -74,15 +74,23 @@ export class ProxiedCluster {
     return join(this.dir, `cluster-${id}.json`);
   }
 
-  /** Starts (or restarts) a node and waits until it listens. */
+  /**
+   * Starts (or restarts) a node and waits until it listens. Its port may have been taken
+   * meanwhile (as an ephemeral port of some connection): then it tries again, a few times.
+   */
   async start(id: string): Promise<void> {
     const { kind, args } = this.kinds[id] as { kind: string; args: string[] };
-    const p = faultline([kind, "--id", id, "--cluster", this.fileOf(id), "--data", join(this.dir, "data", id), ...args]);
-    this.procs.set(id, p);
-    const deadline = Date.now() + 20_000;
-    while (!p.output().includes('"msg":"listening"')) {
-      if (Date.now() > deadline || p.child.exitCode !== null) throw new Error(`${id} did not start: ${p.output().slice(-2_000)}`);
-      await new Promise((r) => setTimeout(r, 20));
+    for (let attempt = 1; ; attempt++) {
+      const p = faultline([kind, "--id", id, "--cluster", this.fileOf(id), "--data", join(this.dir, "data", id), ...args]);
+      this.procs.set(id, p);
+      const deadline = Date.now() + 30_000;
+      while (!p.output().includes('"msg":"listening"')) {
+        if (p.child.exitCode !== null && p.output().includes("EADDRINUSE") && attempt < 10) break;
+        if (Date.now() > deadline || p.child.exitCode !== null) throw new Error(`${id} did not start: ${p.output().slice(-2_000)}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      if (p.output().includes('"msg":"listening"')) return;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
     }
   }
 
