@@ -3,6 +3,7 @@
  * plain JSON, so a report can carry it and a replay can rebuild the run from it.
  */
 import { ConfigError } from "./errors.js";
+import { describeValue, isFiniteNumber, isObject } from "./validate.js";
 import type { ClientId, NodeId } from "./protocol.js";
 
 /** Behaviour of one directed link. Latencies are whole virtual milliseconds. */
@@ -115,27 +116,14 @@ export const DEFAULT_RUN = { maxTimeMs: 60_000, maxEvents: 10_000_000 } as const
 
 const RATES = ["dropRate", "duplicateRate", "reorderRate"] as const;
 
-function isFiniteNumber(v: unknown): v is number {
-  return typeof v === "number" && Number.isFinite(v);
-}
-
 function checkTime(field: string, v: unknown): void {
-  if (!isFiniteNumber(v)) throw new ConfigError(field, `expected a finite number of ms, got ${show(v)}`);
+  if (!isFiniteNumber(v)) throw new ConfigError(field, `expected a finite number of ms, got ${describeValue(v)}`);
   if (v < 0) throw new ConfigError(field, `time must not be negative, got ${v}`);
 }
 
 function checkNode(field: string, v: unknown, known: ReadonlySet<NodeId>): void {
   if (typeof v !== "string" || !known.has(v)) {
-    throw new ConfigError(field, `unknown node ${show(v)} (nodes: ${[...known].join(", ")})`);
-  }
-}
-
-function show(v: unknown): string {
-  if (typeof v === "number") return String(v);
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
+    throw new ConfigError(field, `unknown node ${describeValue(v)} (nodes: ${[...known].join(", ")})`);
   }
 }
 
@@ -144,7 +132,7 @@ function checkLink(field: string, link: Partial<LinkConfig>): void {
   for (const key of ["minLatencyMs", "maxLatencyMs"] as const) {
     const v = link[key];
     if (v === undefined) continue;
-    if (!isFiniteNumber(v)) throw new ConfigError(`${field}.${key}`, `expected a finite delay in ms, got ${show(v)}`);
+    if (!isFiniteNumber(v)) throw new ConfigError(`${field}.${key}`, `expected a finite delay in ms, got ${describeValue(v)}`);
     if (v < 0) throw new ConfigError(`${field}.${key}`, `delay must not be negative, got ${v}`);
   }
   if (link.minLatencyMs !== undefined && link.maxLatencyMs !== undefined && link.minLatencyMs > link.maxLatencyMs) {
@@ -153,7 +141,7 @@ function checkLink(field: string, link: Partial<LinkConfig>): void {
   for (const key of RATES) {
     const v = link[key];
     if (v === undefined) continue;
-    if (!isFiniteNumber(v) || v < 0 || v > 1) throw new ConfigError(`${field}.${key}`, `a rate must be in [0, 1], got ${show(v)}`);
+    if (!isFiniteNumber(v) || v < 0 || v > 1) throw new ConfigError(`${field}.${key}`, `a rate must be in [0, 1], got ${describeValue(v)}`);
   }
 }
 
@@ -162,8 +150,8 @@ export function checkNodeIds(ids: readonly unknown[]): Set<NodeId> {
   const seen = new Set<NodeId>();
   if (ids.length === 0) throw new ConfigError("nodes", "a cluster needs at least one node");
   ids.forEach((id, i) => {
-    if (typeof id !== "string" || id.length === 0) throw new ConfigError(`nodes[${i}].id`, `expected a non-empty string, got ${show(id)}`);
-    if (seen.has(id)) throw new ConfigError(`nodes[${i}].id`, `duplicate node id ${show(id)}`);
+    if (typeof id !== "string" || id.length === 0) throw new ConfigError(`nodes[${i}].id`, `expected a non-empty string, got ${describeValue(id)}`);
+    if (seen.has(id)) throw new ConfigError(`nodes[${i}].id`, `duplicate node id ${describeValue(id)}`);
     seen.add(id);
   });
   return seen;
@@ -171,7 +159,7 @@ export function checkNodeIds(ids: readonly unknown[]): Set<NodeId> {
 
 /** Checks one fault action against the known nodes. */
 export function checkAction(field: string, a: FaultAction, known: ReadonlySet<NodeId>): void {
-  if (a === null || typeof a !== "object") throw new ConfigError(field, `expected an action object, got ${show(a)}`);
+  if (!isObject(a)) throw new ConfigError(field, `expected an action object, got ${describeValue(a)}`);
   checkTime(`${field}.at`, a.at);
   switch (a.type) {
     case "partition":
@@ -205,14 +193,14 @@ export function checkAction(field: string, a: FaultAction, known: ReadonlySet<No
       checkLink(field, a);
       return;
     default:
-      throw new ConfigError(`${field}.type`, `unknown action type ${show((a as { type: unknown }).type)}`);
+      throw new ConfigError(`${field}.type`, `unknown action type ${describeValue((a as { type: unknown }).type)}`);
   }
 }
 
 function checkClock(field: string, c: ClockConfig): void {
-  if (c.offsetMs !== undefined && !isFiniteNumber(c.offsetMs)) throw new ConfigError(`${field}.offsetMs`, `expected a finite number, got ${show(c.offsetMs)}`);
+  if (c.offsetMs !== undefined && !isFiniteNumber(c.offsetMs)) throw new ConfigError(`${field}.offsetMs`, `expected a finite number, got ${describeValue(c.offsetMs)}`);
   if (c.drift !== undefined && (!isFiniteNumber(c.drift) || c.drift <= -1 || c.drift >= 1)) {
-    throw new ConfigError(`${field}.drift`, `drift must be in (-1, 1), got ${show(c.drift)}`);
+    throw new ConfigError(`${field}.drift`, `drift must be in (-1, 1), got ${describeValue(c.drift)}`);
   }
 }
 
@@ -230,10 +218,15 @@ export interface RunConfigInput {
 
 /** Fills in defaults and validates a run configuration against the node set; throws {@link ConfigError}. */
 export function resolveRunConfig(input: RunConfigInput, known: ReadonlySet<NodeId>): RunConfig {
-  if (typeof input.seed !== "string" && !isFiniteNumber(input.seed)) throw new ConfigError("seed", `expected a string or a number, got ${show(input.seed)}`);
+  if (input.network !== undefined && !isObject(input.network)) throw new ConfigError("network", `expected an object of link settings, got ${describeValue(input.network)}`);
+  if (input.storage !== undefined && !isObject(input.storage)) throw new ConfigError("storage", `expected { loseUnsyncedOnCrash? }, got ${describeValue(input.storage)}`);
+  if (input.clocks !== undefined && !isObject(input.clocks)) throw new ConfigError("clocks", `expected an object of clocks by node id, got ${describeValue(input.clocks)}`);
+  if (typeof input.seed !== "string" && !isFiniteNumber(input.seed)) throw new ConfigError("seed", `expected a string or a number, got ${describeValue(input.seed)}`);
   const network: NetworkConfig = { ...DEFAULT_NETWORK, ...input.network };
   checkLink("network", network);
+  if (network.links !== undefined && !Array.isArray(network.links)) throw new ConfigError("network.links", "expected an array of { from, to, ...link settings }");
   (network.links ?? []).forEach((l, i) => {
+    if (!isObject(l)) throw new ConfigError(`network.links[${i}]`, `expected { from, to, ...link settings }, got ${describeValue(l)}`);
     checkNode(`network.links[${i}].from`, l.from, known);
     checkNode(`network.links[${i}].to`, l.to, known);
     checkLink(`network.links[${i}]`, l);
@@ -249,14 +242,15 @@ export function resolveRunConfig(input: RunConfigInput, known: ReadonlySet<NodeI
   const workload = input.workload ?? [];
   if (!Array.isArray(workload)) throw new ConfigError("workload", "expected an array of requests");
   workload.forEach((op, i) => {
+    if (!isObject(op)) throw new ConfigError(`workload[${i}]`, `expected { at, client, node, req }, got ${describeValue(op)}`);
     checkTime(`workload[${i}].at`, op.at);
     checkNode(`workload[${i}].node`, op.node, known);
-    if (typeof op.client !== "string" || op.client.length === 0) throw new ConfigError(`workload[${i}].client`, `expected a non-empty string, got ${show(op.client)}`);
+    if (typeof op.client !== "string" || op.client.length === 0) throw new ConfigError(`workload[${i}].client`, `expected a non-empty string, got ${describeValue(op.client)}`);
   });
   const maxTimeMs = input.maxTimeMs ?? DEFAULT_RUN.maxTimeMs;
   checkTime("maxTimeMs", maxTimeMs);
   const maxEvents = input.maxEvents ?? DEFAULT_RUN.maxEvents;
-  if (!Number.isInteger(maxEvents) || maxEvents < 0) throw new ConfigError("maxEvents", `expected a whole number ≥ 0, got ${show(maxEvents)}`);
+  if (!Number.isInteger(maxEvents) || maxEvents < 0) throw new ConfigError("maxEvents", `expected a whole number ≥ 0, got ${describeValue(maxEvents)}`);
   return {
     seed: String(input.seed),
     network,

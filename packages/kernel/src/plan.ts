@@ -7,6 +7,7 @@ import type { FaultAction, FaultPlan, LinkConfig } from "./config.js";
 import { ConfigError } from "./errors.js";
 import type { NodeId } from "./protocol.js";
 import { createRng, type Rng } from "./rng.js";
+import { describeValue, isNonEmptyString, isObject, requirePositiveNumber } from "./validate.js";
 
 /** The kinds of fault a generated plan may contain. */
 export type FaultKind = "crash" | "partition" | "block" | "pause" | "clock" | "network";
@@ -27,15 +28,58 @@ export interface PlanOptions {
   readonly baseline?: Partial<LinkConfig>;
 }
 
-const ALL_KINDS: readonly FaultKind[] = ["crash", "partition", "block", "pause", "clock", "network"];
+/** Every kind of fault a generated plan may contain. */
+export const FAULT_KINDS: readonly FaultKind[] = ["crash", "partition", "block", "pause", "clock", "network"];
+
+/**
+ * The ranges generated faults draw from, shared by {@link generatePlan} and the fast-check plan
+ * arbitraries (both bounds inclusive). Rates are in percent, drift in thousandths.
+ */
+export const PLAN_RANGES = {
+  /** A clock jump, in ms ahead of (or, negative, behind) virtual time. */
+  clockOffsetMs: { min: -500, max: 500 },
+  /** A clock's drift in thousandths (-50 = 5 % slow). */
+  clockDriftPerMille: { min: -50, max: 50 },
+  /** A degraded network's loss rate, in percent. */
+  dropPercent: { min: 0, max: 30 },
+  /** A degraded network's duplication rate, in percent. */
+  duplicatePercent: { min: 0, max: 20 },
+  /** A degraded network's reordering rate, in percent. */
+  reorderPercent: { min: 0, max: 30 },
+} as const;
+
+/**
+ * Checks plan options up front (the fields of {@link PlanOptions}); throws {@link ConfigError}
+ * naming the field. Used by {@link generatePlan} and the fast-check plan arbitraries.
+ */
+export function checkPlanOptions(options: PlanOptions): void {
+  if (!isObject(options)) throw new ConfigError("options", `expected plan options { nodes, durationMs, ... }, got ${describeValue(options)}`);
+  if (!Array.isArray(options.nodes) || options.nodes.length === 0) throw new ConfigError("nodes", "a plan needs at least one node to fault");
+  options.nodes.forEach((n, i) => {
+    if (!isNonEmptyString(n)) throw new ConfigError(`nodes[${i}]`, `expected a node id, got ${describeValue(n)}`);
+  });
+  requirePositiveNumber("durationMs", options.durationMs, "number of ms");
+  if (options.maxActions !== undefined && !(Number.isInteger(options.maxActions) && options.maxActions >= 0)) {
+    throw new ConfigError("maxActions", `expected a whole number ≥ 0, got ${describeValue(options.maxActions)}`);
+  }
+  if (options.maxDown !== undefined && !(Number.isInteger(options.maxDown) && options.maxDown >= 0)) {
+    throw new ConfigError("maxDown", `expected a whole number ≥ 0, got ${describeValue(options.maxDown)}`);
+  }
+  if (options.kinds !== undefined) {
+    if (!Array.isArray(options.kinds)) throw new ConfigError("kinds", `expected an array of fault kinds (${FAULT_KINDS.join(", ")})`);
+    options.kinds.forEach((k, i) => {
+      if (!FAULT_KINDS.includes(k)) throw new ConfigError(`kinds[${i}]`, `unknown fault kind ${describeValue(k)} (kinds: ${FAULT_KINDS.join(", ")})`);
+    });
+  }
+  if (options.baseline !== undefined && !isObject(options.baseline)) throw new ConfigError("baseline", `expected link settings, got ${describeValue(options.baseline)}`);
+}
 
 /** Makes a random plan from `seed` (or a stream). The same seed and options give the same plan. */
 export function generatePlan(seed: string | number | Rng, options: PlanOptions): FaultPlan {
   const rng = typeof seed === "object" ? seed : createRng(String(seed), "faults");
+  checkPlanOptions(options);
   const { nodes, durationMs } = options;
-  if (nodes.length === 0) throw new ConfigError("nodes", "a plan needs at least one node to fault");
-  if (!(durationMs > 0) || !Number.isFinite(durationMs)) throw new ConfigError("durationMs", `expected a positive number of ms, got ${durationMs}`);
-  const kinds = options.kinds ?? ALL_KINDS;
+  const kinds = options.kinds ?? FAULT_KINDS;
   if (kinds.length === 0) return [];
   const maxDown = options.maxDown ?? Math.max(0, Math.floor((nodes.length - 1) / 2));
   const count = rng.int(0, options.maxActions ?? 8);
@@ -82,15 +126,15 @@ export function generatePlan(seed: string | number | Rng, options: PlanOptions):
         }
         break;
       case "clock":
-        plan.push({ at, type: "clock", node, offsetMs: rng.int(-500, 500), drift: rng.int(-50, 50) / 1000 });
+        plan.push({ at, type: "clock", node, offsetMs: rng.int(PLAN_RANGES.clockOffsetMs.min, PLAN_RANGES.clockOffsetMs.max), drift: rng.int(PLAN_RANGES.clockDriftPerMille.min, PLAN_RANGES.clockDriftPerMille.max) / 1000 });
         break;
       case "network":
         plan.push({
           at,
           type: "network",
-          dropRate: rng.int(0, 30) / 100,
-          duplicateRate: rng.int(0, 20) / 100,
-          reorderRate: rng.int(0, 30) / 100,
+          dropRate: rng.int(PLAN_RANGES.dropPercent.min, PLAN_RANGES.dropPercent.max) / 100,
+          duplicateRate: rng.int(PLAN_RANGES.duplicatePercent.min, PLAN_RANGES.duplicatePercent.max) / 100,
+          reorderRate: rng.int(PLAN_RANGES.reorderPercent.min, PLAN_RANGES.reorderPercent.max) / 100,
         });
         break;
     }

@@ -171,18 +171,18 @@ export function transition<State, Msg, Res, Rec, Tmr extends Timer = Timer>(
 }
 
 /** The effect with every draft inside its payload replaced by a plain copy. */
-function undraftEffect<Tmr extends Timer>(e: Effect<unknown, unknown, unknown, Tmr>): Effect<unknown, unknown, unknown, Tmr> {
-  switch (e.type) {
+function undraftEffect<Tmr extends Timer>(effect: Effect<unknown, unknown, unknown, Tmr>): Effect<unknown, unknown, unknown, Tmr> {
+  switch (effect.type) {
     case "send":
-      return hasDraft(e.msg) ? { ...e, msg: undraft(e.msg) } : e;
+      return hasDraft(effect.msg) ? { ...effect, msg: undraft(effect.msg) } : effect;
     case "persist":
-      return hasDraft(e.record) ? { ...e, record: undraft(e.record) } : e;
+      return hasDraft(effect.record) ? { ...effect, record: undraft(effect.record) } : effect;
     case "compact":
-      return hasDraft(e.snapshot) ? { ...e, snapshot: undraft(e.snapshot) } : e;
+      return hasDraft(effect.snapshot) ? { ...effect, snapshot: undraft(effect.snapshot) } : effect;
     case "reply":
-      return hasDraft(e.res) ? { ...e, res: undraft(e.res) } : e;
+      return hasDraft(effect.res) ? { ...effect, res: undraft(effect.res) } : effect;
     default:
-      return e;
+      return effect;
   }
 }
 

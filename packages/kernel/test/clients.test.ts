@@ -47,7 +47,7 @@ describe("client actors", () => {
     // The first request was held by a paused node and lost in its crash: never invoked, yet the
     // client timed out at 100 ms and carried on to the end.
     expect(result.trace?.filter((e) => e.kind === "client-timeout").map((e) => e.t)).toEqual([100]);
-    expect((sim as unknown as { clients: { state: { n: number } }[] }).clients[0]?.state.n).toBe(5);
+    expect((sim as unknown as { engine: { state: { clients: { actors: { state: { n: number } }[] } } } }).engine.state.clients.actors[0]?.state.n).toBe(5);
     expect(result.history.filter((h) => h.completedAt !== undefined)).toHaveLength(5);
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Simulation, canonicalJson } from "@faultline/kernel";
+import { Simulation } from "@faultline/kernel";
+import { canonicalJson } from "../src/cursor.js";
 import { probes, type ProbeState } from "./fixtures.js";
 
 const world = () =>

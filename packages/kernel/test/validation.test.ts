@@ -32,6 +32,12 @@ describe("bad input names the field", () => {
     ["unknown node in a workload", { workload: [{ at: 0, client: "c", node: "x", req: 1 }] }, "workload[0].node", /unknown node "x"/],
     ["drift out of range", { clocks: { a: { drift: -1 } } }, "clocks.a.drift", /\(-1, 1\)/],
     ["clock of an unknown node", { clocks: { q: { drift: 0 } } }, "clocks.q", /unknown node "q"/],
+    ["an invariant without check", { invariants: [{ name: "x" }] }, "invariants[0]", /expected \{ name: string, check/],
+    ["a ghost without update", { invariants: [{ name: "x", check: () => undefined, ghost: { initial: 0 } }] }, "invariants[0].ghost", /update/],
+    ["a fractional keepLast", { trace: { keepLast: 1.5 } }, "trace.keepLast", /whole number ≥ 0, got 1.5/],
+    ["stopWhen not a function", { stopWhen: true }, "stopWhen", /function/],
+    ["a workload entry that is not an object", { workload: [null] }, "workload[0]", /expected \{ at, client, node, req \}/],
+    ["links not an array", { network: { links: {} } }, "network.links", /array/],
   ] as const)("%s", (_what, options, field, message) => {
     const err = errorOf(options as Partial<SimulationOptions>);
     expect(err.field).toBe(field);
@@ -49,5 +55,7 @@ describe("bad input names the field", () => {
   it("rejects bad plan generator options", () => {
     expect(() => generatePlan(1, { nodes: [], durationMs: 10 })).toThrow(ConfigError);
     expect(() => generatePlan(1, { nodes: ["a"], durationMs: -1 })).toThrow(/durationMs/);
+    expect(() => generatePlan(1, { nodes: ["a"], durationMs: 10, kinds: ["crash", "meteor" as never] })).toThrow(/invalid kinds\[1\]: unknown fault kind "meteor"/);
+    expect(() => generatePlan(1, { nodes: ["a"], durationMs: 10, maxActions: -2 })).toThrow(/invalid maxActions: expected a whole number ≥ 0, got -2/);
   });
 });

@@ -4,7 +4,7 @@
  * fast-check shrinks by removing actions and workload steps and by moving times towards 0.
  */
 import fc from "fast-check";
-import { calmDown, type FaultAction, type PlanOptions, type FaultKind, type FaultPlan, type LinkConfig, type NodeId, type Workload, type WorkloadOp } from "@faultline/kernel";
+import { FAULT_KINDS, PLAN_RANGES, calmDown, checkPlanOptions, type FaultAction, type PlanOptions, type FaultKind, type FaultPlan, type LinkConfig, type NodeId, type Workload, type WorkloadOp } from "@faultline/kernel";
 
 /** A seed for the kernel's streams. */
 export function seedArbitrary(): fc.Arbitrary<number> {
@@ -13,8 +13,6 @@ export function seedArbitrary(): fc.Arbitrary<number> {
 
 /** What {@link planArbitrary} may generate: the same options as the kernel's `generatePlan`. */
 export type PlanArbitraryOptions = PlanOptions;
-
-const ALL_KINDS: readonly FaultKind[] = ["crash", "partition", "block", "pause", "clock", "network"];
 
 /**
  * One fault: an outage with its end (crash then restart, pause then resume, a partition or a
@@ -47,10 +45,10 @@ function faultArbitrary(nodes: readonly NodeId[], durationMs: number, kinds: rea
       { at: w.end, type: "resume", node },
     ]),
     clock: fc
-      .record({ at: fc.integer({ min: 0, max: durationMs - 1 }), node, offsetMs: fc.integer({ min: -500, max: 500 }), drift: fc.integer({ min: -50, max: 50 }) })
+      .record({ at: fc.integer({ min: 0, max: durationMs - 1 }), node, offsetMs: fc.integer(PLAN_RANGES.clockOffsetMs), drift: fc.integer(PLAN_RANGES.clockDriftPerMille) })
       .map(({ at, node, offsetMs, drift }): FaultAction[] => [{ at, type: "clock", node, offsetMs, drift: drift / 1000 }]),
     network: fc
-      .record({ w: window, drop: fc.integer({ min: 0, max: 30 }), dup: fc.integer({ min: 0, max: 20 }), reorder: fc.integer({ min: 0, max: 30 }) })
+      .record({ w: window, drop: fc.integer(PLAN_RANGES.dropPercent), dup: fc.integer(PLAN_RANGES.duplicatePercent), reorder: fc.integer(PLAN_RANGES.reorderPercent) })
       .map(({ w, drop, dup, reorder }): FaultAction[] => [
         { at: w.at, type: "network", dropRate: drop / 100, duplicateRate: dup / 100, reorderRate: reorder / 100 },
         { at: w.end, type: "network", dropRate: 0, duplicateRate: 0, reorderRate: 0, ...baseline },
@@ -78,7 +76,8 @@ function limitDown(actions: readonly FaultAction[], maxDown: number): FaultActio
 
 /** Random fault plans, sorted by time, ending calm at `durationMs`. */
 export function planArbitrary(options: PlanArbitraryOptions): fc.Arbitrary<FaultPlan> {
-  const { nodes, durationMs, maxActions = 8, kinds = ALL_KINDS } = options;
+  checkPlanOptions(options);
+  const { nodes, durationMs, maxActions = 8, kinds = FAULT_KINDS } = options;
   const maxDown = options.maxDown ?? Math.floor((nodes.length - 1) / 2);
   return fc
     .array(faultArbitrary(nodes, durationMs, kinds, options.baseline ?? {}), { maxLength: maxActions })

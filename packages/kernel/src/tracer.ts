@@ -1,0 +1,129 @@
+/**
+ * The trace of one run: every event folded into the trace hash, the last few kept for reports,
+ * every one kept on request, and their rendering as {@link TraceEvent}s.
+ */
+import type { FaultAction, WorkloadOp } from "./config.js";
+import {
+  CLIENT_TIMEOUT,
+  DELIVER,
+  DROP,
+  FAULT,
+  KIND_NAMES,
+  LOST,
+  QueuedEvent,
+  REPLY,
+  REQUEST,
+  TIMER,
+  type TracedEvent,
+} from "./events.js";
+import type { NodeId, Timer } from "./protocol.js";
+import { RecentEvents, TraceHasher, type DropReason, type TraceEvent } from "./trace.js";
+
+/** The trace of a run: hash, recent events and optionally every event. */
+export class Tracer {
+  constructor(
+    private readonly hasher: TraceHasher | undefined,
+    private readonly recent: RecentEvents<TracedEvent>,
+    private readonly full: TracedEvent[] | undefined,
+  ) {}
+
+  /** A tracer for a new run: `hash` folds every event (default on), `keepLast` recent events (default 64), `full` keeps all. */
+  static create(options: { readonly hash?: boolean; readonly keepLast?: number; readonly full?: boolean }): Tracer {
+    return new Tracer(options.hash === false ? undefined : new TraceHasher(), new RecentEvents<TracedEvent>(options.keepLast ?? 64), options.full ? [] : undefined);
+  }
+
+  /** A copy that continues from the same hash and events. */
+  clone(): Tracer {
+    return new Tracer(this.hasher?.clone(), this.recent.clone(), this.full?.slice());
+  }
+
+  /** Records one event. */
+  record(e: TracedEvent): void {
+    this.recent.push(e);
+    this.full?.push(e);
+    if (this.hasher !== undefined) this.hasher.add(hashText(e));
+  }
+
+  /** The hash of every event so far ("" when hashing is off). */
+  digest(): string {
+    return this.hasher?.digest() ?? "";
+  }
+
+  /** The recent events, oldest first. */
+  lastEvents(nodeIds: readonly NodeId[]): TraceEvent[] {
+    return this.recent.toArray().map((e) => toTraceEvent(e, nodeIds));
+  }
+
+  /** Every event, when kept. */
+  everyEvent(nodeIds: readonly NodeId[]): TraceEvent[] | undefined {
+    return this.full?.map((e) => toTraceEvent(e, nodeIds));
+  }
+}
+
+/** The text an event contributes to the hash: kind, time, node, sender, its name and number, payload JSON. */
+function hashText(e: TracedEvent): string {
+  let name: string;
+  let token: number;
+  if (e instanceof QueuedEvent) {
+    switch (e.kind) {
+      case TIMER:
+        name = e.timerKey;
+        token = e.timerToken;
+        break;
+      case DELIVER:
+        name = e.duplicate ? "dup" : "";
+        token = 0;
+        break;
+      case FAULT:
+        name = (e.payload as FaultAction).type;
+        token = 0;
+        break;
+      case CLIENT_TIMEOUT:
+        name = (e.payload as WorkloadOp).client;
+        token = e.requestId;
+        break;
+      default:
+        name = "";
+        token = e.requestId;
+    }
+  } else {
+    name = e.kind === DROP ? (e.reason as string) : e.kind === REPLY ? e.client : "";
+    token = e.requestId;
+  }
+  return `${e.kind}|${e.time}|${e.node}|${e.from}|${name}|${token}|${e.payload === undefined ? "" : JSON.stringify(e.payload)}`;
+}
+
+/** An event as reports and JSON-lines traces show it. */
+export function toTraceEvent(e: TracedEvent, nodeIds: readonly NodeId[]): TraceEvent {
+  const node = e.node >= 0 ? nodeIds[e.node] : undefined;
+  const from = e.from >= 0 ? nodeIds[e.from] : undefined;
+  const t = e.time;
+  if (e instanceof QueuedEvent) {
+    switch (e.kind) {
+      case DELIVER:
+        return { t, kind: "deliver", node, from, msg: e.payload, ...(e.duplicate ? { duplicate: true as const } : {}) };
+      case TIMER:
+        return { t, kind: "timer", node, timer: e.payload as Timer };
+      case REQUEST: {
+        const op = e.payload as WorkloadOp;
+        return { t, kind: "request", node, client: op.client, id: e.requestId, req: op.req };
+      }
+      case CLIENT_TIMEOUT: {
+        const op = e.payload as WorkloadOp;
+        return { t, kind: "client-timeout", node, client: op.client, id: e.requestId, req: op.req };
+      }
+      case FAULT:
+        return { t, kind: "fault", action: e.payload as FaultAction };
+    }
+  }
+  switch (e.kind) {
+    case DROP:
+      return { t, kind: "drop", node, from, msg: e.payload, reason: e.reason as DropReason };
+    case REPLY:
+      return { t, kind: "reply", node, client: e.client, id: e.requestId, res: e.payload };
+    case LOST: {
+      const op = e.payload as WorkloadOp;
+      return { t, kind: KIND_NAMES[LOST], node, client: op.client, id: e.requestId, req: op.req };
+    }
+  }
+}
