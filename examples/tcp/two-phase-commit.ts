@@ -4,14 +4,12 @@
  *
  *   node --import tsx examples/tcp/two-phase-commit.ts
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { beginTransaction, type Cluster } from "faultline/cli";
-import { parseLog } from "faultline/tcp";
+import { readLog } from "faultline/tcp";
 import { participantLog, type ParticipantRecord } from "faultline/two-phase-commit";
 import { killAll, makeCluster, startProcess } from "../../packages/cli/test/procs.js";
 
-const stateOf = (dir: string, tx: string) => participantLog(parseLog(readFileSync(join(dir, "wal.log")), "wal").records as ParticipantRecord[]).get(tx)?.state ?? "working";
+const stateOf = (dir: string, tx: string) => participantLog(readLog(dir) as ParticipantRecord[]).get(tx)?.state ?? "working";
 
 try {
   const c = await makeCluster(["coordinator", "p1", "p2", "p3"]);

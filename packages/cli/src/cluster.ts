@@ -17,6 +17,39 @@ export interface Address {
 /** Node id → address, in file order. */
 export type Cluster = Readonly<Record<string, Address>>;
 
+/** A cluster file: the nodes, and how they and their clients authenticate. */
+export interface ClusterFile {
+  readonly nodes: Cluster;
+  /** Names the cluster (default "default"): nodes of another cluster are refused. */
+  readonly clusterId: string;
+  /** Shared secret peers prove in their handshake; absent only for loopback-only clusters. */
+  readonly secret?: string;
+  /** When set, nodes require it of clients (and the clients read it from here). */
+  readonly clientToken?: string;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+/** Parses a cluster file's object: `nodes`, and the optional `cluster`, `secret` and `clientToken`. */
+export function parseClusterFile(value: unknown, source: string): ClusterFile {
+  const nodes = parseCluster(value, source);
+  const v = value as Record<string, unknown>;
+  for (const key of Object.keys(v)) if (!["nodes", "cluster", "secret", "clientToken"].includes(key)) throw new SettingsError(`${source}: unknown key "${key}" (known: nodes, cluster, secret, clientToken)`);
+  const opt = (key: string, min: number): string | undefined => {
+    const x = v[key];
+    if (x === undefined) return undefined;
+    if (typeof x !== "string" || x.length < min) throw new SettingsError(`${source}: "${key}" must be a string of at least ${min} characters`);
+    return x;
+  };
+  const secret = opt("secret", 16);
+  const clientToken = opt("clientToken", 8);
+  if (secret === undefined) {
+    const exposed = Object.entries(nodes).filter(([, a]) => !LOOPBACK.test(a.host));
+    if (exposed.length > 0) throw new SettingsError(`${source}: "secret" is required when nodes listen beyond loopback (${exposed.map(([id]) => id).join(", ")}); add e.g. "secret": "<output of openssl rand -hex 32>"`);
+  }
+  return { nodes, clusterId: opt("cluster", 1) ?? "default", ...(secret !== undefined ? { secret } : {}), ...(clientToken !== undefined ? { clientToken } : {}) };
+}
+
 /** Parses and validates a cluster object; `source` prefixes error messages. */
 export function parseCluster(value: unknown, source: string): Cluster {
   const nodes = (value as { nodes?: unknown } | null)?.nodes;
@@ -40,9 +73,14 @@ export function parseCluster(value: unknown, source: string): Cluster {
   return out;
 }
 
-/** Reads and validates a cluster file. */
+/** Reads and validates a cluster file's nodes. */
 export function readCluster(path: string): Cluster {
-  return parseCluster(readConfigFile(path), `cluster file ${path}`);
+  return readClusterFile(path).nodes;
+}
+
+/** Reads and validates a whole cluster file. */
+export function readClusterFile(path: string): ClusterFile {
+  return parseClusterFile(readConfigFile(path), `cluster file ${path}`);
 }
 
 /** Checks that `id` is a node of `cluster`. */

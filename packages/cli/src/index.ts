@@ -4,6 +4,6 @@
  * @packageDocumentation
  */
 export { resolveSettings, readConfigFile, SettingsError, flagName, envName, LEVELS, type SettingSpec, type SettingKind } from "./settings.js";
-export { parseCluster, readCluster, requireNode, type Cluster, type Address } from "./cluster.js";
-export { beginTransaction, kvRequest, type KvCommand } from "./clients.js";
+export { parseCluster, parseClusterFile, readCluster, readClusterFile, requireNode, type Cluster, type ClusterFile, type Address } from "./cluster.js";
+export { beginTransaction, kvRequest, statusOf, KvClient, type KvCommand, type KvResult, type Session } from "./clients.js";
 export { nodeSettings, runNodeProcess, NODE_SETTINGS, PROTOCOL_SETTINGS } from "./processes.js";

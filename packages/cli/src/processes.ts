@@ -2,9 +2,12 @@
 import { join } from "node:path";
 import type { AnyProtocol } from "@faultline/kernel";
 import { raftProtocol } from "@faultline/raft";
-import { jsonLogger, startNode, type Level } from "@faultline/tcp";
+import { composeObservers, pinoLogger, rootLogger, runtimeMetrics, serveMetrics, startNode, type Level, type NodeObserver } from "@faultline/tcp";
+import pretty from "pino-pretty";
 import { coordinatorProtocol, participantProtocol } from "@faultline/two-phase-commit";
-import { readCluster, requireNode, type Cluster } from "./cluster.js";
+import { readClusterFile, requireNode, type Cluster } from "./cluster.js";
+import { describeRaft, OutcomeLedger } from "./inspect.js";
+import { protocolMetrics } from "./metrics.js";
 import { readConfigFile, resolveSettings, SettingsError, type SettingSpec } from "./settings.js";
 
 /** Settings every node process takes. */
@@ -13,6 +16,10 @@ export const NODE_SETTINGS: SettingSpec[] = [
   { name: "cluster", kind: "string", describe: "cluster file: { nodes: { id: { host, port } } }", required: true },
   { name: "data", kind: "string", describe: "directory of the node's durable log (default ./data/<id>)" },
   { name: "logLevel", kind: "level", describe: "debug, info, warn or error", default: "info" },
+  { name: "repair", kind: "boolean", describe: "truncate a damaged log at the damage instead of refusing to start (loses what follows it)", default: false },
+  { name: "drainTimeoutMs", kind: "positive", describe: "on SIGTERM, wait this long for requests in flight before exiting", default: 5_000 },
+  { name: "logPretty", kind: "boolean", describe: "render logs for humans (pino-pretty) instead of JSON lines", default: false },
+  { name: "metricsPort", kind: "integer", describe: "serve Prometheus metrics on http://127.0.0.1:<port>/metrics (0: any free port; off when unset)" },
 ];
 
 /** Protocol settings per process kind. */
@@ -57,20 +64,57 @@ function protocolFor(kind: keyof typeof PROTOCOL_SETTINGS, s: Record<string, str
   return participantProtocol({ coordinator, participants, commitProbability: { [s.id as string]: s.commitProbability as number }, statusIntervalMs: s.statusIntervalMs as number });
 }
 
-/** Starts a node process and stops it cleanly on SIGINT or SIGTERM. */
+/** Starts a node process; on SIGTERM or SIGINT it drains (stops accepting, answers what is in flight, syncs) and exits 0. */
 export async function runNodeProcess(kind: keyof typeof PROTOCOL_SETTINGS, flags: Record<string, unknown>): Promise<void> {
   const s = nodeSettings(kind, flags);
-  const cluster = readCluster(s.cluster as string);
+  const file = readClusterFile(s.cluster as string);
+  const cluster = file.nodes;
   const id = s.id as string;
   requireNode(cluster, id, "--id");
-  const logger = jsonLogger(id, s.logLevel as Level);
+  const root = rootLogger(s.logLevel as Level, s.logPretty ? pretty({ colorize: process.stderr.isTTY, destination: 2, sync: true }) : undefined);
+  const logger = pinoLogger(root, id);
+  if (file.secret === undefined) logger.log("warn", "the cluster file has no secret: peers are not authenticated (allowed on loopback only)", { cluster: s.cluster });
   const protocol = protocolFor(kind, s, cluster);
-  const node = await startNode({ id, protocol, cluster, dataDir: (s.data as string | undefined) ?? join("data", id), logger });
+  const ledger = kind === "raft-node" ? undefined : new OutcomeLedger(kind);
+  const ledgerObserver: NodeObserver = {
+    boot: (records) => ledger?.fold(records),
+    step: (_input, effects) => ledger?.foldEffects(effects),
+  };
+  const metrics = s.metricsPort === undefined ? undefined : runtimeMetrics(id);
+  const observer = metrics ? composeObservers(ledgerObserver, metrics.observer, protocolMetrics(kind, metrics.registry)) : ledgerObserver;
+  const node = await startNode({
+    id,
+    protocol,
+    cluster,
+    dataDir: (s.data as string | undefined) ?? join("data", id),
+    logger,
+    auth: { clusterId: file.clusterId, secret: file.secret ?? "" },
+    ...(file.clientToken !== undefined ? { clientToken: file.clientToken } : {}),
+    ...(kind === "participant" ? { refuseRequests: `${id} is a two-phase commit participant and takes no requests: send them to the coordinator "${s.coordinator as string}"` } : {}),
+    repair: s.repair as boolean,
+    describe: (state, q) => {
+      if (kind === "raft-node") return describeRaft(state);
+      return q.tx !== undefined ? ledger?.lookup(state, q.tx) : { outcomes: ledger?.counts() };
+    },
+    observer,
+    onFatal: () => process.exit(1),
+  });
+  if (metrics) {
+    const server = await serveMetrics(metrics.registry, s.metricsPort as number);
+    logger.log("info", "metrics", { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/metrics` });
+    server.unref();
+  }
   logger.log("info", "started", { role: kind });
+  let stopping = false;
   const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     logger.log("info", "shutting down", { signal });
-    node.close().then(
-      () => process.exit(0),
+    node.drain(s.drainTimeoutMs as number).then(
+      (r) => {
+        logger.log("info", "drained", r);
+        process.exit(0);
+      },
       () => process.exit(1),
     );
   };

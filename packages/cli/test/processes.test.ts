@@ -4,14 +4,14 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { beginTransaction, kvRequest, type Cluster } from "@faultline/cli";
 import { foldRecords, kvStateMachine, type RaftRecord } from "@faultline/raft";
-import { DurableLog, parseLog } from "@faultline/tcp";
+import { readLog } from "@faultline/tcp";
 import { participantLog, type ParticipantRecord } from "@faultline/two-phase-commit";
 import { faultline, killAll, makeCluster, startProcess } from "./procs.js";
 
 afterEach(() => killAll());
 
 /** A participant's durable state for `tx`, read from its log file ("working" if it never heard of it). */
-const stateOf = (dataDir: string, tx: string) => participantLog(parseLog(readFileSync(join(dataDir, "wal.log")), "wal").records as ParticipantRecord[]).get(tx)?.state ?? "working";
+const stateOf = (dataDir: string, tx: string) => participantLog(readLog(dataDir) as ParticipantRecord[]).get(tx)?.state ?? "working";
 
 describe("two-phase commit over TCP", () => {
   it("commits when every participant votes YES and aborts when one votes NO", async () => {
@@ -80,12 +80,17 @@ describe("Raft over TCP", () => {
     const last = await kvRequest(cluster, { op: "put", key: "after", value: "kill" }, { timeoutMs: 20_000 });
     expect(last.ok).toBe(true);
     await startProcess("raft-node", leader, c);
-    await new Promise((r) => setTimeout(r, 2_000));
+    // The restarted node's own durable log comes to hold every write, the one made while it was down included.
+    const durableData = () => {
+      const state = foldRecords(readLog(c.data(leader)) as RaftRecord[], kvStateMachine.init());
+      const data = { ...(state.log.snapshot.machine as { data: Record<string, string> }).data };
+      for (const e of state.log.entries()) if (e.command.op === "put") data[e.command.key] = e.command.value;
+      return data;
+    };
+    const deadline = Date.now() + 30_000;
+    while (durableData().after === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     killAll();
-    // The restarted node's own durable log holds every write, the one made while it was down included.
-    const log = new DurableLog(c.data(leader));
-    const state = foldRecords(log.open().records as RaftRecord[], kvStateMachine.init());
-    log.close();
+    const state = foldRecords(readLog(c.data(leader)) as RaftRecord[], kvStateMachine.init());
     const entries = state.log.entries().map((entry) => entry.command);
     const data = { ...(state.log.snapshot.machine as { data: Record<string, string> }).data };
     for (const cmd of entries) if (cmd.op === "put") data[cmd.key] = cmd.value;
@@ -112,12 +117,13 @@ describe("bad configuration and state", () => {
     killAll();
     const wal = join(c.data("p1"), "wal.log");
     const bytes = readFileSync(wal);
-    bytes[12] = "X".charCodeAt(0);
+    bytes[32 + 16 + 3] = (bytes[32 + 16 + 3] as number) ^ 0xff; // inside the first record's body
     writeFileSync(wal, bytes);
     const coordinator = await startProcess("coordinator", "coordinator", c);
     const p = faultline(["participant", "--id", "p1", "--cluster", c.file, "--data", c.data("p1")]);
     expect(await p.exited).toBe(1);
-    expect(p.output()).toContain(`${wal}: corrupt record at byte 0: checksum mismatch`);
+    expect(p.output()).toContain(`${wal}: damaged record (checksum mismatch;`);
+    expect(p.output()).toContain("at byte 32. This node's acknowledged state is damaged.");
     expect(coordinator.child.exitCode).toBeNull();
     expect(await beginTransaction(c.nodes as Cluster, "coordinator", "t1")).toEqual({ tx: "t1", outcome: "commit" });
   }, 30_000);

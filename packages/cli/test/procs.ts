@@ -1,5 +1,6 @@
 /** Spawning real `faultline` processes on 127.0.0.1 for tests, examples and benches. */
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -27,14 +28,16 @@ export async function freePorts(n: number): Promise<number[]> {
   return ports;
 }
 
-/** A cluster of `ids` on fresh ports, written to a temp dir with a data dir per node. */
-export async function makeCluster(ids: string[]) {
+/** A cluster of `ids` on fresh ports (with its own cluster id and secret), written to a temp dir with a data dir per node. */
+export async function makeCluster(ids: string[], extra: Record<string, unknown> = {}) {
   const dir = mkdtempSync(join(tmpdir(), "faultline-cli-"));
   const ports = await freePorts(ids.length);
   const nodes = Object.fromEntries(ids.map((id, i) => [id, { host: "127.0.0.1", port: ports[i] as number }]));
   const file = join(dir, "cluster.json");
-  writeFileSync(file, JSON.stringify({ nodes }));
-  return { dir, file, nodes, data: (id: string) => join(dir, "data", id) };
+  const secret = randomBytes(16).toString("hex");
+  const clusterId = `test-${randomBytes(4).toString("hex")}`;
+  writeFileSync(file, JSON.stringify({ cluster: clusterId, secret, nodes, ...extra }));
+  return { dir, file, nodes, secret, clusterId, data: (id: string) => join(dir, "data", id) };
 }
 
 /** A spawned process and its output. */
@@ -60,8 +63,8 @@ export function faultline(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
 /** Starts a node process and waits until it listens. */
 export async function startProcess(kind: string, id: string, cluster: { file: string; data: (id: string) => string }, extra: string[] = []): Promise<Proc> {
   const p = faultline([kind, "--id", id, "--cluster", cluster.file, "--data", cluster.data(id), ...extra]);
-  const deadline = Date.now() + 15_000;
-  while (!p.output().includes('"msg":"listening"')) {
+  const deadline = Date.now() + 40_000; // generous: a loaded machine starts tsx slowly
+  while (!/"msg":"listening"|INFO.*listening/.test(p.output())) {
     if (Date.now() > deadline || p.child.exitCode !== null) throw new Error(`${kind} ${id} did not start: ${p.output()}`);
     await new Promise((r) => setTimeout(r, 25));
   }

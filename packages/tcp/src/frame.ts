@@ -1,7 +1,27 @@
-/** Frames on the wire: a 4-byte big-endian length, then that many bytes of UTF-8 JSON. */
+/**
+ * Frames on the wire: a 4-byte big-endian length, then that many bytes of UTF-8 JSON. Decoding
+ * is bounded: the length before reading the body, the nesting depth before parsing it (a deep
+ * value would overflow the stack wherever it is later serialised), then string and array sizes
+ * and numbers (finite; whole numbers must be safe integers) after parsing.
+ */
 
 /** Default largest frame body: 1 MiB. */
 export const DEFAULT_MAX_FRAME_BYTES = 1 << 20;
+
+/** Bounds on a decoded frame. */
+export interface FrameLimits {
+  /** Largest body in bytes (default 1 MiB). */
+  readonly maxBytes: number;
+  /** Deepest nesting of arrays and objects (default 32). */
+  readonly maxDepth: number;
+  /** Longest string, in UTF-16 code units (default 512 Ki). */
+  readonly maxStringLength: number;
+  /** Longest array and most keys in one object (default 65,536). */
+  readonly maxItems: number;
+}
+
+/** The limits used when none are given. */
+export const DEFAULT_FRAME_LIMITS: FrameLimits = { maxBytes: DEFAULT_MAX_FRAME_BYTES, maxDepth: 32, maxStringLength: 512 * 1024, maxItems: 65_536 };
 
 /** A frame that cannot be accepted; the connection it came on is closed. */
 export class FrameError extends Error {
@@ -11,7 +31,7 @@ export class FrameError extends Error {
   }
 }
 
-/** Encodes one value as a frame. */
+/** Encodes one value as a frame; throws {@link FrameError} when it is larger than `maxBytes`. */
 export function encodeFrame(value: unknown, maxBytes = DEFAULT_MAX_FRAME_BYTES): Buffer {
   const body = Buffer.from(JSON.stringify(value), "utf8");
   if (body.length > maxBytes) throw new FrameError(`frame of ${body.length} bytes exceeds the maximum of ${maxBytes}`);
@@ -21,27 +41,78 @@ export function encodeFrame(value: unknown, maxBytes = DEFAULT_MAX_FRAME_BYTES):
   return frame;
 }
 
+/** Depth of the deepest `[`/`{` in JSON text, scanning bytes (strings skipped); stops past `limit`. */
+function nestingDepth(body: Buffer, limit: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i] as number;
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped byte
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return depth;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return 0;
+}
+
+/** Checks sizes and numbers of a parsed value without recursion; returns what is wrong, with its path. */
+export function checkValue(value: unknown, limits: FrameLimits = DEFAULT_FRAME_LIMITS): string | undefined {
+  const stack: [unknown, string][] = [[value, "$"]];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop() as [unknown, string];
+    if (typeof v === "string") {
+      if (v.length > limits.maxStringLength) return `${path}: string of ${v.length} characters exceeds the maximum of ${limits.maxStringLength}`;
+    } else if (typeof v === "number") {
+      if (!Number.isFinite(v)) return `${path}: number out of range`;
+      if (Number.isInteger(v) && !Number.isSafeInteger(v)) return `${path}: whole number ${v} is not a safe integer (|n| <= 2^53 - 1)`;
+    } else if (Array.isArray(v)) {
+      if (v.length > limits.maxItems) return `${path}: array of ${v.length} items exceeds the maximum of ${limits.maxItems}`;
+      for (let i = 0; i < v.length; i++) stack.push([v[i], `${path}[${i}]`]);
+    } else if (typeof v === "object" && v !== null) {
+      const keys = Object.keys(v);
+      if (keys.length > limits.maxItems) return `${path}: object of ${keys.length} keys exceeds the maximum of ${limits.maxItems}`;
+      for (const k of keys) {
+        if (k.length > limits.maxStringLength) return `${path}: key of ${k.length} characters exceeds the maximum of ${limits.maxStringLength}`;
+        stack.push([(v as Record<string, unknown>)[k], `${path}.${k.length > 40 ? `${k.slice(0, 40)}…` : k}`]);
+      }
+    }
+  }
+  return undefined;
+}
+
 /** Splits a byte stream into decoded frames, however the stream is chunked. */
 export class FrameDecoder {
   private buffer: Buffer = Buffer.alloc(0);
-  constructor(private readonly maxBytes = DEFAULT_MAX_FRAME_BYTES) {}
+  private readonly limits: FrameLimits;
+
+  /** `limits` may be a number: the largest body in bytes, other limits at their defaults. */
+  constructor(limits: number | Partial<FrameLimits> = {}) {
+    this.limits = typeof limits === "number" ? { ...DEFAULT_FRAME_LIMITS, maxBytes: limits } : { ...DEFAULT_FRAME_LIMITS, ...limits };
+  }
 
   /** Adds bytes; returns every complete frame's value. Throws {@link FrameError} on a bad frame. */
   push(chunk: Buffer): unknown[] {
+    const { maxBytes, maxDepth } = this.limits;
     this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
     const out: unknown[] = [];
     while (this.buffer.length >= 4) {
       const length = this.buffer.readUInt32BE(0);
-      if (length > this.maxBytes) throw new FrameError(`frame length ${length} exceeds the maximum of ${this.maxBytes} bytes`);
+      if (length > maxBytes) throw new FrameError(`frame length ${length} exceeds the maximum of ${maxBytes} bytes`);
       if (this.buffer.length < 4 + length) break;
       const body = this.buffer.subarray(4, 4 + length);
       this.buffer = this.buffer.subarray(4 + length);
+      if (nestingDepth(body, maxDepth) > maxDepth) throw new FrameError(`frame nests deeper than the maximum depth of ${maxDepth}`);
       let value: unknown;
       try {
         value = JSON.parse(body.toString("utf8"));
       } catch (err) {
         throw new FrameError(`frame of ${length} bytes is not valid JSON: ${(err as Error).message}`);
       }
+      const bad = checkValue(value, this.limits);
+      if (bad !== undefined) throw new FrameError(`frame rejected: ${bad}`);
       out.push(value);
     }
     return out;

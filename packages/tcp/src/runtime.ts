@@ -1,20 +1,36 @@
 /**
  * Runs one node of any protocol of the kernel's contract on real sockets: the same reducer as in
  * the simulator, with host time, OS randomness, real timers and a durable log on disk. It never
- * imports the simulator. Inputs are handled one at a time, in the order the event loop delivers
- * them; each step's records are fsynced before its messages and replies are written.
+ * imports the simulator. Effects go through the kernel's interpreter (validated, records before
+ * messages); a step that throws or emits a bad effect is logged, changes nothing, a request gets
+ * an error reply, and the node keeps serving. Steps' records are group-committed (see
+ * `commit.ts`): a step's messages and replies leave only once everything persisted up to it is
+ * durable.
  */
 import { randomBytes } from "node:crypto";
-import { createConnection, createServer, type Server, type Socket } from "node:net";
-import { ProtocolError, interpretEffects, runInit, runStep, type AnyProtocol, type Ctx, type EffectWorld, type Input, type NodeId } from "@faultline/kernel";
-import { DEFAULT_MAX_FRAME_BYTES, FrameDecoder, FrameError, encodeFrame } from "./frame.js";
+import type { Socket } from "node:net";
+import { interpretEffects, runInit, runStep, type AnyProtocol, type Ctx, type DurableWrite, type Effect, type EffectWorld, type Input, type NodeId } from "@faultline/kernel";
+import type { ClusterAuth } from "./auth.js";
+import { GroupCommit, type BatchStats, type DurableOp } from "./commit.js";
+import { DEFAULT_FRAME_LIMITS, FrameError, encodeFrame, type FrameLimits } from "./frame.js";
+import { Inbound } from "./inbound.js";
 import type { Logger } from "./logger.js";
+import { PeerLinks, type LinkHealth, type PeerAddress } from "./peers.js";
+import { recordBody } from "./record.js";
 import { DurableLog } from "./storage.js";
 
-/** Where a node listens. */
-export interface PeerAddress {
-  readonly host: string;
-  readonly port: number;
+export type { PeerAddress } from "./peers.js";
+
+/** Hooks for metrics; each is optional. */
+export interface NodeObserver {
+  /** Once, with the records loaded at start. */
+  boot?(records: readonly unknown[]): void;
+  /** After each step that ran: the input, its effects and the states around it. */
+  step?(input: Input<unknown, unknown>, effects: readonly Effect<unknown, unknown, unknown>[], before: unknown, after: unknown): void;
+  /** A reply sent to a client, `ms` after its request arrived. */
+  reply?(res: unknown, ms: number): void;
+  /** A group commit finished. */
+  batch?(stats: BatchStats): void;
 }
 
 /** Options of {@link startNode}. */
@@ -26,61 +42,52 @@ export interface NodeOptions {
   /** Directory of this node's durable log. */
   readonly dataDir: string;
   readonly logger: Logger;
+  /** Cluster id and shared secret peers prove in the handshake (default: cluster "default", empty secret — loopback demos only). */
+  readonly auth?: ClusterAuth;
+  /** Clients must send this token with each request (default: none needed). */
+  readonly clientToken?: string;
+  /** Refuse every client request with this error (for nodes that take none, e.g. a 2PC participant). */
+  readonly refuseRequests?: string;
+  /** Largest frame body (default 1 MiB); see also `frameLimits`. */
   readonly maxFrameBytes?: number;
+  /** Bounds on decoded frames (depth, string and array sizes). */
+  readonly frameLimits?: Partial<FrameLimits>;
   /** Outbound connection attempts give up after this long (default 1,000 ms). */
   readonly connectTimeoutMs?: number;
   /** A connection silent for this long is closed; pings keep healthy ones alive (default 5,000 ms). */
   readonly idleTimeoutMs?: number;
+  /** A connection waiting longer than this for a reply is no longer spared by the idle timeout (default 30,000 ms). */
+  readonly requestTimeoutMs?: number;
+  /** Frames queued plus requests waiting, per connection, before its socket is paused (default 128). */
+  readonly maxPipeline?: number;
+  /** Truncate a damaged log at the damage instead of refusing to start. */
+  readonly repair?: boolean;
+  /** What `status` shows of the protocol's state (role, term, outcomes...); `tx` asks about one transaction. */
+  readonly describe?: (state: unknown, query: { tx?: string }) => unknown;
+  readonly observer?: NodeObserver;
+  /** Called when the node cannot go on (its disk failed); it has stopped serving. */
+  readonly onFatal?: (err: Error) => void;
 }
-
-/** Frames between nodes and from clients. */
-type Envelope =
-  | { kind: "hello"; from: NodeId }
-  | { kind: "msg"; msg: unknown }
-  | { kind: "request"; client: string; id: number; req: unknown }
-  | { kind: "reply"; id: number; res: unknown }
-  | { kind: "ping" }
-  | { kind: "pong" };
 
 /** A running node. */
 export interface RunningNode {
   readonly port: number;
-  /** Stops serving: closes sockets, timers and the log. */
+  /** What `faultline status` shows. */
+  status(tx?: string): Record<string, unknown>;
+  /**
+   * Graceful stop: stops accepting connections and requests, waits up to `timeoutMs` for the
+   * requests in flight to be answered (peers keep talking meanwhile), answers the rest with an
+   * error saying their outcome is unknown, syncs, then closes. Resolves with the counts.
+   */
+  drain(timeoutMs: number): Promise<{ answered: number; unanswered: number }>;
+  /** Stops serving now: closes sockets, timers and the log (everything written is synced). */
   close(): Promise<void>;
 }
-
-/** Node's setTimeout fires after 1 ms for longer delays; a longer timer waits this long (about 24.8 days). */
-const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 function uniform(): number {
   // 53 random bits from the OS, as a double in [0, 1).
   const b = randomBytes(8);
   return (b.readUInt32BE(0) * 2 ** 21 + (b.readUInt32BE(4) >>> 11)) / 2 ** 53;
-}
-
-/** Checks an envelope's shape; returns what is wrong or undefined. */
-function checkEnvelope(v: unknown, protocol: AnyProtocol): string | undefined {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) return "frame: expected a JSON object";
-  const e = v as Record<string, unknown>;
-  switch (e.kind) {
-    case "hello":
-      return typeof e.from === "string" ? undefined : "hello.from: expected a node id";
-    case "msg": {
-      const bad = protocol.validateMessage?.(e.msg);
-      return bad === undefined ? undefined : `msg.${bad}`;
-    }
-    case "request": {
-      if (typeof e.client !== "string" || e.client.length === 0) return "request.client: expected a non-empty string";
-      if (typeof e.id !== "number" || !Number.isInteger(e.id)) return "request.id: expected a whole number";
-      const bad = protocol.validateRequest?.(e.req);
-      return bad === undefined ? undefined : `request.req.${bad}`;
-    }
-    case "ping":
-    case "pong":
-      return undefined;
-    default:
-      return `kind: expected hello, msg, request, ping or pong, got ${JSON.stringify(e.kind) ?? "nothing"}`;
-  }
 }
 
 /** Log fields of an input: the timer, the peer, and the protocol's own `type`, `tx` and `term` when its data has them. */
@@ -94,36 +101,90 @@ function describeInput(input: Input<unknown, unknown>): Record<string, unknown> 
   return fields;
 }
 
-/** Starts a node; resolves once it listens. Throws (before listening) on a corrupt state file. */
+/** Node's setTimeout fires after 1 ms for longer delays; a longer timer waits this long (about 24.8 days). */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** A step's durable write, serialised (throws when a record cannot be, before anything is staged). */
+function durableOps(batch: DurableWrite): DurableOp[] {
+  const ops: DurableOp[] = [];
+  if (batch.compacted) ops.push({ kind: "compact", body: recordBody(batch.snapshot) });
+  if (batch.records.length > 0) ops.push({ kind: "records", bodies: batch.records.map(recordBody) });
+  return ops;
+}
+
+/** Starts a node; resolves once it listens. Throws (before listening) on a damaged state file, naming it. */
 export async function startNode(o: NodeOptions): Promise<RunningNode> {
-  const { id, protocol, cluster, logger } = o;
-  const maxFrameBytes = o.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  const { id, protocol, cluster, logger, observer = {} } = o;
+  const limits: FrameLimits = { ...DEFAULT_FRAME_LIMITS, ...(o.maxFrameBytes !== undefined ? { maxBytes: o.maxFrameBytes } : {}), ...o.frameLimits };
   const idleMs = o.idleTimeoutMs ?? 5_000;
   const self = cluster[id];
   if (self === undefined) throw new Error(`unknown node "${id}": the cluster has ${Object.keys(cluster).join(", ")}`);
   const nodes = Object.keys(cluster);
-  const storage = new DurableLog(o.dataDir);
+  const auth = o.auth ?? { clusterId: "default", secret: "" };
+  const storage = new DurableLog(o.dataDir, { repair: o.repair ?? false });
   const loaded = storage.open();
-  if (loaded.torn) logger.log("warn", "dropped a torn last record", { file: `${o.dataDir}/wal.log`, offset: loaded.torn.offset, reason: loaded.torn.reason });
+  const wal = `${o.dataDir}/wal.log`;
+  if (loaded.torn) logger.log("warn", "dropped an incomplete last write (a crash mid-write)", { file: wal, offset: loaded.torn.offset, reason: loaded.torn.reason });
+  if (loaded.repaired) logger.log("error", "repaired the log: everything after the offset is gone", { file: wal, offset: loaded.repaired.offset, reason: loaded.repaired.reason });
   logger.log("info", "loaded durable state", { records: loaded.records.length });
 
+  const started = Date.now();
   const ctx: Ctx = { self: id, nodes, now: () => Date.now(), random: uniform };
   const timers = new Map<string, NodeJS.Timeout>();
-  const clients = new Map<string, Socket>(); // `${client}/${id}` -> the socket to answer on
-  const outbound = new Map<NodeId, { socket: Socket | null; queue: Buffer[]; backoff: number; timer?: NodeJS.Timeout }>();
   const sockets = new Set<Socket>();
+  const heardFrom = new Map<NodeId, number>();
+  const arrived = new Map<string, number>();
   let closed = false;
   let state: unknown;
+  let stepErrors = 0;
+  let batches = 0;
+  let lastBatch: BatchStats | undefined;
+  let close: () => Promise<void> = async () => undefined;
 
-  // The kernel's interpreter validates a step's effects and writes its records (fsynced, as one
-  // batch) before any of its messages or replies leave; this world is the real side of it.
+  const commit = new GroupCommit(
+    storage,
+    (err) => {
+      logger.log("error", "the durable log failed: stopping", { file: wal, error: err.message });
+      void close().then(() => o.onFatal?.(err));
+    },
+    (stats) => {
+      batches++;
+      lastBatch = stats;
+      observer.batch?.(stats);
+    },
+  );
+  const links = new PeerLinks(id, cluster, auth, logger, limits, { connectTimeoutMs: o.connectTimeoutMs ?? 1_000, idleMs }, sockets);
+
+  const send = (to: NodeId, msg: unknown) => {
+    let frame: Buffer;
+    try {
+      frame = encodeFrame({ kind: "msg", msg }, limits.maxBytes);
+    } catch (err) {
+      // One oversized message must not take the node down: it is not sent, and said so.
+      logger.log("error", "message not sent: it does not fit in a frame", { to, phase: (msg as { type?: unknown } | null)?.type, error: err instanceof FrameError ? err.message : String(err) });
+      return;
+    }
+    if (!links.send(to, frame)) logger.log("warn", "message to an unknown node dropped", { to });
+  };
+  const reply = (client: string, rid: number, res: unknown) => {
+    const key = `${client}/${rid}`;
+    const since = arrived.get(key);
+    arrived.delete(key);
+    try {
+      if (inbound.reply(client, rid, { res }) && since !== undefined) observer.reply?.(res, Date.now() - since);
+    } catch (err) {
+      logger.log("error", "reply not sent: it does not fit in a frame", { client, id: rid, error: (err as Error).message });
+      inbound.reply(client, rid, { error: "the reply does not fit in a frame" });
+    }
+  };
+
+  // The real side of the kernel's interpreter: records are staged for the group commit, messages
+  // and replies held until they are durable, timers armed at once.
   const world: EffectWorld = {
     isNode: (node) => node in cluster,
-    write: (batch) => {
-      if (batch.compacted) storage.compact(batch.snapshot);
-      storage.append(batch.records);
-    },
-    send: (to, msg) => send(to, { kind: "msg", msg }),
+    write: (batch) => commit.stage(durableOps(batch)),
+    send: (to, msg) => commit.release(() => send(to, msg)),
+    reply: (client, rid, res) => commit.release(() => reply(client, rid, res)),
     setTimer: (timer, key, afterMs) => {
       clearTimeout(timers.get(key));
       timers.set(
@@ -138,122 +199,74 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
       clearTimeout(timers.get(key));
       timers.delete(key);
     },
-    reply: (client, requestId, res) => {
-      const key = `${client}/${requestId}`;
-      const socket = clients.get(key);
-      clients.delete(key);
-      if (socket && !socket.destroyed) socket.write(encodeFrame({ kind: "reply", id: requestId, res }, maxFrameBytes));
-    },
   };
 
   const handle = (input: Input<unknown, unknown>) => {
     if (closed) return;
-    const started = process.hrtime.bigint();
-    let out;
+    const t0 = process.hrtime.bigint();
+    const before = state;
+    let out: ReturnType<AnyProtocol["step"]>;
     try {
       out = runStep(protocol, state, input, ctx);
       interpretEffects(out.effects, world, id);
     } catch (err) {
-      // A step that throws or emits a bad effect changes nothing: the input is dropped, the node keeps serving.
-      if (!(err instanceof ProtocolError)) throw err;
-      logger.log("error", "protocol error, input dropped", { input: input.type, ...describeInput(input), error: err.message });
+      // A throwing step, a bad effect or a record that cannot be stored: nothing was applied.
+      stepErrors++;
+      const error = (err as Error).message;
+      logger.log("error", "protocol error, input dropped", { input: input.type, ...describeInput(input), error });
+      if (input.type === "request") {
+        arrived.delete(`${input.client}/${input.id}`);
+        inbound.reply(input.client, input.id, { error: `node ${id} failed to handle the request: ${error}` });
+      }
       return;
     }
     state = out.state;
-    logger.log("debug", "step", { input: input.type, ...describeInput(input), effects: out.effects.length, ms: Number(process.hrtime.bigint() - started) / 1e6 });
+    observer.step?.(input, out.effects as readonly Effect<unknown, unknown, unknown>[], before, state);
+    logger.log("debug", "step", { input: input.type, ...describeInput(input), effects: out.effects.length, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
   };
 
-  // ---- outbound: one connection per peer, reconnecting with exponential backoff ----
-  const connect = (peer: NodeId) => {
-    const link = outbound.get(peer);
-    const addr = cluster[peer];
-    if (!link || !addr || closed) return;
-    const socket = createConnection({ host: addr.host, port: addr.port });
-    sockets.add(socket);
-    socket.setNoDelay(true);
-    const giveUp = setTimeout(() => socket.destroy(new Error("connect timeout")), o.connectTimeoutMs ?? 1_000);
-    socket.on("connect", () => {
-      clearTimeout(giveUp);
-      link.socket = socket;
-      link.backoff = 50;
-      socket.write(encodeFrame({ kind: "hello", from: id }, maxFrameBytes));
-      for (const f of link.queue.splice(0)) socket.write(f);
-      logger.log("debug", "connected", { peer });
-    });
-    socket.setTimeout(idleMs / 2, () => socket.write(encodeFrame({ kind: "ping" }, maxFrameBytes)));
-    socket.on("data", () => undefined); // pongs
-    socket.on("error", (err) => logger.log("debug", "peer connection failed", { peer, error: err.message }));
-    socket.on("close", () => {
-      clearTimeout(giveUp);
-      sockets.delete(socket);
-      if (link.socket === socket) link.socket = null;
-      if (closed) return;
-      link.timer = setTimeout(() => connect(peer), link.backoff);
-      link.backoff = Math.min(link.backoff * 2, 1_000);
-    });
-  };
-  const send = (to: NodeId, env: Envelope) => {
-    const link = outbound.get(to);
-    if (!link) {
-      logger.log("warn", "message to an unknown node dropped", { to });
-      return;
+  const status = (tx?: string): Record<string, unknown> => {
+    const now = Date.now();
+    const peers: Record<NodeId, LinkHealth & { inboundLastHeardMsAgo: number | null }> = {};
+    for (const [peer, h] of Object.entries(links.health(now))) peers[peer] = { ...h, inboundLastHeardMsAgo: heardFrom.has(peer) ? now - (heardFrom.get(peer) as number) : null };
+    let described: unknown;
+    try {
+      described = o.describe?.(state, tx === undefined ? {} : { tx });
+    } catch (err) {
+      described = { error: (err as Error).message };
     }
-    const frame = encodeFrame(env, maxFrameBytes);
-    if (link.socket) link.socket.write(frame);
-    else if (link.queue.length < 1_000) link.queue.push(frame); // the protocols resend; a bounded queue covers reconnects
+    return { node: id, protocol: protocol.name, cluster: auth.clusterId, uptimeMs: now - started, peers, requestsWaiting: inbound.waiting, stepErrors, groupCommits: batches, lastBatch, ...(described === undefined ? {} : { state: described }) };
   };
 
-  // ---- inbound: peers (after hello) and clients ----
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.setNoDelay(true);
-    const decoder = new FrameDecoder(maxFrameBytes);
-    const who = `${socket.remoteAddress}:${socket.remotePort}`;
-    let peer: NodeId | undefined;
-    socket.setTimeout(idleMs, () => {
-      // A client waiting for its reply is not idle (a blocked 2PC coordinator may take long).
-      for (const waiting of clients.values()) if (waiting === socket) return;
-      logger.log("info", "closing an idle connection", { from: peer ?? who });
-      socket.destroy();
-    });
-    const reject = (why: string) => {
-      logger.log("error", "bad input, connection closed", { from: peer ?? who, error: why });
-      socket.destroy();
-    };
-    socket.on("data", (chunk) => {
-      let frames: unknown[];
-      try {
-        frames = decoder.push(chunk);
-      } catch (err) {
-        return reject(err instanceof FrameError ? err.message : String(err));
-      }
-      for (const f of frames) {
-        const bad = checkEnvelope(f, protocol);
-        if (bad !== undefined) return reject(bad);
-        const env = f as Envelope;
-        if (env.kind === "hello") {
-          if (!(env.from in cluster) || env.from === id) return reject(`hello from unknown node "${env.from}" (cluster: ${nodes.join(", ")})`);
-          peer = env.from;
-        } else if (env.kind === "msg") {
-          if (peer === undefined) return reject("a message before hello");
-          handle({ type: "message", from: peer, msg: env.msg });
-        } else if (env.kind === "request") {
-          clients.set(`${env.client}/${env.id}`, socket);
-          handle({ type: "request", client: env.client, id: env.id, req: env.req });
-        } else if (env.kind === "ping") socket.write(encodeFrame({ kind: "pong" }, maxFrameBytes));
-        if (socket.destroyed) return;
-      }
-    });
-    socket.on("error", (err) => logger.log("debug", "connection error", { from: peer ?? who, error: err.message }));
-    socket.on("close", () => sockets.delete(socket));
-  });
-
+  const inbound = new Inbound(
+    {
+      id,
+      nodes,
+      protocol,
+      auth,
+      logger,
+      limits,
+      idleMs,
+      maxPipeline: o.maxPipeline ?? 128,
+      maxRequestWaitMs: o.requestTimeoutMs ?? 30_000,
+      ...(o.refuseRequests !== undefined ? { refuseRequests: o.refuseRequests } : {}),
+      ...(o.clientToken !== undefined ? { clientToken: o.clientToken } : {}),
+      deliver: (input) => {
+        if (input.type === "request") arrived.set(`${input.client}/${input.id}`, Date.now());
+        handle(input);
+      },
+      status,
+      heard: (peer) => heardFrom.set(peer, Date.now()),
+    },
+    sockets,
+  );
+  const server = inbound.server;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(self.port, self.host, () => resolve());
   });
-  for (const peer of nodes) if (peer !== id) outbound.set(peer, { socket: null, queue: [], backoff: 50 });
-  let boot;
+  observer.boot?.(loaded.records);
+  let boot: ReturnType<AnyProtocol["init"]>;
   try {
     boot = runInit(protocol, ctx, loaded.records);
     interpretEffects(boot.effects, world, id);
@@ -264,21 +277,42 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     throw err;
   }
   state = boot.state;
-  for (const peer of outbound.keys()) connect(peer);
+  links.start();
   const port = (server.address() as { port: number }).port;
   logger.log("info", "listening", { host: self.host, port });
 
+  close = async () => {
+    if (closed) return;
+    closed = true;
+    for (const t of timers.values()) clearTimeout(t);
+    links.close();
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await commit.drain();
+    storage.close();
+    logger.log("info", "stopped");
+  };
   return {
     port,
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      for (const t of timers.values()) clearTimeout(t);
-      for (const link of outbound.values()) clearTimeout(link.timer);
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      storage.close();
-      logger.log("info", "stopped");
+    status,
+    close: () => close(),
+    drain: async (timeoutMs) => {
+      const inFlight = inbound.waiting;
+      inbound.stopAccepting();
+      logger.log("info", "draining", { requests: inFlight, timeoutMs });
+      const deadline = Date.now() + timeoutMs;
+      // Until every request is answered and no connection or frame has arrived for a moment:
+      // connections still in the accept queue and frames still in socket buffers get an error
+      // reply rather than a reset.
+      const drainStart = Date.now();
+      const quiet = () => inbound.waiting === 0 && inbound.queued === 0 && Date.now() - Math.max(inbound.lastActivity, drainStart) >= 100;
+      while (Date.now() < deadline && !quiet()) await new Promise((r) => setTimeout(r, 5));
+      await commit.drain();
+      const left = inbound.pending();
+      for (const [client, rid] of left) inbound.reply(client, rid, { error: `node ${id} shut down before answering: the request may or may not have taken effect` });
+      await inbound.endClients(Math.max(100, deadline - Date.now())); // let the last replies leave
+      await close();
+      return { answered: inFlight - left.length, unanswered: left.length };
     },
   };
 }
