@@ -22,7 +22,7 @@ describe("Jepsen-style, bounded", () => {
     expect(r.acknowledgedWrites).toBeGreaterThan(0);
     expect(Object.values(r.faults).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(2); // restarts take long on a loaded machine: few faults fit
     // Planted: the final read of a written key answers a value never written (a lost or corrupted write): caught.
-    const written = r.history.filter((op) => op.input.op === "put" && op.output !== undefined).map((op) => op.input.key);
+    const written = r.history.filter((op) => op.input.op === "put" && !("outcome" in op)).map((op) => op.input.key);
     const last = [...r.history].reverse().find((op) => op.input.op === "get" && written.includes(op.input.key));
     expect(last).toBeDefined();
     const planted = r.history.map((op) => (op === last ? { ...op, output: { ok: true, value: "never-written" } } : op));

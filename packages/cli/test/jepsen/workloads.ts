@@ -55,7 +55,7 @@ export async function raftRun(o: RunOptions): Promise<RaftReport> {
             await client.put(key, value, 2_000);
             ops.push({ client: client.client, input, output: { ok: true }, call, ret: now() });
           } catch {
-            ops.push({ client: client.client, input, output: undefined, call, ret: Number.POSITIVE_INFINITY }); // may or may not have happened
+            ops.push({ client: client.client, input, call, outcome: "unknown" }); // may or may not have happened
           }
         } else {
           try {
@@ -82,11 +82,11 @@ export async function raftRun(o: RunOptions): Promise<RaftReport> {
       seed: o.seed,
       faults,
       operations: ops.length,
-      acknowledgedWrites: writes.filter((w) => w.output !== undefined).length,
-      ambiguousWrites: writes.filter((w) => w.output === undefined).length,
+      acknowledgedWrites: writes.filter((w) => !("outcome" in w)).length,
+      ambiguousWrites: writes.filter((w) => "outcome" in w).length,
       reads: ops.length - writes.length,
       linearizable: result.ok,
-      detail: result.ok ? "" : `${result.reason}: ${JSON.stringify(result.longest.slice(-8))}`,
+      detail: result.ok ? "" : result.message,
       history: ops,
     };
   } finally {
