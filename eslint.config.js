@@ -29,7 +29,7 @@ const determinism = {
 };
 
 export default tseslint.config(
-  { ignores: ["**/dist/**", "**/node_modules/**", "spec/**", "tools/**"] },
+  { ignores: ["**/dist/**", "**/node_modules/**", "spec/**", "tools/**", "**/.mutants/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

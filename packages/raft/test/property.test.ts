@@ -1,22 +1,38 @@
 /**
- * Random seeds and fault plans (crashes, partitions, one-way blocks, pauses, clock jumps, lossy
- * and duplicating networks) with key-value clients: no invariant breaks, and once the faults stop
- * a leader is elected and fresh proposals commit within a bounded time.
- * `FAULTLINE_SEEDS=10000 npx vitest run packages/raft/test/property.test.ts` runs the large sweep.
+ * The Raft sweep through the search runner: each run draws its configuration (1–7 nodes, timing,
+ * snapshot threshold down to 3 entries, batch limit, PreVote, CheckQuorum, workload shape),
+ * timed and event-triggered faults; every invariant holds, the key-value history is
+ * linearizable, and every client finishes once faults stop. A failure is shrunk and printed with
+ * a replay line. The coverage is printed.
+ * `FAULTLINE_SEEDS=10000 FAULTLINE_MODE=guided npx vitest run packages/raft/test/property.test.ts` runs the large sweep.
  */
 import { describe, expect, it } from "vitest";
-import type { KvResponse } from "@faultline/raft";
-import { runSeed } from "./sweep.js";
+import { formatCoverage, formatSweepFailure, PLAIN_SWARM, runCase, sweep, type SearchMode } from "@faultline/check";
+import { RAFT_DEFAULT_CONFIG, raftSearchSpace, raftSpace } from "./space.js";
 
-const RUNS = Number(process.env.FAULTLINE_SEEDS ?? 200);
-describe("Raft over random seeds and fault plans", () => {
-  it(`keeps every invariant, re-elects and commits once faults stop (${RUNS} seeds)`, () => {
-    let commits = 0;
-    for (let seed = 0; seed < RUNS; seed++) {
-      const run = runSeed(seed);
-      if (!run.ok) expect.fail(`seed ${seed}: ${run.why} ${JSON.stringify(run.result.violation ?? "")}\nplan ${JSON.stringify(run.plan)}`);
-      commits += run.result.history.filter((h) => (h.res as KvResponse | undefined)?.ok === true).length;
-    }
-    expect(commits).toBeGreaterThan(RUNS * 20);
-  }, 60_000 + RUNS * 100);
+const RUNS = Number(process.env.FAULTLINE_SEEDS ?? 100);
+const MODE = (process.env.FAULTLINE_MODE ?? "guided") as SearchMode;
+
+describe("Raft over swarm configurations, timed and triggered faults", () => {
+  it(`keeps every invariant, stays linearizable and finishes every client (${RUNS} runs, ${MODE})`, () => {
+    const r = sweep(raftSpace, { mode: MODE, runs: RUNS, seed: 20261129 });
+    console.log(formatCoverage(raftSpace, r.coverage));
+    if (r.failure) expect.fail(formatSweepFailure(r.failure));
+    expect(r.runs).toBe(RUNS);
+    // Snapshots happen now (the old sweep's threshold was never reached), and triggers fire.
+    expect(r.coverage.sometimes.find((s) => s.name === "a snapshot taken")?.firstRun).toBeDefined();
+    expect((r.coverage.fired["crash-after-persist"] ?? 0) + (r.coverage.fired["crash-before-sends"] ?? 0)).toBeGreaterThan(0);
+    expect(r.coverage.states).toBeGreaterThan(100);
+  }, 60_000 + RUNS * 1_000);
+
+  it("finds that a single-node leader commits entries before its log is synced (a finding, kept out of the sweep above)", () => {
+    // With lossy storage a node's records are durable only once something leaves it. A lone
+    // leader sends nothing: it commits and applies its no-op, then a crash loses it. When the raft
+    // package syncs before committing, this test fails: drop it and the exemption in space.ts.
+    const lossy = raftSearchSpace({ singleNodeLossyStorage: true }, "lossy");
+    const config = { ...RAFT_DEFAULT_CONFIG, nodes: 1, clients: 1, ops: 1 };
+    const run = runCase(lossy, { config, seed: 0, swarm: { ...PLAIN_SWARM, drop: 0, dup: 0, reorder: 0, loseUnsynced: true }, faults: [], triggers: [{ type: "crash-before-sends", node: 0, nth: 2, downMs: 1 }] });
+    expect(run.failure?.property).toBe("LeaderCompleteness");
+    expect(runCase(raftSpace, { config, seed: 0, swarm: { ...PLAIN_SWARM, drop: 0, dup: 0, reorder: 0, loseUnsynced: true }, faults: [], triggers: [{ type: "crash-before-sends", node: 0, nth: 2, downMs: 1 }] }).failure).toBeUndefined();
+  });
 });

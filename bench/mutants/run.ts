@@ -1,0 +1,87 @@
+/**
+ * The mutation bench: `pnpm mutants [--json] [--only a,b] [--runs N] [--modes plain,guided] [--seed S] [--no-replay]`.
+ * For each mutant and mode it sweeps up to N runs and prints whether the bug was found, the runs
+ * to the first failure, the shrunk case's size (timed faults + triggers), the wall time, and
+ * whether the replay line reproduces the same trace hash in a fresh process.
+ */
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { sweep, type SearchMode } from "@faultline/check";
+import { exploreMutant } from "./explorer.js";
+import { MUTANTS, mutantNamed, mutantSpace } from "./registry.js";
+
+const args = process.argv.slice(2);
+const value = (flag: string) => {
+  const i = args.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
+  if (i < 0) return undefined;
+  const a = args[i] as string;
+  return a.includes("=") ? a.slice(a.indexOf("=") + 1) : args[i + 1];
+};
+const json = args.includes("--json");
+const replay = !args.includes("--no-replay");
+const runs = Number(value("--runs") ?? 300);
+if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: expected a whole number ≥ 1, got ${JSON.stringify(value("--runs"))}`);
+const seed = Number(value("--seed") ?? 1);
+const maxShrinkRuns = Number(value("--shrink-runs") ?? 600);
+type Mode = SearchMode | "explorer";
+const ALL_MODES: Mode[] = ["plain", "swarm", "triggers", "guided", "explorer"];
+// The explorer is opt-in (--modes ...,explorer): its small models take minutes per mutant.
+const modes = (value("--modes")?.split(",") ?? ALL_MODES.filter((m) => m !== "explorer")) as Mode[];
+const maxStates = Number(value("--max-states") ?? 20_000);
+for (const m of modes) if (!ALL_MODES.includes(m)) throw new Error(`--modes: unknown mode ${JSON.stringify(m)} (modes: ${ALL_MODES.join(", ")})`);
+const chosen = value("--only")?.split(",").map(mutantNamed) ?? MUTANTS;
+
+/** One row of the table. */
+interface Row {
+  mutant: string;
+  observable: string;
+  mode: Mode;
+  found: boolean;
+  runs: number;
+  size?: number;
+  property?: string;
+  wallMs: number;
+  replayed?: boolean;
+  token?: string;
+  traceHash?: string;
+}
+
+const rows: Row[] = [];
+const here = fileURLToPath(new URL("./replay.ts", import.meta.url));
+for (const m of chosen) {
+  const space = await mutantSpace(m);
+  for (const mode of modes) {
+    const t0 = performance.now();
+    if (mode === "explorer") {
+      const e = exploreMutant(m, space, maxStates);
+      const row: Row = { mutant: m.name, observable: m.observable, mode, found: e.found, runs: e.states, wallMs: Math.round(performance.now() - t0), ...(e.found ? { size: e.pathLength, property: e.invariant } : {}) };
+      rows.push(row);
+      if (!json) process.stderr.write(`${m.name.padEnd(42)} explorer ${e.found ? `found: ${e.invariant} in ${e.pathLength} steps` : `not found`} after ${e.states} states${e.complete ? " (complete)" : ""} ${(row.wallMs / 1000).toFixed(1)} s\n`);
+      continue;
+    }
+    const r = sweep(space, { mode, runs, seed, maxShrinkRuns });
+    const wallMs = Math.round(performance.now() - t0);
+    const row: Row = { mutant: m.name, observable: m.observable, mode, found: !r.ok, runs: r.failure?.runsUntilFailure ?? r.runs, wallMs };
+    if (r.failure) {
+      Object.assign(row, { size: r.failure.size, property: r.failure.property, token: r.failure.token, traceHash: r.failure.traceHash });
+      if (replay) {
+        const out = JSON.parse(execFileSync(process.execPath, ["--import", "tsx", here, m.name, r.failure.token], { encoding: "utf8" })) as { traceHash: string };
+        row.replayed = out.traceHash === r.failure.traceHash;
+      }
+    }
+    rows.push(row);
+    if (!json) process.stderr.write(`${m.name.padEnd(42)} ${mode.padEnd(8)} ${row.found ? `found after ${row.runs} run(s), ${row.size} fault action(s), ${row.property}` : `not found in ${row.runs} run(s)`} ${(wallMs / 1000).toFixed(1)} s${row.replayed === undefined ? "" : row.replayed ? ", replay ok" : ", REPLAY DIFFERS"}\n`);
+  }
+}
+
+if (json) process.stdout.write(JSON.stringify(rows, null, 2) + "\n");
+else {
+  const cell = (r: Row | undefined) => (r === undefined ? "-" : r.mode === "explorer" ? (r.found ? `${r.size} steps` : "none") : r.found ? `${r.runs} (${r.size})` : `> ${r.runs}`);
+  const lines = [`| mutant | observable | ${modes.join(" | ")} |`, `|---|---|${modes.map(() => "---").join("|")}|`];
+  for (const m of chosen) lines.push(`| ${m.name} | ${m.observable} | ${modes.map((mode) => cell(rows.find((r) => r.mutant === m.name && r.mode === mode))).join(" | ")} |`);
+  const sizes = rows.filter((r) => r.found && r.mode !== "explorer").map((r) => r.size as number).sort((a, b) => a - b);
+  const foundAny = chosen.filter((m) => rows.some((r) => r.mutant === m.name && r.found)).length;
+  lines.push("", `cells: runs to first failure (shrunk case size in fault actions), budget ${runs} runs per cell, seed ${seed}; explorer: shortest counterexample in steps within ${maxStates} states`);
+  lines.push(`found by some mode: ${foundAny} / ${chosen.length}; median shrunk size ${sizes.length ? sizes[Math.floor(sizes.length / 2)] : "-"}; replays reproducing the trace hash: ${rows.filter((r) => r.replayed).length} / ${rows.filter((r) => r.replayed !== undefined).length}`);
+  process.stdout.write(lines.join("\n") + "\n");
+}

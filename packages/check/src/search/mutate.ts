@@ -1,0 +1,83 @@
+/**
+ * Mutations of a case for the guided mode, as AFL mutates inputs and Mallory mutates fault
+ * schedules: add, drop or shift a fault, change or add a trigger, splice two plans, vary the
+ * configuration or the seed, switch a fault kind. Results stay inside the case arbitrary's
+ * domain, so a mutated case that fails still shrinks.
+ */
+import type { Rng } from "@faultline/kernel";
+import { FAULT_KINDS, type Case, type TimedFault, type Trigger } from "./case.js";
+
+/** Limits a mutation keeps to (those of the case arbitrary). */
+export interface MutationLimits {
+  readonly windowMs: number;
+  readonly maxFaults: number;
+  readonly maxTriggers: number;
+}
+
+function without<T>(xs: readonly T[], i: number): T[] {
+  return [...xs.slice(0, i), ...xs.slice(i + 1)];
+}
+
+function tweak(t: Trigger, rng: Rng): Trigger {
+  const max = t.type === "crash-leader" || t.type === "pause-leader" || t.type === "isolate-leader" ? 4 : 6;
+  return { ...t, nth: Math.min(max, Math.max(1, t.nth + (rng.chance(0.5) ? 1 : -1))) };
+}
+
+/**
+ * One to three mutations of `c`. `fresh` is a freshly drawn case (material for new faults,
+ * triggers and configurations); `other` a second corpus case to splice with.
+ */
+export function mutateCase<C>(c: Case<C>, fresh: Case<C>, other: Case<C>, rng: Rng, limits: MutationLimits): Case<C> {
+  let out: Case<C> = c;
+  const times = rng.int(1, 3);
+  for (let k = 0; k < times; k++) {
+    const f = out.faults;
+    const t = out.triggers;
+    switch (rng.int(0, 9)) {
+      case 0:
+        if (f.length > 0) out = { ...out, faults: without(f, rng.int(0, f.length - 1)) };
+        break;
+      case 1:
+        if (fresh.faults.length > 0 && f.length < limits.maxFaults) out = { ...out, faults: [...f, rng.pick(fresh.faults)] };
+        break;
+      case 2:
+        if (f.length > 0) {
+          const i = rng.int(0, f.length - 1);
+          const g = f[i] as TimedFault;
+          const at = Math.min(limits.windowMs - 1, Math.max(0, g.at + rng.int(-300, 300)));
+          out = { ...out, faults: f.map((x, j) => (j === i ? { ...g, at } : x)) };
+        }
+        break;
+      case 3:
+        if (t.length > 0) {
+          const i = rng.int(0, t.length - 1);
+          out = { ...out, triggers: t.map((x, j) => (j === i ? (rng.chance(0.5) || fresh.triggers.length === 0 ? tweak(x, rng) : rng.pick(fresh.triggers)) : x)) };
+        }
+        break;
+      case 4:
+        if (fresh.triggers.length > 0 && t.length < limits.maxTriggers) out = { ...out, triggers: [...t, rng.pick(fresh.triggers)] };
+        else if (t.length > 0) out = { ...out, triggers: without(t, rng.int(0, t.length - 1)) };
+        break;
+      case 5: {
+        const cut = rng.int(0, Math.min(f.length, limits.maxFaults));
+        const rest = other.faults.slice(cut, cut + limits.maxFaults - cut);
+        out = { ...out, faults: [...f.slice(0, cut), ...rest].slice(0, limits.maxFaults), triggers: rng.chance(0.5) ? t : other.triggers };
+        break;
+      }
+      case 6:
+        out = { ...out, config: fresh.config };
+        break;
+      case 7:
+        out = { ...out, seed: fresh.seed };
+        break;
+      case 8: {
+        const kind = rng.pick(FAULT_KINDS);
+        out = { ...out, swarm: { ...out.swarm, kinds: { ...out.swarm.kinds, [kind]: !out.swarm.kinds[kind] } } };
+        break;
+      }
+      default:
+        out = { ...out, swarm: fresh.swarm };
+    }
+  }
+  return out;
+}
