@@ -121,7 +121,7 @@ export function raftAbstraction(view: WorldView): unknown {
     if (s.role === "leader") {
       // The commit index against the match index a majority has reached.
       let above = 1;
-      for (const id in s.progress.peers) if ((s.progress.peers[id]?.match ?? 0) > s.commitIndex) above++;
+      for (const m of s.progress.match) if (m > s.commitIndex) above++;
       quorum = above > nodes.length / 2 ? "/commit<quorum" : "/commit>=quorum";
     }
     rows.push(`${s.role}/t${bucket(maxTerm - s.term)}/l${bucket(maxLen - len)}/c${bucket(maxCommit - s.commitIndex)}${s.log.snapshot.index > 0 ? "/snap" : ""}${quorum}`);
