@@ -29,6 +29,8 @@ export function dispenser(fixed: boolean): Protocol<DispenserState, never, Req, 
         if (fixed || d.next % 5 === 0) fx.persist(d.next);
         fx.reply(input.client, input.id, ticket);
       }),
+    // One line per node in failure reports.
+    describe: (state) => `next ticket ${state.next}`,
   };
 }
 

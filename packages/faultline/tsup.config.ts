@@ -5,8 +5,8 @@
  * tarball depends on nothing unpublished. `splitting` gives every entry of a format one shared
  * copy of the kernel: `instanceof ConfigError` and module state hold across subpaths.
  */
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { isAbsolute, relative, resolve } from "node:path";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { defineConfig, type Options } from "tsup";
 
 const pkg = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as { exports: Record<string, unknown> };
@@ -19,22 +19,28 @@ const library = Object.fromEntries(parts.map((p) => [p, `src/${p}.ts`]));
 
 /**
  * Source maps name files relative to dist/, and the bundled sources live outside this package
- * (`../../kernel/src/...`), which would read as `node_modules/kernel/src/...` once installed.
- * Renamed to the repository's layout (`node_modules/faultline/packages/kernel/src/...`); the
- * code itself travels in `sourcesContent`. CJS splitting leaves the intermediate chunk as an
+ * (`../../kernel/src/...`): a stack trace would name files the tarball does not ship. Each
+ * source is written beside the bundle, under `dist/sources/<package>/src/...` (from the map's
+ * `sourcesContent`; the bundler's helpers under `dist/sources/external/`), and the map names that copy, so `--enable-source-maps` stacks point at a
+ * file that exists in `node_modules/faultline`. CJS splitting leaves the intermediate chunk as an
  * absolute path of the build machine: made relative too.
  */
 function renameSources(ext: string) {
   return async () => {
+    const packages = resolve("..");
     for (const file of readdirSync("dist").filter((f) => f.endsWith(ext))) {
-      const map = JSON.parse(readFileSync(`dist/${file}`, "utf8")) as { sources: string[]; file?: string };
+      const map = JSON.parse(readFileSync(`dist/${file}`, "utf8")) as { sources: string[]; sourcesContent?: (string | null)[]; file?: string };
       if (map.file && isAbsolute(map.file)) map.file = relative(resolve("dist"), map.file);
-      map.sources = map.sources.map((s) => {
-        const rel = isAbsolute(s) ? relative(resolve("dist"), s) : s;
-        // A build tool's own helper (tsup's import.meta shim for CommonJS): named as the package it comes from.
-        const vendored = rel.lastIndexOf("node_modules/");
-        if (vendored >= 0) return `../node_modules/${rel.slice(vendored + "node_modules/".length).replace(/^\.pnpm\/[^/]+\/node_modules\//, "")}`;
-        return rel.replace(/^\.\.\/\.\.\//, "../packages/").replace(/^\.\.\/src\//, "../packages/faultline/src/");
+      map.sources = map.sources.map((s, i) => {
+        const abs = resolve("dist", s);
+        const content = map.sourcesContent?.[i];
+        if (typeof content !== "string" || !relative(resolve("dist"), abs).startsWith("..")) return isAbsolute(s) ? relative(resolve("dist"), s) : s;
+        // The workspace's sources by package; the bundler's own helpers (CJS shims) by file name.
+        const inside = relative(packages, abs);
+        const shipped = join("dist/sources", inside.startsWith("..") ? join("external", basename(abs)) : inside);
+        mkdirSync(dirname(shipped), { recursive: true });
+        writeFileSync(shipped, content);
+        return relative(resolve("dist"), resolve(shipped));
       });
       writeFileSync(`dist/${file}`, JSON.stringify(map));
     }

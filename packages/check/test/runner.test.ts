@@ -42,7 +42,7 @@ describe("the property runner on two-phase commit", () => {
     expect(result).toEqual({ ok: true, runs: 200 });
   });
 
-  it("reports a failing end-of-run check with a literal replay", () => {
+  it("reports a failing end-of-run check with a token that replays with the same check", () => {
     const result = checkProperty({
       system: () => twoPhaseCommitCluster({ participants: 2 }),
       runs: 50,
@@ -53,8 +53,8 @@ describe("the property runner on two-phase commit", () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.failure.invariant).toBe("after");
-    expect(result.failure.token).toBeUndefined();
-    expect(result.failure.replayLine).toMatch(/^expect\(simulate\(/);
+    expect(result.failure.replayLine).toMatch(/^expect\(\(\) => replayFailure\(system, "fl1\.[\w-]+", \{ after: after \}\)\)/);
+    expect(() => replayFailure(() => twoPhaseCommitCluster({ participants: 2 }), result.failure.token, { after: () => "always fails" })).toThrow(`after: always fails [trace ${result.failure.traceHash}]`);
   });
 });
 

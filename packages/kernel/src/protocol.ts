@@ -100,6 +100,12 @@ export interface Protocol<State, Msg, Req = never, Res = never, Rec = never, Tmr
   readonly validateMessage?: (msg: unknown) => string | undefined;
   /** Checks a client request decoded from an untrusted wire, like {@link Protocol.validateMessage}. */
   readonly validateRequest?: (req: unknown) => string | undefined;
+  /**
+   * A one-line summary of a node's state for failure reports (role, term, what it holds): the
+   * failure printer shows it for every node at the violation. Optional: without it a report shows
+   * the state's JSON, cut short. Must not throw or change `state`.
+   */
+  readonly describe?: (state: State) => string;
 }
 
 /** A protocol with its type parameters erased, for heterogeneous clusters (coordinator + participants). */

@@ -61,7 +61,13 @@ export function createRaftProtocol(parts: RaftProtocolParts = {}): RaftProtocol 
       }),
     validateMessage,
     validateRequest,
+    describe: describeRaftState,
   };
+}
+
+/** Role, term, commit index, log length and the leader it knows: the failure printer's line for a Raft node. */
+function describeRaftState(s: RaftState): string {
+  return `${s.role} term ${s.term}, commit ${s.commitIndex}, log ${s.log.lastIndex}, leader ${s.leader ?? "none"}`;
 }
 
 /**

@@ -88,7 +88,20 @@ export function coordinatorWithRules(input: TwoPhaseConfigInput | TwoPhaseConfig
     step: (state, input) => run(config, rules, state, (s) => dispatch(s, input)),
     validateMessage,
     validateRequest,
+    describe: describeCoordinator,
   };
+}
+
+/** Running transactions by phase and completed ones by decision: the failure printer's line for the coordinator. */
+function describeCoordinator(s: CoordinatorState): string {
+  const count = (buckets: Buckets<unknown>, key: (v: any) => string) => {
+    const n: Record<string, number> = {};
+    for (const b of Object.keys(buckets).sort()) for (const v of Object.values(buckets[b] ?? {})) n[key(v)] = (n[key(v)] ?? 0) + 1;
+    return n;
+  };
+  const running = count(s.txs, (t: CoordinatorTx) => t.phase);
+  const done = count(s.completed, (d: Decision) => d);
+  return `coordinator: preparing ${running.preparing ?? 0}, committing ${running.committing ?? 0}, aborting ${running.aborting ?? 0}; completed ${done.commit ?? 0} commit, ${done.abort ?? 0} abort`;
 }
 
 /**

@@ -56,7 +56,17 @@ export function participantWithRules(input: TwoPhaseConfigInput | TwoPhaseConfig
     init: (ctx, records) => run(config, rules, ctx, { prepared: {}, finished: {} }, (s) => rules.PRecover(s, participantLog(records))),
     step: (state, input, ctx) => run(config, rules, ctx, state, (s) => dispatch(s, input)),
     validateMessage,
+    describe: describeParticipant,
   };
+}
+
+/** Prepared, committed and aborted counts: the failure printer's line for a participant. */
+function describeParticipant(s: ParticipantState): string {
+  let committed = 0;
+  let aborted = 0;
+  for (const b of Object.values(s.finished)) for (const e of Object.values(b)) if (e.state === "committed") committed++;
+  else aborted++;
+  return `participant: prepared ${Object.keys(s.prepared).length}, committed ${committed}, aborted ${aborted}`;
 }
 
 /**

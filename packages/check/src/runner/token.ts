@@ -1,9 +1,11 @@
 /**
- * Replay tokens: a failing run in one pasteable string, and `replayFailure` to re-run it
- * bit for bit — inside vitest or in a plain node script — and throw with its violation.
+ * Replay tokens: a failing run in one pasteable string (`replay.ts` re-runs it). A token carries
+ * the data half of the run: the faultline version, the nodes (id and protocol name, in order),
+ * the run config (seed, network, clocks, storage, plan, workload, limits), the violation and the
+ * trace hash. The code half (protocols, invariants, an `after` check) comes from the caller.
  */
 import { deflateRawSync, inflateRawSync } from "node:zlib";
-import { FAULTLINE_VERSION, replay, type SimulationResult, type SystemUnderTest, type ViolationReport } from "@faultline/kernel";
+import type { SimulationResult, ViolationReport } from "@faultline/kernel";
 
 const PREFIX = "fl1.";
 
@@ -46,24 +48,4 @@ export class ReplayedViolation extends Error {
 /** The text a replayed violation throws, also what the printed line expects. */
 export function violationText(invariant: string, message: string, traceHash: string): string {
   return `${invariant}: ${message} [trace ${traceHash}]`;
-}
-
-/**
- * Re-runs the failure `token` describes with `system` (the same nodes and invariants, or a
- * factory of them) and throws a {@link ReplayedViolation} with its violation and trace hash.
- * If the run no longer fails, or fails differently, it throws an Error saying so (the code or
- * the system changed, or determinism broke) — either way a replay never passes silently.
- */
-export function replayFailure(system: SystemUnderTest | (() => SystemUnderTest), token: string): never {
-  const report = decodeReplayToken(token);
-  const sut = typeof system === "function" ? system() : system;
-  const result = replay(report, sut);
-  const want = report.violation;
-  const got = result.violation;
-  const version = report.faultline === FAULTLINE_VERSION ? "" : ` (recorded with faultline ${report.faultline}, replayed with ${FAULTLINE_VERSION})`;
-  if (got === undefined) throw new Error(`replay no longer fails: the token recorded ${violationText(want.invariant, want.message, report.traceHash)}${version}`);
-  if (got.invariant !== want.invariant || got.message !== want.message || result.traceHash !== report.traceHash) {
-    throw new Error(`replay fails differently: recorded ${violationText(want.invariant, want.message, report.traceHash)}, now ${violationText(got.invariant, got.message, result.traceHash)}${version}`);
-  }
-  throw new ReplayedViolation(violationText(got.invariant, got.message, result.traceHash), result);
 }

@@ -9,6 +9,7 @@ import { createRng, type FaultAction, type TraceEvent } from "@faultline/kernel"
 import { caseArbitrary, caseSize, type Case, type CaseArbitraryOptions, type SearchMode } from "./case.js";
 import { runCase, type CaseFailure } from "./driver.js";
 import { mutateCase } from "./mutate.js";
+import { formatFailureText, summarizeNodes, type FormatOptions, type NodeSummary } from "../runner/format.js";
 import { encodeCase } from "./replay.js";
 import { SearchError, type SystemSpace } from "./space.js";
 
@@ -54,7 +55,12 @@ export interface SweepFailure<Config = unknown> extends CaseFailure {
   /** Fault actions of the minimal case (timed faults on + triggers). */
   readonly size: number;
   readonly traceHash: string;
+  /** The last events before the failure (up to 1,000; the printer selects). */
   readonly lastEvents: readonly TraceEvent[];
+  /** Every node at the failure, summarised by its protocol's `describe`. */
+  readonly nodes: readonly NodeSummary[];
+  /** The sweep's own seed (it draws the cases; `case.seed` is the failing run's seed). */
+  readonly searchSeed: number;
   /** Runs until the first failure (1-based), and shrink runs taken. */
   readonly runsUntilFailure: number;
   readonly shrinkRuns: number;
@@ -142,8 +148,9 @@ function shrinkFailure<Config>(space: SystemSpace<Config>, arb: fc.Arbitrary<Cas
       if (details.failed && details.counterexample) c = details.counterexample[0] as Case<Config>;
     }
   }
-  const run = runCase(space, c, { coverage: false });
+  const run = runCase(space, c, { coverage: false, trace: { keepLast: 1_000 } });
   const failure = run.failure ?? first;
+  const protocols = new Map(space.buildChecked(c.config).nodes.map((n) => [n.id, n.protocol]));
   const token = encodeCase(space.name, c as Case);
   const name = options.spaceName ?? space.name;
   const expected = JSON.stringify({ traceHash: run.traceHash, failure: `${failure.property}: ${failure.message}` });
@@ -154,6 +161,8 @@ function shrinkFailure<Config>(space: SystemSpace<Config>, arb: fc.Arbitrary<Cas
     size: caseSize(c as Case),
     traceHash: run.traceHash,
     lastEvents: run.result.lastEvents,
+    nodes: summarizeNodes(run.result.view, protocols),
+    searchSeed: options.seed ?? 1,
     runsUntilFailure,
     shrinkRuns: Math.min(shrinkRuns, budget),
     token,
@@ -186,21 +195,22 @@ export function formatCoverage(space: SystemSpace<any>, c: CoverageReport): stri
   ].join("\n");
 }
 
-/** A failure as text: what broke, the minimal case and plan, the last events, the replay line. */
-export function formatSweepFailure(f: SweepFailure, lastN = 12): string {
-  const lines = [
-    `FAILED ${f.property}: ${f.message}`,
+/**
+ * A failure as text, by the same printer as `formatFailure`: what broke, the seed as run, the
+ * minimal case and plan, every node at the failure, the relevant last events (noise folded;
+ * `all: true` shows all), the replay line. A number is taken as `{ events }`.
+ */
+export function formatSweepFailure(f: SweepFailure, options: FormatOptions | number = {}): string {
+  const facts = [
     `after ${f.runsUntilFailure} run(s), shrunk in ${f.shrinkRuns} run(s) to ${f.size} fault action(s); trace hash ${f.traceHash}`,
-    `configuration: ${JSON.stringify(f.case.config)} seed ${f.case.seed}`,
+    `seed as run: ${f.case.seed} (the failing run's simulation seed; the sweep's search seed was ${f.searchSeed})`,
+    `configuration: ${JSON.stringify(f.case.config)}`,
     `swarm: ${JSON.stringify(f.case.swarm)}`,
     `minimal timed plan (${f.plan.length} action(s), calm after):`,
     ...f.plan.map((a) => `  ${JSON.stringify(a)}`),
     `triggers (${f.case.triggers.length}):`,
     ...f.case.triggers.map((t) => `  ${JSON.stringify(t)}`),
-    "last events:",
-    ...f.lastEvents.slice(-lastN).map((e) => `  ${JSON.stringify(e)}`),
-    "paste into a vitest test to replay it:",
-    `  ${f.replayLine}`,
   ];
-  return lines.join("\n");
+  const opts = typeof options === "number" ? { events: options } : options;
+  return formatFailureText({ property: f.property, message: f.message, facts, lastEvents: f.lastEvents, nodes: f.nodes, replayLine: f.replayLine }, opts);
 }
