@@ -5,6 +5,7 @@
 import { ConfigError } from "./errors.js";
 import { describeValue, isFiniteNumber, isObject } from "./validate.js";
 import type { ClientId, NodeId } from "./protocol.js";
+import { checkTrigger, type TriggerAction } from "./triggers.js";
 
 /** Behaviour of one directed link. Latencies are whole virtual milliseconds. */
 export interface LinkConfig {
@@ -21,7 +22,18 @@ export interface LinkConfig {
    * unless a message is picked for reordering, which then takes an extra random delay.
    */
   readonly reorderRate: number;
+  /**
+   * Probability that a message is held much longer than its latency, escaping FIFO order (MIT
+   * 6.5840's "long reordering"): it arrives after a further delay drawn from
+   * [`longReorderMinMs`, `longReorderMaxMs`] (default 200–2,200 ms). Default 0.
+   */
+  readonly longReorderRate?: number;
+  readonly longReorderMinMs?: number;
+  readonly longReorderMaxMs?: number;
 }
+
+/** Rates that may differ for one message type (see {@link NetworkConfig.messageTypes}). */
+export type MessageTypeRates = Partial<Pick<LinkConfig, "dropRate" | "duplicateRate" | "reorderRate" | "longReorderRate">>;
 
 /** A per-link override of the network defaults. */
 export interface LinkOverride extends Partial<LinkConfig> {
@@ -31,6 +43,18 @@ export interface LinkOverride extends Partial<LinkConfig> {
 
 /** The network: defaults for every link plus per-link overrides. */
 export interface NetworkConfig extends LinkConfig {
+  /**
+   * Rates by message type (a message's `type` field), overriding the link's: e.g. requests and
+   * replies of one protocol lost at different rates, `{ AppendEntries: { dropRate: 0.2 } }`.
+   */
+  readonly messageTypes?: Readonly<Record<string, MessageTypeRates>>;
+  /**
+   * What becomes of a message sent to a node that crashed and restarted before it arrived:
+   * "deliver" (default, the behaviour so far: the new incarnation gets it, like UDP) or "drop"
+   * (like a TCP connection reset by the crash). A message arriving while the node is down is
+   * always dropped.
+   */
+  readonly acrossRestarts?: "deliver" | "drop";
   readonly links?: readonly LinkOverride[];
 }
 
@@ -71,7 +95,11 @@ export type FaultAction =
   /** Sets `node`'s clock to `offsetMs` ahead of virtual time (a jump) and/or its `drift`. */
   | { readonly at: number; readonly type: "clock"; readonly node: NodeId; readonly offsetMs?: number; readonly drift?: number }
   /** Changes link behaviour: of link from→to when both are given, else the defaults. */
-  | ({ readonly at: number; readonly type: "network"; readonly from?: NodeId; readonly to?: NodeId } & Partial<LinkConfig>);
+  | ({ readonly at: number; readonly type: "network"; readonly from?: NodeId; readonly to?: NodeId } & Partial<LinkConfig>)
+  /** Clogs link from→to for `forMs`: every message on it is held, then released in order (turmoil's hold/release). */
+  | { readonly at: number; readonly type: "clog"; readonly from: NodeId; readonly to: NodeId; readonly forMs: number }
+  /** A fault triggered by a protocol event (see {@link TriggerAction}). */
+  | TriggerAction;
 
 /** A fault plan: timed actions, applied in time order (ties in list order). */
 export type FaultPlan = readonly FaultAction[];
@@ -114,7 +142,7 @@ export const DEFAULT_NETWORK: NetworkConfig = {
 /** Run defaults, used for every field a caller leaves out. */
 export const DEFAULT_RUN = { maxTimeMs: 60_000, maxEvents: 10_000_000 } as const;
 
-const RATES = ["dropRate", "duplicateRate", "reorderRate"] as const;
+const RATES = ["dropRate", "duplicateRate", "reorderRate", "longReorderRate"] as const;
 
 function checkTime(field: string, v: unknown): void {
   if (!isFiniteNumber(v)) throw new ConfigError(field, `expected a finite number of ms, got ${describeValue(v)}`);
@@ -129,7 +157,7 @@ function checkNode(field: string, v: unknown, known: ReadonlySet<NodeId>): void 
 
 /** Checks the link fields present in `link`; `field` prefixes error paths. */
 function checkLink(field: string, link: Partial<LinkConfig>): void {
-  for (const key of ["minLatencyMs", "maxLatencyMs"] as const) {
+  for (const key of ["minLatencyMs", "maxLatencyMs", "longReorderMinMs", "longReorderMaxMs"] as const) {
     const v = link[key];
     if (v === undefined) continue;
     if (!isFiniteNumber(v)) throw new ConfigError(`${field}.${key}`, `expected a finite delay in ms, got ${describeValue(v)}`);
@@ -138,11 +166,33 @@ function checkLink(field: string, link: Partial<LinkConfig>): void {
   if (link.minLatencyMs !== undefined && link.maxLatencyMs !== undefined && link.minLatencyMs > link.maxLatencyMs) {
     throw new ConfigError(`${field}.minLatencyMs`, `${link.minLatencyMs} exceeds maxLatencyMs ${link.maxLatencyMs}`);
   }
+  if (link.longReorderMinMs !== undefined && link.longReorderMaxMs !== undefined && link.longReorderMinMs > link.longReorderMaxMs) {
+    throw new ConfigError(`${field}.longReorderMinMs`, `${link.longReorderMinMs} exceeds longReorderMaxMs ${link.longReorderMaxMs}`);
+  }
+  checkRates(field, link);
+}
+
+function checkRates(field: string, rates: Partial<Record<(typeof RATES)[number], unknown>>): void {
   for (const key of RATES) {
-    const v = link[key];
+    const v = rates[key];
     if (v === undefined) continue;
     if (!isFiniteNumber(v) || v < 0 || v > 1) throw new ConfigError(`${field}.${key}`, `a rate must be in [0, 1], got ${describeValue(v)}`);
   }
+}
+
+/** Checks the network-wide settings: per-type rates and what a restart does to messages in flight. */
+function checkNetworkWide(network: NetworkConfig): void {
+  const types = network.messageTypes;
+  if (types !== undefined) {
+    if (!isObject(types)) throw new ConfigError("network.messageTypes", `expected rates by message type, got ${describeValue(types)}`);
+    for (const [type, rates] of Object.entries(types)) {
+      if (!isObject(rates)) throw new ConfigError(`network.messageTypes.${type}`, `expected { dropRate?, duplicateRate?, reorderRate?, longReorderRate? }, got ${describeValue(rates)}`);
+      for (const key of Object.keys(rates)) if (!(RATES as readonly string[]).includes(key)) throw new ConfigError(`network.messageTypes.${type}.${key}`, `not a per-type rate (rates: ${RATES.join(", ")})`);
+      checkRates(`network.messageTypes.${type}`, rates);
+    }
+  }
+  const across = network.acrossRestarts;
+  if (across !== undefined && across !== "deliver" && across !== "drop") throw new ConfigError("network.acrossRestarts", `expected "deliver" or "drop", got ${describeValue(across)}`);
 }
 
 /** Checks node ids: non-empty strings, no duplicates. Returns them as a set. */
@@ -159,7 +209,7 @@ export function checkNodeIds(ids: readonly unknown[]): Set<NodeId> {
 
 /** Checks one fault action against the known nodes. */
 export function checkAction(field: string, a: FaultAction, known: ReadonlySet<NodeId>): void {
-  if (!isObject(a)) throw new ConfigError(field, `expected an action object, got ${describeValue(a)}`);
+  if (typeof a !== "object" || a === null || Array.isArray(a)) throw new ConfigError(field, `expected an action object, got ${describeValue(a)}`);
   checkTime(`${field}.at`, a.at);
   switch (a.type) {
     case "partition":
@@ -186,6 +236,13 @@ export function checkAction(field: string, a: FaultAction, known: ReadonlySet<No
       checkNode(`${field}.node`, a.node, known);
       checkClock(field, a);
       return;
+    case "clog":
+      checkNode(`${field}.from`, a.from, known);
+      checkNode(`${field}.to`, a.to, known);
+      if (!(typeof a.forMs === "number" && Number.isFinite(a.forMs) && a.forMs > 0)) throw new ConfigError(`${field}.forMs`, `expected a positive number of ms, got ${describeValue(a.forMs)}`);
+      return;
+    case "trigger":
+      return checkTrigger(field, a, (f, id) => checkNode(f, id, known));
     case "network":
       if ((a.from === undefined) !== (a.to === undefined)) throw new ConfigError(`${field}.from`, "give both from and to, or neither");
       if (a.from !== undefined) checkNode(`${field}.from`, a.from, known);
@@ -224,6 +281,7 @@ export function resolveRunConfig(input: RunConfigInput, known: ReadonlySet<NodeI
   if (typeof input.seed !== "string" && !isFiniteNumber(input.seed)) throw new ConfigError("seed", `expected a string or a number, got ${describeValue(input.seed)}`);
   const network: NetworkConfig = { ...DEFAULT_NETWORK, ...input.network };
   checkLink("network", network);
+  checkNetworkWide(network);
   if (network.links !== undefined && !Array.isArray(network.links)) throw new ConfigError("network.links", "expected an array of { from, to, ...link settings }");
   (network.links ?? []).forEach((l, i) => {
     if (!isObject(l)) throw new ConfigError(`network.links[${i}]`, `expected { from, to, ...link settings }, got ${describeValue(l)}`);

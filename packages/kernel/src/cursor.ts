@@ -10,6 +10,7 @@ import { CLIENT_TIMEOUT, DELIVER, FAULT, REQUEST, TIMER, type QueuedEvent } from
 import type { Network } from "./network.js";
 import type { NodeHost } from "./nodes.js";
 import type { ClientId, NodeId, Timer } from "./protocol.js";
+import type { Triggers } from "./triggers.js";
 
 /** A queued event that exploration may pick next, in a fixed order (by `seq`). */
 export type PendingEvent =
@@ -29,6 +30,9 @@ export interface CursorSource {
   readonly clients: Clients;
   readonly network: Network;
   readonly checker: Checker;
+  readonly triggers: Triggers;
+  /** Events processed so far (promised restarts count the steps still to go). */
+  readonly events: number;
 }
 
 /** The events that could happen next, whatever their time, by `seq`. Stale timers and answered timeouts are left out. */
@@ -67,7 +71,7 @@ export function pendingEvents(source: CursorSource): PendingEvent[] {
 /**
  * A canonical text of the world that decides what can happen next: nodes (up, paused, state,
  * log, armed timers), messages in flight (as a multiset), queued requests and faults, blocked
- * links, the client history, the actors and the invariants' ghost states. Time, sequence numbers
+ * links, the client history, the actors, the invariants' ghost states and the armed triggers. Time, sequence numbers
  * and random-stream positions are left out, so equal worlds reached by different paths compare
  * equal. Object keys are sorted.
  */
@@ -83,7 +87,7 @@ export function fingerprint(source: CursorSource): string {
   queued.sort();
   const history = source.clients.history.map((e) => canonicalJson([e.client, e.id, e.completedAt === undefined ? null : e.res ?? null])).sort();
   const clients = source.clients.actors.map((c) => [c.state, c.waiting === 0 ? 0 : 1]);
-  return canonicalJson([nodes, flight, queued, source.network.blockedLinks(), history, clients, source.checker.ghostStates()]);
+  return canonicalJson([nodes, flight, queued, source.network.blockedLinks(), history, clients, source.checker.ghostStates(), source.triggers.snapshot(source.events)]);
 }
 
 /** @internal JSON with object keys sorted at every level, so equal values give equal text. */

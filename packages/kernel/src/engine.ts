@@ -9,10 +9,12 @@ import type { FaultAction, RunConfig, WorkloadOp } from "./config.js";
 import { ConfigError, ProtocolError } from "./errors.js";
 import { CLIENT_TIMEOUT, DELIVER, FAULT, REQUEST, TIMER, clientTimeoutEvent, dropOutcome, faultEvent, lostRequestOutcome, replyOutcome, requestEvent, requeued, timerEvent, type QueuedEvent } from "./events.js";
 import { applyFault, type FaultTarget } from "./faults.js";
-import { interpretEffects, runInit, runStep, type DurableWrite, type EffectWorld } from "./interpreter.js";
+import { SimulationEffectWorld } from "./effect-world.js";
+import { interpretEffects, runInit, runStep, type DurableWrite } from "./interpreter.js";
 import type { NodeHost } from "./nodes.js";
 import type { ClientId, Effect, Input, NodeId, RequestId, Timer } from "./protocol.js";
 import type { RunState } from "./run-state.js";
+import type { TriggerAction, TriggerResponse } from "./triggers.js";
 import { SimulationView, type HistoryEntry, type StepInfo } from "./view.js";
 
 const CRASH = { type: "crash" } as const;
@@ -24,6 +26,10 @@ export class Engine {
   readonly view: SimulationView;
   private readonly effectWorld: SimulationEffectWorld;
   private readonly faultTarget: FaultTarget;
+  /** True when messages to an earlier incarnation of their receiver are lost. */
+  private readonly dropAcrossRestarts: boolean;
+  /** Trigger responses due once the current event is fully processed (empty between events). */
+  private readonly pending: (() => void)[] = [];
 
   constructor(
     readonly config: RunConfig,
@@ -52,7 +58,9 @@ export class Engine {
       crash: (h) => this.crash(h),
       restart: (h) => this.startNode(h),
       resume: (h) => this.resume(h),
+      arm: (action) => state.triggers.arm(action),
     };
+    this.dropAcrossRestarts = config.network.acrossRestarts === "drop";
   }
 
   /** An independent copy of the world (see {@link RunState.clone}), with the same code. */
@@ -73,13 +81,19 @@ export class Engine {
     this.state.started = true;
     for (const h of this.state.hosts) {
       this.startNode(h);
+      if (this.pending.length > 0) this.runPending();
       if (this.state.stopped) return;
     }
     for (const c of this.state.clients.actors) this.react(c, () => c.actor.start(c.rng.next));
   }
 
-  /** Processes one event taken off the queue. */
+  /** Processes one event taken off the queue, then what triggers it fired asked for. */
   process(e: QueuedEvent): void {
+    this.dispatch(e);
+    if (this.pending.length > 0) this.runPending();
+  }
+
+  private dispatch(e: QueuedEvent): void {
     const { schedule, hosts, tracer } = this.state;
     switch (e.kind) {
       case TIMER: {
@@ -95,7 +109,10 @@ export class Engine {
       case DELIVER: {
         schedule.advanceTo(e.time);
         const h = hosts[e.node] as NodeHost;
+        const clogged = this.state.network.cloggedUntil(e.from, e.node);
+        if (clogged > schedule.time) return schedule.queue.push(requeued(e, clogged, schedule.nextSeq())); // held in a clogged link
         if (!h.up) return tracer.record(dropOutcome(schedule.time, e.node, e.from, e.payload, "down"));
+        if (this.dropAcrossRestarts && e.incarnation !== h.restarts) return tracer.record(dropOutcome(schedule.time, e.node, e.from, e.payload, "restarted"));
         if (this.state.network.isBlocked(e.from, e.node)) return tracer.record(dropOutcome(schedule.time, e.node, e.from, e.payload, "partition"));
         if (h.paused) return void h.held.push(e);
         tracer.record(e);
@@ -187,9 +204,63 @@ export class Engine {
 
   /** Puts a message of `from` on the network (the interpreter validated `to`). */
   sendFrom(from: NodeHost, to: NodeId, msg: unknown): void {
+    const { network, schedule, tracer, triggers, hosts } = this.state;
     const target = this.indexOf.get(to) as number;
-    const reason = this.state.network.transmit(from.index, target, msg, this.state.schedule);
-    if (reason !== undefined) this.state.tracer.record(dropOutcome(this.state.schedule.time, target, from.index, msg, reason));
+    const incarnation = (hosts[target] as NodeHost).restarts;
+    if (triggers.watchesSend && !network.isBlocked(from.index, target)) {
+      const action = triggers.fireSend(from.id, to, msg, schedule.time);
+      if (action !== undefined) {
+        this.traceFired(action);
+        const then = action.then;
+        if (then.do === "duplicate") return network.force(from.index, target, msg, schedule, incarnation, 2);
+        if (then.do === "hold") return network.force(from.index, target, msg, schedule, incarnation, 1, then.forMs);
+        return tracer.record(dropOutcome(schedule.time, target, from.index, msg, "trigger"));
+      }
+    }
+    const reason = network.transmit(from.index, target, msg, schedule, incarnation);
+    if (reason !== undefined) tracer.record(dropOutcome(schedule.time, target, from.index, msg, reason));
+  }
+
+  /** A persist trigger watching `h` matched this write: returns true when the rest of the step is lost. */
+  firePersist(h: NodeHost, batch: DurableWrite): boolean {
+    const records = batch.compacted ? [batch.snapshot, ...batch.records] : batch.records;
+    const action = this.state.triggers.firePersist(h.id, records, this.state.schedule.time);
+    if (action === undefined) return false;
+    this.traceFired(action);
+    this.respondLater(h, action.then);
+    return action.then.do === "crash-before-send";
+  }
+
+  /** Records a fired trigger in the trace, as a fault at the time it fired. */
+  private traceFired(action: TriggerAction): void {
+    const schedule = this.state.schedule;
+    this.state.tracer.record(faultEvent(action, schedule.nextSeq(), schedule.time));
+  }
+
+  /** Carries out a trigger's response to node `h` once the current event is processed. */
+  private respondLater(h: NodeHost, then: TriggerResponse): void {
+    this.pending.push(() => {
+      const time = this.state.schedule.time;
+      switch (then.do) {
+        case "crash":
+        case "crash-before-send":
+          if (h.up) this.crash(h);
+          if (then.restartAfterSteps !== undefined) this.state.triggers.promiseRestart(h.id, this.state.schedule.events + then.restartAfterSteps);
+          return;
+        case "isolate":
+        case "pause":
+          applyFault({ at: time, type: then.do, node: h.id }, this.faultTarget);
+          if (then.forMs !== undefined) this.pushFault(then.do === "isolate" ? { at: time + then.forMs, type: "heal" } : { at: time + then.forMs, type: "resume", node: h.id });
+          return;
+        default:
+          return; // message responses act when the message is sent
+      }
+    });
+  }
+
+  private runPending(): void {
+    while (this.pending.length > 0 && !this.state.stopped) (this.pending.shift() as () => void)();
+    this.pending.length = 0;
   }
 
   /** Arms a timer of `h` (the interpreter validated `afterMs`). */
@@ -234,6 +305,22 @@ export class Engine {
     const state = this.state;
     if (state.stopped) return;
     state.schedule.events++;
+    const triggers = state.triggers;
+    if (triggers.watchesState && h.up) {
+      const action = triggers.fireState(h.id, before, h.state, state.schedule.time);
+      if (action !== undefined) {
+        this.traceFired(action);
+        this.respondLater(h, action.then);
+      }
+    }
+    if (triggers.nextRestartAt <= state.schedule.events) {
+      for (const id of triggers.dueRestarts(state.schedule.events)) {
+        const due = this.host(id, "node");
+        this.pending.push(() => {
+          if (!due.up) this.startNode(due);
+        });
+      }
+    }
     if (!state.checker.active) return;
     const outcome = state.checker.afterStep(this.view, { node: h.id, before, after: h.state, cause });
     if (outcome === "stop") state.stopped = true;
@@ -263,43 +350,5 @@ export class Engine {
     // by a paused node, or lost with it in a crash, still times out.
     if (timeoutMs >= 0) schedule.queue.push(clientTimeoutEvent(op.at + timeoutMs, schedule.nextSeq(), node, op, id));
     return id;
-  }
-}
-
-/** The simulator's side of the effect interpreter: the virtual log, network, timers and clients of the stepping node. */
-class SimulationEffectWorld implements EffectWorld {
-  /** The node whose step is being carried out. */
-  host!: NodeHost;
-  constructor(
-    private readonly engine: Engine,
-    private readonly state: RunState,
-  ) {}
-  isNode(id: NodeId): boolean {
-    return this.engine.indexOf.has(id);
-  }
-  write(batch: DurableWrite): void {
-    const h = this.host;
-    if (batch.compacted) {
-      h.records = [batch.snapshot];
-      h.synced = 1;
-    }
-    for (const r of batch.records) h.records.push(r);
-  }
-  send(to: NodeId, msg: unknown): void {
-    if (this.state.stopped) return;
-    this.host.synced = this.host.records.length;
-    this.engine.sendFrom(this.host, to, msg);
-  }
-  setTimer(timer: Timer, key: string, afterMs: number): void {
-    if (this.state.stopped) return;
-    this.engine.armTimer(this.host, timer, key, afterMs);
-  }
-  cancelTimer(_timer: Timer, key: string): void {
-    this.host.timers.delete(key);
-  }
-  reply(client: ClientId, id: RequestId, res: unknown): void {
-    if (this.state.stopped) return;
-    this.host.synced = this.host.records.length;
-    this.engine.replyFrom(this.host, client, id, res);
   }
 }

@@ -58,37 +58,39 @@ export class QueuedEvent {
     readonly requestId: number,
     /** True for the second copy of a duplicated message. */
     readonly duplicate: boolean,
+    /** The receiver's incarnation (its restart count) when a message was sent; -1 for other kinds. */
+    readonly incarnation: number,
   ) {}
 }
 
 /** A message from node index `from` arriving at node index `to` at `time`. */
-export function deliverEvent(time: number, seq: number, to: number, from: number, msg: unknown, duplicate: boolean): QueuedEvent {
-  return new QueuedEvent(time, seq, DELIVER, to, from, msg, 0, "", 0, duplicate);
+export function deliverEvent(time: number, seq: number, to: number, from: number, msg: unknown, duplicate: boolean, incarnation: number): QueuedEvent {
+  return new QueuedEvent(time, seq, DELIVER, to, from, msg, 0, "", 0, duplicate, incarnation);
 }
 
 /** Timer `timer` (key `key`) of node index `node`, armed with token `seq`. */
 export function timerEvent(time: number, seq: number, node: number, timer: Timer, key: string): QueuedEvent {
-  return new QueuedEvent(time, seq, TIMER, node, -1, timer, seq, key, 0, false);
+  return new QueuedEvent(time, seq, TIMER, node, -1, timer, seq, key, 0, false, -1);
 }
 
 /** Request `id` of `op.client` reaching node index `node`. */
 export function requestEvent(seq: number, node: number, op: WorkloadOp, id: number): QueuedEvent {
-  return new QueuedEvent(op.at, seq, REQUEST, node, -1, op, 0, "", id, false);
+  return new QueuedEvent(op.at, seq, REQUEST, node, -1, op, 0, "", id, false, -1);
 }
 
 /** A fault action, at its own time. */
 export function faultEvent(action: FaultAction, seq: number, time: number = action.at): QueuedEvent {
-  return new QueuedEvent(time, seq, FAULT, -1, -1, action, 0, "", 0, false);
+  return new QueuedEvent(time, seq, FAULT, -1, -1, action, 0, "", 0, false, -1);
 }
 
 /** The client of request `id` (`op`) gives up at `time`. */
 export function clientTimeoutEvent(time: number, seq: number, node: number, op: WorkloadOp, id: number): QueuedEvent {
-  return new QueuedEvent(time, seq, CLIENT_TIMEOUT, node, -1, op, 0, "", id, false);
+  return new QueuedEvent(time, seq, CLIENT_TIMEOUT, node, -1, op, 0, "", id, false, -1);
 }
 
 /** The same event at a later time and queue position (held inputs released by a resume). */
 export function requeued(e: QueuedEvent, time: number, seq: number): QueuedEvent {
-  return new QueuedEvent(time, seq, e.kind, e.node, e.from, e.payload, e.timerToken, e.timerKey, e.requestId, e.duplicate);
+  return new QueuedEvent(time, seq, e.kind, e.node, e.from, e.payload, e.timerToken, e.timerKey, e.requestId, e.duplicate, e.incarnation);
 }
 
 /** The message of a deliver event. */

@@ -7,6 +7,7 @@ import type { FaultAction } from "./config.js";
 import type { Network } from "./network.js";
 import type { NodeHost } from "./nodes.js";
 import type { NodeId } from "./protocol.js";
+import type { TriggerAction } from "./triggers.js";
 
 /** What applying a fault needs of the simulator. */
 export interface FaultTarget {
@@ -23,6 +24,8 @@ export interface FaultTarget {
   restart(h: NodeHost): void;
   /** Unfreezes a paused node and queues what it held. */
   resume(h: NodeHost): void;
+  /** Arms a triggered fault. */
+  arm(action: TriggerAction): void;
 }
 
 /** Applies one fault action now (its `at` has come). */
@@ -82,6 +85,10 @@ export function applyFault(action: FaultAction, target: FaultTarget): void {
       else network.changeDefaults(change);
       return;
     }
+    case "clog":
+      return network.clog(target.host(action.from, "from").index, target.host(action.to, "to").index, target.time + action.forMs);
+    case "trigger":
+      return target.arm(action);
     default:
       return unknownAction(action);
   }

@@ -27,9 +27,10 @@ export {
 } from "./validate.js";
 // The data half of a run.
 export { DEFAULT_NETWORK, DEFAULT_RUN } from "./config.js";
-export type { ClockConfig, FaultAction, FaultPlan, LinkConfig, LinkOverride, NetworkConfig, RunConfig, RunConfigInput, StorageConfig, Workload, WorkloadOp } from "./config.js";
+export type { ClockConfig, FaultAction, FaultPlan, LinkConfig, LinkOverride, MessageTypeRates, NetworkConfig, RunConfig, RunConfigInput, StorageConfig, Workload, WorkloadOp } from "./config.js";
+export type { TriggerAction, TriggerCondition, TriggerResponse, TriggerValue } from "./triggers.js";
 export { FAULT_KINDS, PLAN_RANGES, calmDown, checkPlanOptions, generatePlan } from "./plan.js";
-export type { FaultKind, PlanOptions } from "./plan.js";
+export type { FaultKind, PlanOptions, TriggeredFaultOptions } from "./plan.js";
 export { createRng } from "./rng.js";
 export type { Rng } from "./rng.js";
 // The simulator, what checks see of it, and how runs end and replay.

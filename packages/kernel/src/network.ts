@@ -3,7 +3,7 @@
  * duplication, reordering), partitions and blocks, and FIFO order per link. It decides the fate
  * of each message with the run's network stream and queues the deliveries.
  */
-import type { LinkConfig, NetworkConfig } from "./config.js";
+import type { LinkConfig, MessageTypeRates, NetworkConfig } from "./config.js";
 import { deliverEvent } from "./events.js";
 import type { Rng } from "./rng.js";
 import type { Schedule } from "./schedule.js";
@@ -21,9 +21,16 @@ interface NetworkFields {
   readonly blocked: Uint8Array;
   /** Latest scheduled arrival on each link, to keep links FIFO. */
   readonly lastArrival: Float64Array;
+  /** Until when each link is clogged (holds every message; 0 when never). */
+  readonly clogUntil: Float64Array;
+  /** Rates by message type (immutable, from the run's configuration). */
+  readonly messageTypes: Readonly<Record<string, MessageTypeRates>> | undefined;
   /** The network's random stream. */
   readonly rng: Rng;
 }
+
+const LONG_REORDER_MIN_MS = 200;
+const LONG_REORDER_MAX_MS = 2_200;
 
 /** Links, partitions and the fate of messages. */
 export class Network {
@@ -38,13 +45,15 @@ export class Network {
 
   /** The network of a new run: `config`'s defaults and overrides (given as node indices). */
   static create(size: number, config: NetworkConfig, overrides: readonly { from: number; to: number; change: Partial<LinkConfig> }[], rng: Rng): Network {
-    const { links: _overrides, ...defaults } = config;
+    const { links: _overrides, messageTypes, acrossRestarts: _across, ...defaults } = config;
     const net = new Network({
       size,
       defaults,
       overrides: [],
       blocked: new Uint8Array(size * size),
       lastArrival: new Float64Array(size * size),
+      clogUntil: new Float64Array(size * size),
+      messageTypes,
       rng,
     });
     for (const o of overrides) net.changeLink(o.from, o.to, o.change);
@@ -60,6 +69,8 @@ export class Network {
       overrides: f.overrides.slice(),
       blocked: f.blocked.slice(),
       lastArrival: f.lastArrival.slice(),
+      clogUntil: f.clogUntil.slice(),
+      messageTypes: f.messageTypes,
       rng: f.rng.clone(),
     });
   }
@@ -103,32 +114,74 @@ export class Network {
     this.links = Array.from({ length: size * size }, (_, l) => overrides[l] ?? defaults);
   }
 
+  /** Clogs link from→to until `until`: its messages are held and then released in order. */
+  clog(from: number, to: number, until: number): void {
+    const l = from * this.f.size + to;
+    if ((this.f.clogUntil[l] as number) < until) this.f.clogUntil[l] = until;
+  }
+
+  /** Until when link from→to is clogged (0 or a past time when it is not). */
+  cloggedUntil(from: number, to: number): number {
+    return this.f.clogUntil[from * this.f.size + to] as number;
+  }
+
   /**
    * Sends `msg` on link from→to at `schedule.time`: queues its delivery (twice when duplicated),
-   * or returns why it is lost.
+   * or returns why it is lost. `incarnation` is the receiver's restart count now.
    */
-  transmit(from: number, to: number, msg: unknown, schedule: Schedule): DropReason | undefined {
+  transmit(from: number, to: number, msg: unknown, schedule: Schedule, incarnation: number): DropReason | undefined {
     const f = this.f;
     const l = from * f.size + to;
     if (f.blocked[l] === 1) return "partition";
-    const link = this.links[l] as LinkConfig;
+    let link = this.links[l] as LinkConfig;
+    if (f.messageTypes !== undefined) link = ratesFor(link, msg, f.messageTypes);
     const rng = f.rng;
     if (link.dropRate > 0 && rng.next() < link.dropRate) return "loss";
     const copies = link.duplicateRate > 0 && rng.next() < link.duplicateRate ? 2 : 1;
-    for (let c = 0; c < copies; c++) {
-      const span = link.maxLatencyMs - link.minLatencyMs;
-      const latency = link.minLatencyMs + (span > 0 ? Math.floor(rng.next() * (span + 1)) : 0);
-      let at = schedule.time + latency;
-      if (link.reorderRate > 0 && rng.next() < link.reorderRate) {
-        // Escapes FIFO order and lingers, so later messages on the link may overtake it.
-        at += Math.floor(rng.next() * (link.maxLatencyMs + 1));
-      } else {
-        const last = f.lastArrival[l] as number;
-        if (at < last) at = last;
-        f.lastArrival[l] = at;
-      }
-      schedule.queue.push(deliverEvent(at, schedule.nextSeq(), to, from, msg, c > 0));
-    }
+    for (let c = 0; c < copies; c++) this.place(l, link, from, to, msg, schedule, c > 0, incarnation, 0);
     return undefined;
   }
+
+  /** Queues `copies` deliveries of `msg` whatever the link's loss rates; `holdMs` more than its latency, out of FIFO order, when given. */
+  force(from: number, to: number, msg: unknown, schedule: Schedule, incarnation: number, copies: number, holdMs = 0): void {
+    const l = from * this.f.size + to;
+    const link = this.links[l] as LinkConfig;
+    for (let c = 0; c < copies; c++) this.place(l, link, from, to, msg, schedule, c > 0, incarnation, holdMs);
+  }
+
+  /** Draws a copy's arrival time (latency, reordering, FIFO, clogs) and queues it. */
+  private place(l: number, link: LinkConfig, from: number, to: number, msg: unknown, schedule: Schedule, duplicate: boolean, incarnation: number, holdMs: number): void {
+    const f = this.f;
+    const rng = f.rng;
+    const span = link.maxLatencyMs - link.minLatencyMs;
+    const latency = link.minLatencyMs + (span > 0 ? Math.floor(rng.next() * (span + 1)) : 0);
+    let at = schedule.time + latency;
+    if (holdMs > 0) {
+      at += holdMs; // held on purpose: later messages on the link overtake it
+    } else if (link.reorderRate > 0 && rng.next() < link.reorderRate) {
+      // Escapes FIFO order and lingers, so later messages on the link may overtake it.
+      at += Math.floor(rng.next() * (link.maxLatencyMs + 1));
+    } else if (link.longReorderRate !== undefined && link.longReorderRate > 0 && rng.next() < link.longReorderRate) {
+      const min = link.longReorderMinMs ?? LONG_REORDER_MIN_MS;
+      const max = link.longReorderMaxMs ?? LONG_REORDER_MAX_MS;
+      at += min + Math.floor(rng.next() * (max - min + 1));
+    } else {
+      const last = f.lastArrival[l] as number;
+      if (at < last) at = last;
+      const clog = f.clogUntil[l] as number;
+      if (at < clog) at = clog;
+      f.lastArrival[l] = at;
+    }
+    // A clogged link holds every message, reordered ones too, until it is released.
+    const clog = f.clogUntil[l] as number;
+    if (at < clog) at = clog;
+    schedule.queue.push(deliverEvent(at, schedule.nextSeq(), to, from, msg, duplicate, incarnation));
+  }
+}
+
+/** The link's behaviour for `msg`: the link's own, or with the rates of `msg`'s type. */
+function ratesFor(link: LinkConfig, msg: unknown, types: Readonly<Record<string, MessageTypeRates>>): LinkConfig {
+  const type = typeof msg === "object" && msg !== null ? (msg as { type?: unknown }).type : undefined;
+  if (typeof type !== "string" || !Object.hasOwn(types, type)) return link;
+  return { ...link, ...types[type] };
 }

@@ -7,7 +7,8 @@ import type { FaultAction, FaultPlan, LinkConfig } from "./config.js";
 import { ConfigError } from "./errors.js";
 import type { NodeId } from "./protocol.js";
 import { createRng, type Rng } from "./rng.js";
-import { describeValue, isNonEmptyString, isObject, requirePositiveNumber } from "./validate.js";
+import type { TriggerValue } from "./triggers.js";
+import { describeValue, isNonEmptyString, isObject, requirePositiveNumber, requireRate } from "./validate.js";
 
 /** The kinds of fault a generated plan may contain. */
 export type FaultKind = "crash" | "partition" | "block" | "pause" | "clock" | "network";
@@ -26,6 +27,24 @@ export interface PlanOptions {
   readonly maxDown?: number;
   /** The network the plan returns to at the end (default: no drops, duplicates or reordering). */
   readonly baseline?: Partial<LinkConfig>;
+  /** Mix triggered faults in with the timed ones (default: timed faults only). */
+  readonly triggered?: TriggeredFaultOptions;
+}
+
+/**
+ * Triggered faults a generated plan may contain: crashes right after a persist (or between the
+ * write and the sends), dropped, duplicated or held messages, and crashes, isolations or pauses of
+ * the node that just reached a state. Each is armed at a random time and disarmed at `durationMs`.
+ */
+export interface TriggeredFaultOptions {
+  /** Share of faults drawn as triggers rather than timed actions, in [0, 1] (default 0.5). */
+  readonly share?: number;
+  /** Message types send triggers may wait for (default: any message). */
+  readonly messageTypes?: readonly string[];
+  /** Record types persist triggers may wait for (default: any record). */
+  readonly recordTypes?: readonly string[];
+  /** State conditions state triggers may wait for, e.g. `[{ path: "role", equals: "leader" }]` (default: none). */
+  readonly states?: readonly { readonly path: string; readonly equals: TriggerValue }[];
 }
 
 /** Every kind of fault a generated plan may contain. */
@@ -46,6 +65,12 @@ export const PLAN_RANGES = {
   duplicatePercent: { min: 0, max: 20 },
   /** A degraded network's reordering rate, in percent. */
   reorderPercent: { min: 0, max: 30 },
+  /** How long a triggered hold delays a message, in ms (6.5840's long reordering). */
+  holdMs: { min: 200, max: 2_200 },
+  /** How many steps after a triggered crash the node restarts. */
+  restartAfterSteps: { min: 1, max: 50 },
+  /** How long a triggered isolation or pause lasts, in ms. */
+  outageMs: { min: 50, max: 1_000 },
 } as const;
 
 /**
@@ -72,6 +97,53 @@ export function checkPlanOptions(options: PlanOptions): void {
     });
   }
   if (options.baseline !== undefined && !isObject(options.baseline)) throw new ConfigError("baseline", `expected link settings, got ${describeValue(options.baseline)}`);
+  if (options.triggered !== undefined) checkTriggeredOptions(options.triggered);
+}
+
+function checkTriggeredOptions(t: TriggeredFaultOptions): void {
+  if (!isObject(t)) throw new ConfigError("triggered", `expected { share?, messageTypes?, recordTypes?, states? }, got ${describeValue(t)}`);
+  if (t.share !== undefined) requireRate("triggered.share", t.share);
+  for (const key of ["messageTypes", "recordTypes"] as const) {
+    const list = t[key];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) throw new ConfigError(`triggered.${key}`, "expected an array of type names");
+    list.forEach((v, i) => {
+      if (!isNonEmptyString(v)) throw new ConfigError(`triggered.${key}[${i}]`, `expected a non-empty string, got ${describeValue(v)}`);
+    });
+  }
+  if (t.states !== undefined) {
+    if (!Array.isArray(t.states)) throw new ConfigError("triggered.states", "expected an array of { path, equals }");
+    t.states.forEach((c, i) => {
+      if (!isObject(c) || !isNonEmptyString(c.path)) throw new ConfigError(`triggered.states[${i}].path`, `expected a dot-separated field path, got ${describeValue(isObject(c) ? c.path : c)}`);
+      const v = c.equals;
+      if (v !== null && typeof v !== "string" && typeof v !== "boolean" && !(typeof v === "number" && Number.isFinite(v))) throw new ConfigError(`triggered.states[${i}].equals`, `expected a string, finite number, boolean or null, got ${describeValue(v)}`);
+    });
+  }
+}
+
+/** One random triggered fault armed at `at` and disarmed at `until`. */
+function drawTrigger(rng: Rng, at: number, until: number, nodes: readonly NodeId[], t: TriggeredFaultOptions): FaultAction {
+  const ons: ("persist" | "send" | "state")[] = ["persist", "send"];
+  if (t.states !== undefined && t.states.length > 0) ons.push("state");
+  const on = rng.pick(ons);
+  const node = rng.pick(nodes);
+  const restartAfterSteps = rng.int(PLAN_RANGES.restartAfterSteps.min, PLAN_RANGES.restartAfterSteps.max);
+  if (on === "persist") {
+    const recordType = t.recordTypes !== undefined && t.recordTypes.length > 0 && rng.chance(0.5) ? rng.pick(t.recordTypes) : undefined;
+    const then = rng.pick(["crash", "crash-before-send"] as const);
+    return { at, type: "trigger", when: { on, node, ...(recordType !== undefined ? { recordType } : {}) }, then: { do: then, restartAfterSteps }, untilMs: until };
+  }
+  if (on === "send") {
+    const to = rng.pick(nodes);
+    const msgType = t.messageTypes !== undefined && t.messageTypes.length > 0 && rng.chance(0.5) ? rng.pick(t.messageTypes) : undefined;
+    const then = rng.pick(["drop", "duplicate", "hold"] as const);
+    const response = then === "hold" ? { do: then, forMs: rng.int(PLAN_RANGES.holdMs.min, PLAN_RANGES.holdMs.max) } : { do: then };
+    return { at, type: "trigger", when: { on, from: node, to, ...(msgType !== undefined ? { msgType } : {}) }, then: response, untilMs: until };
+  }
+  const state = rng.pick(t.states ?? []);
+  const then = rng.pick(["crash", "isolate", "pause"] as const);
+  const response = then === "crash" ? { do: then, restartAfterSteps } : { do: then, forMs: rng.int(PLAN_RANGES.outageMs.min, PLAN_RANGES.outageMs.max) };
+  return { at, type: "trigger", when: { on, path: state.path, equals: state.equals }, then: response, untilMs: until };
 }
 
 /** Makes a random plan from `seed` (or a stream). The same seed and options give the same plan. */
@@ -87,7 +159,12 @@ export function generatePlan(seed: string | number | Rng, options: PlanOptions):
   const down = new Set<NodeId>();
   const paused = new Set<NodeId>();
   const plan: FaultAction[] = [];
+  const triggered = options.triggered;
   for (const at of times) {
+    if (triggered !== undefined && rng.chance(triggered.share ?? 0.5)) {
+      plan.push(drawTrigger(rng, at, durationMs, nodes, triggered));
+      continue;
+    }
     const kind = rng.pick(kinds);
     const node = rng.pick(nodes);
     switch (kind) {

@@ -9,6 +9,7 @@ import type { NodeHost } from "./nodes.js";
 import type { Violation } from "./reports.js";
 import type { Schedule } from "./schedule.js";
 import type { Tracer } from "./tracer.js";
+import type { Triggers } from "./triggers.js";
 
 /** Every mutable part of a run, so a fork must copy each one (a new part cannot be shared by accident). */
 export interface RunStateParts {
@@ -18,6 +19,7 @@ export interface RunStateParts {
   readonly clients: Clients;
   readonly checker: Checker;
   readonly tracer: Tracer;
+  readonly triggers: Triggers;
   violation: Violation | undefined;
   stopped: boolean;
   started: boolean;
@@ -31,6 +33,7 @@ export class RunState implements RunStateParts {
   readonly clients: Clients;
   readonly checker: Checker;
   readonly tracer: Tracer;
+  readonly triggers: Triggers;
   violation: Violation | undefined;
   stopped: boolean;
   started: boolean;
@@ -42,6 +45,7 @@ export class RunState implements RunStateParts {
     this.clients = parts.clients;
     this.checker = parts.checker;
     this.tracer = parts.tracer;
+    this.triggers = parts.triggers;
     this.violation = parts.violation;
     this.stopped = parts.stopped;
     this.started = parts.started;
@@ -57,6 +61,7 @@ export class RunState implements RunStateParts {
       clients: this.clients.clone(),
       checker: this.checker.clone(),
       tracer: this.tracer.clone(),
+      triggers: this.triggers.clone(),
       violation: this.violation,
       stopped: this.stopped,
       started: this.started,

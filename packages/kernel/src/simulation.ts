@@ -20,6 +20,7 @@ import { createRng } from "./rng.js";
 import { RunState } from "./run-state.js";
 import { Schedule } from "./schedule.js";
 import { Tracer } from "./tracer.js";
+import { Triggers } from "./triggers.js";
 import { FAULTLINE_VERSION } from "./version.js";
 import type { HistoryEntry, InFlightMessage, Invariant, NodeView, WorldView } from "./view.js";
 import { describeValue, isObject } from "./validate.js";
@@ -96,6 +97,7 @@ export class Simulation {
       clients: Clients.create(options.clients ?? [], config.seed),
       checker: Checker.create(options.invariants ?? [], options.stopWhen),
       tracer: Tracer.create(options.trace ?? {}),
+      triggers: Triggers.empty(),
       violation: undefined,
       stopped: false,
       started: false,
@@ -240,8 +242,8 @@ export class Simulation {
   }
 
   private cursorSource(): CursorSource {
-    const { schedule, hosts, clients, network, checker } = this.engine.state;
-    return { queued: schedule.queue.unordered(), hosts, clients, network, checker };
+    const { schedule, hosts, clients, network, checker, triggers } = this.engine.state;
+    return { queued: schedule.queue.unordered(), hosts, clients, network, checker, triggers, events: schedule.events };
   }
 
   /** The events that could happen next, whatever their time, in a fixed order. Stale timers are left out. */

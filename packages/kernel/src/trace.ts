@@ -16,8 +16,12 @@ export type TraceKind =
   | "client-timeout"
   | "fault";
 
-/** Why a message was not delivered. */
-export type DropReason = "loss" | "partition" | "down";
+/**
+ * Why a message was not delivered: lost by the network, blocked by a partition, its receiver
+ * down, its receiver restarted since it was sent (with `network.acrossRestarts: "drop"`), or
+ * dropped by a send trigger.
+ */
+export type DropReason = "loss" | "partition" | "down" | "restarted" | "trigger";
 
 /** One event of a run, as reports and JSON-lines traces show it. */
 export interface TraceEvent {

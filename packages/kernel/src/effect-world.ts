@@ -1,0 +1,51 @@
+/**
+ * The simulator's side of the effect interpreter: where the stepping node's durable writes,
+ * messages, timers and replies go. Persist triggers are checked on the write.
+ */
+import type { Engine } from "./engine.js";
+import { CRASHED_AFTER_WRITE, type DurableWrite, type EffectWorld } from "./interpreter.js";
+import type { NodeHost } from "./nodes.js";
+import type { ClientId, NodeId, RequestId, Timer } from "./protocol.js";
+import type { RunState } from "./run-state.js";
+
+/** The simulator's side of the effect interpreter: the virtual log, network, timers and clients of the stepping node. */
+export class SimulationEffectWorld implements EffectWorld {
+  /** The node whose step is being carried out. */
+  host!: NodeHost;
+  constructor(
+    private readonly engine: Engine,
+    private readonly state: RunState,
+  ) {}
+  isNode(id: NodeId): boolean {
+    return this.engine.indexOf.has(id);
+  }
+  write(batch: DurableWrite): void | typeof CRASHED_AFTER_WRITE {
+    const h = this.host;
+    if (batch.compacted) {
+      h.records = [batch.snapshot];
+      h.synced = 1;
+    }
+    for (const r of batch.records) h.records.push(r);
+    if (this.state.triggers.watchesPersist && this.engine.firePersist(h, batch)) {
+      h.synced = h.records.length; // the write itself completed: it survives the crash
+      return CRASHED_AFTER_WRITE;
+    }
+  }
+  send(to: NodeId, msg: unknown): void {
+    if (this.state.stopped) return;
+    this.host.synced = this.host.records.length;
+    this.engine.sendFrom(this.host, to, msg);
+  }
+  setTimer(timer: Timer, key: string, afterMs: number): void {
+    if (this.state.stopped) return;
+    this.engine.armTimer(this.host, timer, key, afterMs);
+  }
+  cancelTimer(_timer: Timer, key: string): void {
+    this.host.timers.delete(key);
+  }
+  reply(client: ClientId, id: RequestId, res: unknown): void {
+    if (this.state.stopped) return;
+    this.host.synced = this.host.records.length;
+    this.engine.replyFrom(this.host, client, id, res);
+  }
+}
