@@ -57,8 +57,8 @@ export function runRaftDemo(seed: string): RaftDemoReport {
   for (const l of leaders) lines.push(`  term ${String(l.term).padStart(2)}: ${l.leader} (from ${l.at} ms)`);
   const leader = [...leaders].reverse().find((l) => (sim.node(l.leader).state as RaftState | undefined)?.role === "leader")?.leader ?? ids[0];
   const s = sim.node(leader as string).state as RaftState;
-  lines.push(`committed log of ${leader} (${s.commitIndex} entries${s.snapshot.index > 0 ? `, first ${s.snapshot.index} in a snapshot` : ""}):`);
-  for (let i = s.snapshot.index + 1; i <= s.commitIndex; i++) {
+  lines.push(`committed log of ${leader} (${s.commitIndex} entries${s.log.snapshot.index > 0 ? `, first ${s.log.snapshot.index} in a snapshot` : ""}):`);
+  for (let i = s.log.snapshot.index + 1; i <= s.commitIndex; i++) {
     const e = entryAt(s, i);
     if (e) lines.push(`  ${String(i).padStart(3)}  term ${e.term}  ${describe(e.command)}`);
   }

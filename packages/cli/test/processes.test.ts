@@ -86,8 +86,8 @@ describe("Raft over TCP", () => {
     const log = new DurableLog(c.data(leader));
     const state = foldRecords(log.open().records as RaftRecord[], kvStateMachine.init());
     log.close();
-    const entries = [...state.log.map((e) => e.command)];
-    const data = { ...(state.snapshot.machine as { data: Record<string, string> }).data };
+    const entries = state.log.entries().map((entry) => entry.command);
+    const data = { ...(state.log.snapshot.machine as { data: Record<string, string> }).data };
     for (const cmd of entries) if (cmd.op === "put") data[cmd.key] = cmd.value;
     expect(Object.keys(data).filter((k) => k.startsWith("k"))).toHaveLength(writers * perWriter);
     expect(data.after).toBe("kill");

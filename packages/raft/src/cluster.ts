@@ -2,7 +2,7 @@
 import { ConfigError, type Invariant, type NodeId, type NodeSpec } from "@faultline/kernel";
 import { resolveRaftConfig, type RaftConfig, type RaftConfigInput } from "./config.js";
 import { raftInvariants } from "./invariants.js";
-import { raftProtocol } from "./node.js";
+import { raftProtocol } from "./protocol.js";
 
 /** Options of {@link raftCluster}. */
 export interface RaftClusterOptions {
@@ -14,7 +14,7 @@ export interface RaftClusterOptions {
 /** What {@link raftCluster} returns. */
 export interface RaftCluster {
   readonly nodes: NodeSpec[];
-  /** Fresh invariants (they keep history: build a new cluster per run). */
+  /** The spec's invariants (their history is ghost state the kernel keeps). */
   readonly invariants: Invariant[];
   readonly config: RaftConfig;
   readonly ids: NodeId[];

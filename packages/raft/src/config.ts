@@ -16,14 +16,6 @@ export interface RaftConfigInput {
   readonly snapshotThreshold?: number;
   /** Most entries in one AppendEntries (default 64). */
   readonly maxEntriesPerAppend?: number;
-  /** Planted bugs, only to prove the invariants can fail. */
-  readonly bugs?: {
-    /**
-     * Commit an entry of an earlier term by counting replicas (the Figure 8 bug); a new leader
-     * then also skips its no-op entry, which would otherwise mask the bug.
-     */
-    readonly commitPreviousTermByCount?: boolean;
-  };
 }
 
 /** A complete, valid configuration. */
@@ -35,7 +27,6 @@ export interface RaftConfig {
   readonly checkQuorum: boolean;
   readonly snapshotThreshold: number;
   readonly maxEntriesPerAppend: number;
-  readonly bugs: { readonly commitPreviousTermByCount: boolean };
 }
 
 /** Defaults of {@link RaftConfigInput}. */
@@ -63,6 +54,10 @@ function flag(field: string, v: unknown): boolean {
 
 /** Fills in defaults and validates; throws the kernel's {@link ConfigError} naming the bad field. */
 export function resolveRaftConfig(input: RaftConfigInput = {}): RaftConfig {
+  if (typeof input !== "object" || input === null) throw new ConfigError("config", `expected an object, got ${JSON.stringify(input) ?? String(input)}`);
+  for (const field of Object.keys(input)) {
+    if (!(field in RAFT_DEFAULTS)) throw new ConfigError(field, `unknown Raft setting (known: ${Object.keys(RAFT_DEFAULTS).join(", ")})`);
+  }
   const min = positive("electionTimeoutMinMs", input.electionTimeoutMinMs ?? RAFT_DEFAULTS.electionTimeoutMinMs);
   const max = positive("electionTimeoutMaxMs", input.electionTimeoutMaxMs ?? RAFT_DEFAULTS.electionTimeoutMaxMs);
   if (max < min) throw new ConfigError("electionTimeoutMaxMs", `must not be below electionTimeoutMinMs (${min}), got ${max}`);
@@ -76,6 +71,53 @@ export function resolveRaftConfig(input: RaftConfigInput = {}): RaftConfig {
     checkQuorum: flag("checkQuorum", input.checkQuorum ?? RAFT_DEFAULTS.checkQuorum),
     snapshotThreshold: positive("snapshotThreshold", input.snapshotThreshold ?? RAFT_DEFAULTS.snapshotThreshold, true),
     maxEntriesPerAppend: positive("maxEntriesPerAppend", input.maxEntriesPerAppend ?? RAFT_DEFAULTS.maxEntriesPerAppend, true),
-    bugs: { commitPreviousTermByCount: flag("bugs.commitPreviousTermByCount", input.bugs?.commitPreviousTermByCount ?? false) },
   };
+}
+
+/** A numeric knob's range, as {@link RAFT_KNOBS} declares it. */
+export interface KnobRange {
+  readonly min: number;
+  readonly max: number;
+  /** True when only whole numbers are valid. */
+  readonly integer: boolean;
+}
+
+/**
+ * The configuration space a search may vary (swarm testing): every numeric knob's range and the
+ * switches. Any draw inside the ranges that keeps `heartbeatIntervalMs < electionTimeoutMinMs <=
+ * electionTimeoutMaxMs` is a valid configuration; {@link raftConfigFromDraws} builds one.
+ */
+export const RAFT_KNOBS = Object.freeze({
+  electionTimeoutMinMs: Object.freeze({ min: 20, max: 1_000, integer: true }),
+  /** Added to the minimum: the spread of the election timeout. */
+  electionTimeoutSpreadMs: Object.freeze({ min: 0, max: 1_000, integer: true }),
+  /** As a share of the minimum election timeout (kept below it). */
+  heartbeatShare: Object.freeze({ min: 0.05, max: 0.9, integer: false }),
+  snapshotThreshold: Object.freeze({ min: 2, max: 500, integer: true }),
+  maxEntriesPerAppend: Object.freeze({ min: 1, max: 128, integer: true }),
+  switches: Object.freeze(["preVote", "checkQuorum"] as const),
+} satisfies Record<string, KnobRange | readonly string[]>);
+
+/**
+ * A valid configuration from draws in [0, 1), one per knob of {@link RAFT_KNOBS} in its declared
+ * order (election minimum, spread, heartbeat share, snapshot threshold, batch size, then one per
+ * switch: below 0.5 is off). A search maps its random draws through this, so every draw is valid.
+ */
+export function raftConfigFromDraws(draws: readonly number[]): RaftConfig {
+  if (draws.length < 7) throw new ConfigError("draws", `expected 7 numbers in [0, 1), got ${draws.length}`);
+  draws.forEach((d, i) => {
+    if (typeof d !== "number" || !(d >= 0 && d < 1)) throw new ConfigError(`draws[${i}]`, `expected a number in [0, 1), got ${JSON.stringify(d) ?? String(d)}`);
+  });
+  const pick = (r: KnobRange, d: number) => (r.integer ? r.min + Math.floor(d * (r.max - r.min + 1)) : r.min + d * (r.max - r.min));
+  const [dMin, dSpread, dBeat, dSnap, dBatch, dPre, dQuorum] = draws as [number, number, number, number, number, number, number];
+  const min = pick(RAFT_KNOBS.electionTimeoutMinMs, dMin);
+  return resolveRaftConfig({
+    electionTimeoutMinMs: min,
+    electionTimeoutMaxMs: min + pick(RAFT_KNOBS.electionTimeoutSpreadMs, dSpread),
+    heartbeatIntervalMs: Math.max(1, Math.floor(min * pick(RAFT_KNOBS.heartbeatShare, dBeat))),
+    snapshotThreshold: pick(RAFT_KNOBS.snapshotThreshold, dSnap),
+    maxEntriesPerAppend: pick(RAFT_KNOBS.maxEntriesPerAppend, dBatch),
+    preVote: dPre >= 0.5,
+    checkQuorum: dQuorum >= 0.5,
+  });
 }

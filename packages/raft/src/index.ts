@@ -5,21 +5,37 @@
  * client sessions, and the spec's safety invariants.
  * @packageDocumentation
  */
-export * from "./types.js";
-export { resolveRaftConfig, RAFT_DEFAULTS, type RaftConfig, type RaftConfigInput } from "./config.js";
+export type { Session, KvRequest, KvResponse, Command, Entry, RaftMessage, Snapshot, RaftRecord } from "./types.js";
+export {
+  resolveRaftConfig,
+  raftConfigFromDraws,
+  RAFT_DEFAULTS,
+  RAFT_KNOBS,
+  type RaftConfig,
+  type RaftConfigInput,
+  type KnobRange,
+} from "./config.js";
 export { kvStateMachine, type KvState, type StateMachine } from "./machine.js";
-export { lastIndex, lastTerm, termAt, entryAt, type LogView } from "./log.js";
+export { RaftLog, lastIndex, lastTerm, termAt, entryAt, type LogView } from "./log.js";
+export { ProgressTracker, type Progress } from "./progress.js";
+export { majority, quorumIndex } from "./quorum.js";
 export { foldRecords, type DurableState } from "./records.js";
-export { raftProtocol, type RaftProtocol, type RaftTimer, type RaftState, type Role, type PendingRequest } from "./node.js";
+export type { RaftState, Role, PendingRequest } from "./state.js";
+export type { RaftTimer } from "./context.js";
+export { raftProtocol, createRaftProtocol, type RaftProtocol, type RaftProtocolParts } from "./protocol.js";
+export { defaultRaftRules, type RaftRules } from "./rules.js";
 export {
   raftInvariants,
-  raftStateInvariants,
   electionSafety,
   logMatching,
   leaderCompleteness,
   stateMachineSafety,
   leaderAppendOnly,
   commitIndexMonotonic,
+  committedMonotonic,
+  type ElectedHistory,
+  type CommittedHistory,
+  type CommittedRun,
 } from "./invariants.js";
 export { raftCluster, nodeIds, type RaftCluster, type RaftClusterOptions } from "./cluster.js";
 export { kvClient, type KvClientOptions, type KvClientState } from "./client.js";

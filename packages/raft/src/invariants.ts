@@ -1,42 +1,95 @@
 /**
  * The safety properties of spec/raft/Raft.tla (figure 3 of the paper), one per TLA+ definition
- * and under the same name, checked after every step. The spec keeps history variables
- * (`elected`, `committed`); here each invariant keeps the same history in its closure, fed by
- * every step, so build fresh invariants for every run (`raftInvariants()`). Each check looks at
- * what the step changed, so it costs the step's size, not the run's.
+ * and under the same name. The spec's history variables (`elected`, `committed`) are ghost state
+ * the kernel keeps beside the world (forked with it, part of its fingerprint), so the same
+ * invariants serve the simulator and the explorer. Each check looks at what the step changed, so
+ * it costs the step's size, not the run's.
  */
 import type { Invariant, NodeId, StepInfo, WorldView } from "@faultline/kernel";
-import { lastIndex, termAt, type LogView } from "./log.js";
-import type { RaftState } from "./node.js";
+import type { RaftLog } from "./log.js";
+import type { RaftState } from "./state.js";
 
-type Check = (view: WorldView<RaftState>, last: StepInfo<RaftState>) => string | undefined;
+/** The spec's `elected` history: the first leader of every term. */
+export type ElectedHistory = Readonly<Record<string, NodeId>>;
 
-function invariant(name: string, check: Check): Invariant<RaftState> {
-  return { name, check };
+/** A run of consecutive committed entries of one term, first committed by `by` in term `in`. */
+export interface CommittedRun {
+  readonly from: number;
+  readonly to: number;
+  /** The entries' term. */
+  readonly entry: number;
+  /** The term of the leader that committed them (the spec's `c.term`). */
+  readonly in: number;
+  readonly by: NodeId;
 }
 
-/** Term of entry `i` in `after`, else in `before` (an entry applied and compacted in the same step). */
-function termIn(after: LogView, before: LogView | undefined, i: number): number | undefined {
-  return termAt(after, i) ?? (before === undefined ? undefined : termAt(before, i));
+/** The spec's `committed` history, run-length encoded, newest run first (plain JSON, shared between versions). */
+export type CommittedHistory = { readonly run: CommittedRun; readonly older: CommittedHistory } | null;
+
+type RaftInvariant<Ghost = undefined> = Invariant<RaftState, unknown, unknown, Ghost>;
+
+/**
+ * The term of entry `i` as the step's node holds it after the step; for an entry the step applied
+ * and compacted away, the term it had before, when the new snapshot agrees with the old log.
+ */
+function termNow(before: RaftLog, after: RaftLog, i: number): number | undefined {
+  const term = after.termAt(i);
+  if (term !== undefined || before === after) return term;
+  const snap = after.snapshot;
+  return i < snap.index && before.termAt(snap.index) === snap.term ? before.termAt(i) : undefined;
 }
+
+/** The run holding index `i`, if committed. */
+function committedAt(history: CommittedHistory, i: number): CommittedRun | undefined {
+  let h = history;
+  while (h !== null && h.run.from > i) h = h.older;
+  return h !== null && i <= h.run.to ? h.run : undefined;
+}
+
+/** Adds the entries the step's node committed first (past every earlier commit) to the history. */
+function recordCommitted(history: CommittedHistory, _view: WorldView<RaftState>, last: StepInfo<RaftState>): CommittedHistory {
+  const { before, after, node } = last;
+  if (before === undefined || after === undefined) return history;
+  let top = history === null ? 0 : history.run.to;
+  if (after.commitIndex <= top) return history;
+  let out = history;
+  while (top < after.commitIndex) {
+    const i = top + 1;
+    const entry = termNow(before.log, after.log, i);
+    if (entry === undefined) break;
+    const run = out?.run;
+    out =
+      run !== undefined && run.to === top && run.entry === entry && run.in === after.term && run.by === node
+        ? { run: { ...run, to: i }, older: out!.older }
+        : { run: { from: i, to: i, entry, in: after.term, by: node }, older: out };
+    top = i;
+  }
+  return out;
+}
+
+const COMMITTED = { initial: null as CommittedHistory, update: recordCommitted };
 
 /**
  * ```tla
  * ElectionSafety == \A e, f \in elected : e.term = f.term => e.server = f.server
  * ```
- * At most one leader per term, over the whole run.
+ * At most one leader per term, over the whole run (the spec's `elected` as ghost state).
  */
-export function electionSafety(): Invariant<RaftState> {
-  const leaders = new Map<number, NodeId>();
-  return invariant("ElectionSafety", (_view, last) => {
-    const s = last.after;
-    if (s?.role !== "leader") return undefined;
-    const other = leaders.get(s.term);
-    if (other !== undefined && other !== last.node) return `term ${s.term} has two leaders: ${other} and ${last.node}`;
-    leaders.set(s.term, last.node);
-    return undefined;
-  });
-}
+export const electionSafety: RaftInvariant<ElectedHistory> = {
+  name: "ElectionSafety",
+  ghost: {
+    initial: {},
+    update(elected, _view, { after, node }) {
+      if (after?.role !== "leader" || elected[after.term] !== undefined) return elected;
+      return { ...elected, [after.term]: node };
+    },
+  },
+  check(_view, { after, node }, elected) {
+    if (after?.role !== "leader") return undefined;
+    const first = elected[after.term];
+    return first === node ? undefined : `term ${after.term} has two leaders: ${first} and ${node}`;
+  },
+};
 
 /**
  * ```tla
@@ -46,40 +99,40 @@ export function electionSafety(): Invariant<RaftState> {
  * Checked between the node whose log a step changed and every other running node, over the
  * indices both still hold (snapshots are committed prefixes).
  */
-export function logMatching(): Invariant<RaftState> {
-  return invariant("LogMatching", (view, last) => {
-    const a = last.after;
-    const before = last.before;
-    if (a === undefined || (before !== undefined && before.log === a.log && before.snapshot === a.snapshot)) return undefined;
+export const logMatching: RaftInvariant = {
+  name: "LogMatching",
+  check(view, { before, after, node }) {
+    if (after === undefined || before?.log === after.log) return undefined;
+    const a = after.log;
     // The property held before this step and only this node's log changed, from index `k` on.
     // So a pair can only break at an index >= k with equal terms, and the walk down from there can
-    // stop at the first index below k where the two logs agree: below it they matched already.
-    const k = before === undefined ? a.snapshot.index + 1 : firstChanged(before, a);
-    for (const n of view.nodes) {
-      const b = n.state as RaftState | undefined;
-      if (n.id === last.node || b === undefined) continue;
+    // stop below k, where the two logs matched already.
+    const k = before === undefined ? a.snapshot.index + 1 : firstChanged(before.log, a);
+    for (const other of view.nodes) {
+      const b = (other.state as RaftState | undefined)?.log;
+      if (other.id === node || b === undefined) continue;
       const low = Math.max(a.snapshot.index, b.snapshot.index);
+      let i = Math.min(a.lastIndex, b.lastIndex);
       const from = Math.max(k, low + 1);
-      let i = Math.min(lastIndex(a), lastIndex(b));
-      while (i >= from && termAt(a, i) !== termAt(b, i)) i--;
+      while (i >= from && a.termAt(i) !== b.termAt(i)) i--;
       if (i < from) continue;
       for (let j = i; j > low; j--) {
-        const x = a.log[j - a.snapshot.index - 1];
-        const y = b.log[j - b.snapshot.index - 1];
+        const x = a.entryAt(j);
+        const y = b.entryAt(j);
         const same = x === y || (x?.term === y?.term && JSON.stringify(x?.command) === JSON.stringify(y?.command));
-        if (!same) return `${last.node} and ${n.id} agree on entry ${i} (term ${termAt(a, i)}) but differ at ${j}: ${JSON.stringify(x)} vs ${JSON.stringify(y)}`;
+        if (!same) return `${node} and ${other.id} agree on entry ${i} (term ${a.termAt(i)}) but differ at ${j}: ${JSON.stringify(x)} vs ${JSON.stringify(y)}`;
         if (j < k) break;
       }
     }
     return undefined;
-  });
-}
+  },
+};
 
-/** The first index whose entry `after` changed (appended, replaced or newly snapshotted). */
-function firstChanged(before: RaftState, after: RaftState): number {
+/** The first index whose entry `after` changed against `before` (appended, replaced or newly snapshotted). */
+function firstChanged(before: RaftLog, after: RaftLog): number {
   if (before.snapshot !== after.snapshot) return Math.min(before.snapshot.index, after.snapshot.index) + 1;
-  let k = Math.min(lastIndex(before), lastIndex(after));
-  while (k > after.snapshot.index && before.log[k - before.snapshot.index - 1] !== after.log[k - after.snapshot.index - 1]) k--;
+  let k = Math.min(before.lastIndex, after.lastIndex);
+  while (k > after.snapshot.index && before.entryAt(k) !== after.entryAt(k)) k--;
   return k + 1;
 }
 
@@ -88,55 +141,63 @@ function firstChanged(before: RaftState, after: RaftState): number {
  * LeaderCompleteness == \A c \in committed, s \in Server :
  *     (role[s] = "leader" /\ currentTerm[s] >= c.term) => log[s][c.index] = c.entry
  * ```
- * Checked when a node becomes leader, against every entry committed so far.
+ * Checked when a node becomes leader (against everything committed so far that its log still
+ * holds uncompacted), and when entries commit (against every current leader).
  */
-export function leaderCompleteness(): Invariant<RaftState> {
-  // index -> the entry's term and the term in which it was committed (the spec's c.term: the
-  // committing leader's term, as the first node to commit it — the leader — records it).
-  const committed = new Map<number, { entry: number; in: number }>();
-  return invariant("LeaderCompleteness", (_view, last) => {
-    const { before, after } = last;
+export const leaderCompleteness: RaftInvariant<CommittedHistory> = {
+  name: "LeaderCompleteness",
+  ghost: COMMITTED,
+  check(view, { before, after, node }, committed) {
     if (after === undefined) return undefined;
-    if (before !== undefined && after.commitIndex > before.commitIndex) {
-      for (let i = before.commitIndex + 1; i <= after.commitIndex; i++) {
-        const t = termIn(after, before, i);
-        if (t !== undefined && !committed.has(i)) committed.set(i, { entry: t, in: after.term });
+    if (after.role === "leader" && before?.role !== "leader") {
+      for (let h = committed; h !== null && h.run.to > after.log.snapshot.index; h = h.older) {
+        if (h.run.in > after.term) continue;
+        for (let i = Math.max(h.run.from, after.log.snapshot.index + 1); i <= h.run.to; i++) {
+          const bad = missing(node, after, i, h.run);
+          if (bad) return bad;
+        }
       }
     }
-    if (after.role !== "leader" || before?.role === "leader") return undefined;
-    for (const [index, c] of committed) {
-      // A stale leader of an older term (back from a pause, say) need not hold later commits.
-      if (index <= after.snapshot.index || after.term < c.in) continue;
-      const mine = termAt(after, index);
-      if (mine !== c.entry) return `${last.node} leads term ${after.term} without entry ${index} (term ${c.entry}) committed in term ${c.in}; it holds ${mine ?? "nothing"}`;
+    if (before === undefined || after.commitIndex <= before.commitIndex) return undefined;
+    for (let i = before.commitIndex + 1; i <= after.commitIndex; i++) {
+      const run = committedAt(committed, i);
+      if (run === undefined) continue;
+      for (const other of view.nodes) {
+        const s = other.state as RaftState | undefined;
+        if (other.id === node || !other.up || s?.role !== "leader" || s.term < run.in || i <= s.log.snapshot.index) continue;
+        const bad = missing(other.id, s, i, run);
+        if (bad) return bad;
+      }
     }
     return undefined;
-  });
+  },
+};
+
+function missing(leader: NodeId, s: RaftState, i: number, run: CommittedRun): string | undefined {
+  const mine = s.log.termAt(i);
+  return mine === run.entry ? undefined : `${leader} leads term ${s.term} without entry ${i} (term ${run.entry}) committed in term ${run.in}; it holds ${mine ?? "nothing"}`;
 }
 
 /**
  * ```tla
  * StateMachineSafety == \A c, d \in committed : c.index = d.index => c.entry = d.entry
+ *     /\ \A c \in committed, s \in Server : c.index <= commitIndex[s] => log[s][c.index] = c.entry
  * ```
- * No two nodes commit or apply different entries at the same index.
+ * Every entry a node commits is the one first committed at its index.
  */
-export function stateMachineSafety(): Invariant<RaftState> {
-  const known = new Map<number, { term: number; node: NodeId }>();
-  return invariant("StateMachineSafety", (_view, last) => {
-    const { before, after } = last;
-    if (after === undefined || before === undefined) return undefined;
-    const upTo = Math.max(after.commitIndex, after.lastApplied);
-    for (let i = Math.max(before.commitIndex, before.lastApplied) + 1; i <= upTo; i++) {
-      if (i <= after.snapshot.index && after.snapshot !== before.snapshot && i !== after.snapshot.index) continue; // installed snapshot
-      const t = termIn(after, before, i);
-      if (t === undefined) continue;
-      const first = known.get(i);
-      if (first === undefined) known.set(i, { term: t, node: last.node });
-      else if (first.term !== t) return `index ${i}: ${first.node} committed an entry of term ${first.term}, ${last.node} one of term ${t}`;
+export const stateMachineSafety: RaftInvariant<CommittedHistory> = {
+  name: "StateMachineSafety",
+  ghost: COMMITTED,
+  check(_view, { before, after, node }, committed) {
+    if (after === undefined || before === undefined || after.commitIndex <= before.commitIndex) return undefined;
+    for (let i = before.commitIndex + 1; i <= after.commitIndex; i++) {
+      const term = termNow(before.log, after.log, i);
+      const run = committedAt(committed, i);
+      if (term !== undefined && run !== undefined && run.entry !== term) return `index ${i}: ${run.by} committed an entry of term ${run.entry}, ${node} one of term ${term}`;
     }
     return undefined;
-  });
-}
+  },
+};
 
 /**
  * ```tla
@@ -144,82 +205,56 @@ export function stateMachineSafety(): Invariant<RaftState> {
  *     (role[s] = "leader" /\ role'[s] = "leader") => IsPrefix(log[s], log'[s])]_vars
  * ```
  */
-export function leaderAppendOnly(): Invariant<RaftState> {
-  return invariant("LeaderAppendOnly", (_view, { before, after, node }) => {
-    if (before?.role !== "leader" || after?.role !== "leader" || before.term !== after.term) return undefined;
-    const end = lastIndex(before);
-    if (lastIndex(after) < end) return `leader ${node} shrank its log from ${end} to ${lastIndex(after)}`;
-    const was = termAt(before, end);
-    const now = termAt(after, end);
-    if (now !== undefined && now !== was) return `leader ${node} rewrote entry ${end} (term ${was} -> ${now})`;
+export const leaderAppendOnly: RaftInvariant = {
+  name: "LeaderAppendOnly",
+  check(_view, { before, after, node }) {
+    if (before?.role !== "leader" || after?.role !== "leader" || before.term !== after.term || before.log === after.log) return undefined;
+    const end = before.log.lastIndex;
+    if (after.log.lastIndex < end) return `leader ${node} shrank its log from ${end} to ${after.log.lastIndex}`;
+    const k = firstChanged(before.log, after.log);
+    if (k <= end && k > after.log.snapshot.index) return `leader ${node} rewrote entry ${k} (term ${before.log.termAt(k)} -> ${after.log.termAt(k)})`;
     return undefined;
-  });
-}
+  },
+};
 
 /**
  * ```tla
  * CommitIndexMonotonic == [][\A s \in Server : commitIndex'[s] >= commitIndex[s] \/ Restart(s)]_vars
  * ```
  */
-export function commitIndexMonotonic(): Invariant<RaftState> {
-  return invariant("CommitIndexMonotonic", (_view, { before, after, node }) => {
+export const commitIndexMonotonic: RaftInvariant = {
+  name: "CommitIndexMonotonic",
+  check(_view, { before, after, node }) {
     if (before === undefined || after === undefined || after.commitIndex >= before.commitIndex) return undefined;
     return `${node}'s commit index went down from ${before.commitIndex} to ${after.commitIndex}`;
-  });
-}
-
-/** All six, fresh (each run needs its own: they keep history). */
-export function raftInvariants(): Invariant<RaftState>[] {
-  return [electionSafety(), logMatching(), leaderCompleteness(), stateMachineSafety(), leaderAppendOnly(), commitIndexMonotonic()];
-}
+  },
+};
 
 /**
- * The same properties read from the current states only, without history, for exploration
- * (where branches of the search share invariant objects, so history would leak between them).
- * Weaker than the history versions, but each violation they report is real.
+ * ```tla
+ * CommittedMonotonic == [][committed \subseteq committed']_vars
+ * ```
+ * The ghost history only grows by construction; what a step can break is a node's own share of
+ * it: an entry the node had committed must stay in its log (or its snapshot) with the same term.
  */
-export function raftStateInvariants(): Invariant<RaftState>[] {
-  const live = (view: WorldView<RaftState>) => view.nodes.filter((n) => n.up && n.state !== undefined).map((n) => ({ id: n.id, s: n.state as RaftState }));
-  return [
-    invariant("ElectionSafety", (view) => {
-      const leaders = new Map<number, NodeId>();
-      for (const { id, s } of live(view)) {
-        if (s.role !== "leader") continue;
-        const other = leaders.get(s.term);
-        if (other !== undefined) return `term ${s.term} has two leaders: ${other} and ${id}`;
-        leaders.set(s.term, id);
-      }
-      return undefined;
-    }),
-    logMatching(),
-    invariant("LeaderCompleteness", (view) => {
-      // A node's committed entries were committed in a term no later than its own: a leader of a later term must hold them.
-      const nodes = live(view);
-      for (const l of nodes) {
-        if (l.s.role !== "leader") continue;
-        for (const x of nodes) {
-          if (x.s.term >= l.s.term) continue;
-          for (let i = Math.max(l.s.snapshot.index, x.s.snapshot.index) + 1; i <= x.s.commitIndex; i++) {
-            if (termAt(l.s, i) !== termAt(x.s, i)) return `${l.id} leads term ${l.s.term} without entry ${i} (term ${termAt(x.s, i)}) that ${x.id} committed`;
-          }
-        }
-      }
-      return undefined;
-    }),
-    invariant("StateMachineSafety", (view) => {
-      const nodes = live(view);
-      for (const a of nodes) {
-        for (const b of nodes) {
-          if (a.id >= b.id) continue;
-          const to = Math.min(a.s.commitIndex, b.s.commitIndex);
-          for (let i = Math.max(a.s.snapshot.index, b.s.snapshot.index) + 1; i <= to; i++) {
-            if (termAt(a.s, i) !== termAt(b.s, i)) return `index ${i}: ${a.id} committed an entry of term ${termAt(a.s, i)}, ${b.id} one of term ${termAt(b.s, i)}`;
-          }
-        }
-      }
-      return undefined;
-    }),
-    leaderAppendOnly(),
-    commitIndexMonotonic(),
-  ];
+export const committedMonotonic: RaftInvariant = {
+  name: "CommittedMonotonic",
+  check(_view, { before, after, node }) {
+    if (before === undefined || after === undefined || before.log === after.log) return undefined;
+    const k = firstChanged(before.log, after.log);
+    for (let i = Math.max(k, after.log.snapshot.index + 1); i <= before.commitIndex; i++) {
+      const was = before.log.termAt(i);
+      const now = after.log.termAt(i);
+      if (was !== undefined && now !== was) return `${node} lost committed entry ${i} (term ${was}): it now holds ${now ?? "nothing"}`;
+    }
+    if (after.log.snapshot.index <= before.commitIndex && before.log.termAt(after.log.snapshot.index) !== undefined && before.log.termAt(after.log.snapshot.index) !== after.log.snapshot.term) {
+      return `${node}'s snapshot at ${after.log.snapshot.index} (term ${after.log.snapshot.term}) replaces committed entry of term ${before.log.termAt(after.log.snapshot.index)}`;
+    }
+    return undefined;
+  },
+};
+
+/** All seven, for the simulator and the explorer alike (they keep no history of their own: build them once). */
+export function raftInvariants(): Invariant<RaftState>[] {
+  return [electionSafety, logMatching, leaderCompleteness, stateMachineSafety, leaderAppendOnly, commitIndexMonotonic, committedMonotonic] as Invariant<RaftState>[];
 }

@@ -1,11 +1,13 @@
 /** Helpers for Raft scenario tests: build a cluster, run it, read who leads and what committed. */
 import { Simulation, type FaultPlan, type NetworkConfig, type SimulationOptions, type WorkloadOp } from "@faultline/kernel";
-import { entryAt, raftCluster, type KvRequest, type RaftConfigInput, type RaftState } from "@faultline/raft";
+import { entryAt, raftCluster, type KvRequest, type RaftConfigInput, type RaftProtocol, type RaftState } from "@faultline/raft";
 
 export interface RaftRunOptions {
   readonly nodes?: number;
   readonly seed?: string | number;
   readonly config?: RaftConfigInput;
+  /** The reducer every node runs (default: the shipped one with `config`), e.g. a mutant. */
+  readonly protocol?: RaftProtocol;
   readonly network?: Partial<NetworkConfig>;
   readonly plan?: FaultPlan;
   readonly workload?: WorkloadOp<KvRequest>[];
@@ -18,7 +20,7 @@ export function startRaft(o: RaftRunOptions = {}) {
   const cluster = raftCluster({ nodes: o.nodes ?? 3, config: o.config });
   const sim = new Simulation({
     seed: o.seed ?? "raft",
-    nodes: cluster.nodes,
+    nodes: o.protocol === undefined ? cluster.nodes : cluster.ids.map((id) => ({ id, protocol: o.protocol as RaftProtocol })),
     invariants: cluster.invariants,
     network: o.network ?? { minLatencyMs: 1, maxLatencyMs: 5 },
     plan: o.plan ?? [],
@@ -40,7 +42,7 @@ export function startRaft(o: RaftRunOptions = {}) {
     const s = state(id);
     if (s === undefined) return [];
     const out: unknown[] = [];
-    for (let i = s.snapshot.index + 1; i <= s.commitIndex; i++) out.push(entryAt(s, i)?.command);
+    for (let i = s.log.snapshot.index + 1; i <= s.commitIndex; i++) out.push(entryAt(s, i)?.command);
     return out;
   };
   return { sim, cluster, state, leaders, leader, committed };

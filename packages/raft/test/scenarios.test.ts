@@ -228,7 +228,7 @@ describe("configuration", () => {
     [{ heartbeatIntervalMs: 500 }, "heartbeatIntervalMs"],
     [{ snapshotThreshold: 1.5 }, "snapshotThreshold"],
     [{ preVote: "yes" }, "preVote"],
-    [{ bugs: { commitPreviousTermByCount: 1 } }, "bugs.commitPreviousTermByCount"],
+    [{ bugs: { commitPreviousTermByCount: true } }, "bugs"],
   ])("rejects %j naming %s", (input, field) => {
     expect(() => resolveRaftConfig(input as never)).toThrow(ConfigError);
     expect(() => resolveRaftConfig(input as never)).toThrow(field);

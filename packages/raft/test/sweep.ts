@@ -1,6 +1,6 @@
 /** One seeded run of a Raft cluster under a random fault plan, with the liveness check after it. */
 import { generatePlan } from "@faultline/kernel";
-import { kvClient, type KvResponse } from "@faultline/raft";
+import { kvClient, type KvResponse, type RaftProtocol } from "@faultline/raft";
 import { startRaft } from "./harness.js";
 
 export const CALM_AT = 4_000;
@@ -8,14 +8,15 @@ export const CALM_AT = 4_000;
 export const ELECT_WITHIN = 2_000;
 export const COMMIT_WITHIN = 1_000;
 
-export function runSeed(seed: number, buggy = false) {
+/** Seed `seed`; `protocol` plants a mutant (default: the shipped reducer). */
+export function runSeed(seed: number, protocol?: RaftProtocol) {
   const nodes = 3 + (seed % 2) * 2; // 3 or 5
   const ids = Array.from({ length: nodes }, (_, i) => `n${i + 1}`);
   const plan = generatePlan(seed, { nodes: ids, durationMs: CALM_AT, maxActions: 12 });
   const r = startRaft({
     nodes,
     seed,
-    config: { bugs: { commitPreviousTermByCount: buggy } },
+    protocol,
     network: { minLatencyMs: 1, maxLatencyMs: 15, dropRate: 0.05, duplicateRate: 0.05, reorderRate: 0.1 },
     plan,
     clients: ["k1", "k2"].map((name) => ({ id: name, actor: kvClient({ nodes: ids, name, ops: 30 }) })),

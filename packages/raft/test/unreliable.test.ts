@@ -58,7 +58,7 @@ describe.each([
     // One committed history: every index all nodes still hold (past every snapshot, up to every
     // commit index) carries the same entry everywhere.
     const states = r.cluster.ids.map((id) => r.state(id) as RaftState);
-    const from = Math.max(...states.map((s) => s.snapshot.index)) + 1;
+    const from = Math.max(...states.map((s) => s.log.snapshot.index)) + 1;
     const to = Math.min(...states.map((s) => s.commitIndex));
     expect(to).toBeGreaterThanOrEqual(from);
     for (let i = from; i <= to; i++) {

@@ -1,0 +1,86 @@
+/** Role changes (etcd's becomeFollower, becomePreCandidate, becomeCandidate, becomeLeader). */
+import type { NodeId } from "@faultline/kernel";
+import { armElectionTimer, ELECTION_TIMER, HEARTBEAT_TIMER, peersOf, persistTermAndVote, type NodeStep } from "./context.js";
+import { broadcastAppend, maybeCommit } from "./leader.js";
+import { ProgressTracker } from "./progress.js";
+import { isQuorum } from "./quorum.js";
+import type { Command } from "./types.js";
+
+/** Follows `leader` (null: unknown) in `term`; a later term forgets the vote (§5.1). A leader stepping down fails its waiting clients. */
+export function becomeFollower(node: NodeStep, term: number, leader: NodeId | null): void {
+  const state = node.state;
+  const wasLeader = state.role === "leader";
+  if (term > state.term) {
+    state.term = term;
+    state.votedFor = null;
+    persistTermAndVote(node);
+  }
+  state.role = "follower";
+  state.leader = leader;
+  state.votes = [];
+  if (wasLeader) {
+    node.fx.cancelTimer(HEARTBEAT_TIMER);
+    failPending(node);
+    state.progress = ProgressTracker.EMPTY;
+    armElectionTimer(node);
+  }
+}
+
+/** Answers every waiting client `not applied`, pointing at the leader this node knows. */
+function failPending(node: NodeStep): void {
+  const { state, fx, ctx } = node;
+  const redirect = state.leader !== null && state.leader !== ctx.self ? state.leader : undefined;
+  for (const [index, waiting] of Object.entries(state.pending)) {
+    fx.reply(waiting.client, waiting.id, redirect !== undefined ? { ok: false, redirect } : { ok: false, error: "leadership lost" });
+    delete state.pending[Number(index)];
+  }
+}
+
+/** §9.6 PreVote: ask whether an election for the next term could win, without changing the term. */
+export function becomePreCandidate(node: NodeStep): void {
+  const state = node.state;
+  state.role = "precandidate";
+  state.leader = null;
+  state.votes = [node.ctx.self];
+  const { lastIndex, lastTerm } = state.log;
+  for (const peer of peersOf(node)) node.fx.send(peer, { type: "prevote", term: state.term + 1, lastIndex, lastTerm });
+  if (isQuorum(state.votes.length, node.ctx.nodes.length)) becomeCandidate(node);
+}
+
+/** §5.2: "a follower increments its current term and transitions to candidate state. It then votes for itself". */
+export function becomeCandidate(node: NodeStep): void {
+  const state = node.state;
+  state.term = state.term + 1;
+  state.votedFor = node.ctx.self;
+  state.role = "candidate";
+  state.leader = null;
+  state.votes = [node.ctx.self];
+  persistTermAndVote(node);
+  const { lastIndex, lastTerm } = state.log;
+  for (const peer of peersOf(node)) node.fx.send(peer, { type: "vote", term: state.term, lastIndex, lastTerm });
+  if (isQuorum(state.votes.length, node.ctx.nodes.length)) becomeLeader(node);
+}
+
+/** §5.2–5.3: a new leader tracks every follower from the end of its log, appends its no-op (§8) and sends heartbeats. */
+export function becomeLeader(node: NodeStep): void {
+  const { state, fx, ctx, config } = node;
+  state.role = "leader";
+  state.leader = ctx.self;
+  state.votes = [];
+  fx.cancelTimer(ELECTION_TIMER);
+  state.progress = ProgressTracker.forLeader(peersOf(node), state.log.lastIndex, ctx.now());
+  if (node.rules.leaderNoop) appendOwn(node, { op: "noop" });
+  broadcastAppend(node);
+  fx.setTimer(HEARTBEAT_TIMER, config.heartbeatIntervalMs);
+  maybeCommit(node);
+}
+
+/** Appends one entry of the current term to the leader's own log, persisted before anything refers to it; returns its index. */
+export function appendOwn(node: NodeStep, command: Command): number {
+  const state = node.state;
+  const index = state.log.lastIndex + 1;
+  const entry = Object.freeze({ term: state.term, command: Object.freeze(command) });
+  node.fx.persist({ type: "append", index, entries: [entry] });
+  state.log = state.log.append([entry]);
+  return index;
+}
