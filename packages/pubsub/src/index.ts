@@ -29,3 +29,4 @@ export { offsetSample, addSample, bestSample, SAMPLE_WINDOW, type OffsetSample }
 export { phiStart, phiHeartbeat, phiLevel, type PhiState, type PhiOptions } from "./time/phi.js";
 export { reorderBuffer, reorderPush, reorderTick, reorderFlush, compareKeys, type OrderKey, type Released, type ReorderState } from "./time/reorder.js";
 export { measureOffsetError, type OffsetScenario, type OffsetRow } from "./measure.js";
+export { checkPubSubHistory, type PubSubOp, type PubSubCheck, type PubSubViolation, type PubSubViolationKind } from "./checker.js";
