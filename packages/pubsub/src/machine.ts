@@ -53,7 +53,8 @@ function publish(state: PubSubMachineState, cmd: Extract<PubSubCommand, { op: "p
     const stored = state.topics[seen[1]]?.[seen[2]];
     return { state, result: { ok: true, op: "publish", offset: seen[2], lamport: seen[3], hlc: stored?.hlc ?? cmd.hlc, duplicate: true } };
   }
-  if (cmd.seq !== last + 1) return { state, result: { ok: false, error: `out of order: seq ${cmd.seq} of producer ${cmd.producer} after ${last}` } };
+  // A producer the table does not know starts wherever it starts; a known one must not skip a seq.
+  if (entry !== undefined && cmd.seq !== last + 1) return { state, result: { ok: false, error: `out of order: seq ${cmd.seq} of producer ${cmd.producer} after ${last}` } };
   const log = state.topics[cmd.topic] ?? [];
   const lamport = Math.max(state.lamport, cmd.lamport ?? 0) + 1;
   const msg: StoredMessage = Object.freeze({ offset: log.length, producer: cmd.producer, seq: cmd.seq, payload: cmd.payload, lamport, hlc: cmd.hlc });
