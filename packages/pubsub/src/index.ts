@@ -27,6 +27,6 @@ export { validatePubSubRequest, validateBrokerMessage } from "./validate.js";
 export { HLC_ZERO, compareHlc, hlcTick, hlcReceive, maxHlc, type Hlc } from "./time/hlc.js";
 export { offsetSample, addSample, bestSample, SAMPLE_WINDOW, type OffsetSample } from "./time/sntp.js";
 export { phiStart, phiHeartbeat, phiLevel, type PhiState, type PhiOptions } from "./time/phi.js";
-export { reorderBuffer, reorderPush, reorderTick, reorderFlush, compareKeys, type OrderKey, type Released, type ReorderState } from "./time/reorder.js";
+export { reorderBuffer, reorderPush, reorderTick, reorderFlush, reorderDue, compareKeys, type OrderKey, type Released, type ReorderState } from "./time/reorder.js";
 export { measureOffsetError, type OffsetScenario, type OffsetRow } from "./measure.js";
 export { checkPubSubHistory, type PubSubOp, type PubSubCheck, type PubSubViolation, type PubSubViolationKind } from "./checker.js";

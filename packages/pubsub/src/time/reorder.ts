@@ -75,3 +75,11 @@ export function reorderFlush<T extends OrderKey>(state: ReorderState<T>, now: nu
   const out = state.held.map((h) => ({ msg: h.msg, late: false, heldMs: now - h.at }));
   return { state: { ...state, held: [], last: out[out.length - 1]?.msg ?? state.last, released: state.released + out.length }, out };
 }
+
+/** When the next held message is due (subscriber clock), for the subscriber's timer; `undefined` when nothing is held. */
+export function reorderDue<T extends OrderKey>(state: ReorderState<T>): number | undefined {
+  if (state.held.length === 0) return undefined;
+  let first = Infinity;
+  for (const h of state.held) first = Math.min(first, h.at);
+  return first + state.windowMs;
+}
