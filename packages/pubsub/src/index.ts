@@ -30,3 +30,5 @@ export { phiStart, phiHeartbeat, phiLevel, type PhiState, type PhiOptions } from
 export { reorderBuffer, reorderPush, reorderTick, reorderFlush, reorderDue, compareKeys, type OrderKey, type Released, type ReorderState } from "./time/reorder.js";
 export { measureOffsetError, type OffsetScenario, type OffsetRow } from "./measure.js";
 export { checkPubSubHistory, type PubSubOp, type PubSubCheck, type PubSubViolation, type PubSubViolationKind } from "./checker.js";
+export { wireParser, wireFeed, WIRE_LIMITS, type WireCommand, type WireItem, type WireLimits, type WireParser } from "./wire/protocol.js";
+export { encodeCommand, encodeMsg, encodeOk, encodeErr } from "./wire/encode.js";

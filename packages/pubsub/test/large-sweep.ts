@@ -16,6 +16,6 @@ for (let seed = from; seed < to; seed++) {
     failures++;
     console.log(`seed ${seed} FAILED: ${run.why}\nplan ${JSON.stringify(run.plan)}`);
   } else acked += run.check.acked;
-  if ((seed - from + 1) % 500 === 0) console.log(`${seed - from + 1} seeds, ${failures} failures, ${acked} acknowledged publishes checked, ${events} events`);
+  if ((seed - from + 1) % 100 === 0) console.log(`${seed - from + 1} seeds, ${failures} failures, ${acked} acknowledged publishes checked, ${events} events`);
 }
 console.log(`done: seeds [${from}, ${to}): ${failures} failures, ${acked} acknowledged publishes checked, ${events} events`);
