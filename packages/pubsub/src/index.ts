@@ -32,3 +32,4 @@ export { measureOffsetError, type OffsetScenario, type OffsetRow } from "./measu
 export { checkPubSubHistory, type PubSubOp, type PubSubCheck, type PubSubViolation, type PubSubViolationKind } from "./checker.js";
 export { wireParser, wireFeed, WIRE_LIMITS, type WireCommand, type WireItem, type WireLimits, type WireParser } from "./wire/protocol.js";
 export { encodeCommand, encodeMsg, encodeOk, encodeErr } from "./wire/encode.js";
+export { serveConnection, type PubSubBackend, type ServeOptions } from "./wire/server.js";
