@@ -8,6 +8,7 @@ import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { benchCheck } from "./check.js";
 import { benchKernel } from "./kernel.js";
+import { benchPubSub } from "./pubsub.js";
 import { benchRaft } from "./raft.js";
 import type { BenchRow } from "./row.js";
 import { benchTcp } from "./tcp.js";
@@ -17,6 +18,7 @@ const suites: Record<string, () => BenchRow[] | Promise<BenchRow[]>> = {
   kernel: benchKernel,
   "2pc": benchTwoPhaseCommit,
   raft: benchRaft,
+  pubsub: benchPubSub,
   check: benchCheck,
   tcp: benchTcp,
 };

@@ -29,15 +29,18 @@ function raftView(v: NodeView): NodeView {
 
 /** An invariant over Raft states, checked on brokers (their Raft state is `state.raft`). */
 export function onBrokers<G>(inv: Invariant<RaftState, unknown, unknown, G>): Invariant<BrokerState, unknown, unknown, G> {
-  const view = (w: WorldView): WorldView => ({
-    time: w.time,
-    get nodes() {
-      return w.nodes.map(raftView);
-    },
-    node: (id) => raftView(w.node(id)),
-    history: w.history,
-    inFlight: () => w.inFlight(),
-  });
+  const view = (w: WorldView): WorldView => {
+    let nodes: NodeView[] | undefined; // projected on first use: most checks read only `last`
+    return {
+      time: w.time,
+      get nodes() {
+        return (nodes ??= w.nodes.map(raftView));
+      },
+      node: (id) => raftView(w.node(id)),
+      history: w.history,
+      inFlight: () => w.inFlight(),
+    };
+  };
   const last = (s: StepInfo<BrokerState>): StepInfo<RaftState> => ({ ...s, before: s.before?.raft, after: s.after?.raft });
   return {
     name: inv.name,
