@@ -39,7 +39,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ["packages/kernel/src/**/*.ts", "packages/two-phase-commit/src/**/*.ts", "packages/raft/src/**/*.ts"],
+    files: ["packages/kernel/src/**/*.ts", "packages/two-phase-commit/src/**/*.ts", "packages/raft/src/**/*.ts", "packages/pubsub/src/**/*.ts"],
+    ignores: ["packages/pubsub/src/wire/server.ts"],
     rules: determinism,
   },
   {

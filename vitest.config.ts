@@ -16,6 +16,7 @@ export default defineConfig({
       { find: "@faultline/check", replacement: src("check") },
       { find: "@faultline/two-phase-commit", replacement: src("two-phase-commit") },
       { find: "@faultline/raft", replacement: src("raft") },
+      { find: "@faultline/pubsub", replacement: src("pubsub") },
       { find: "@faultline/tcp", replacement: src("tcp") },
       { find: "@faultline/cli", replacement: src("cli") },
       { find: /^faultline$/, replacement: `${umbrella}index.ts` },

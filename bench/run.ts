@@ -10,6 +10,7 @@ import { benchCheck } from "./check.js";
 import { benchExplore } from "./explore.js";
 import { benchKernel } from "./kernel.js";
 import { benchLinearizability } from "./linearizability.js";
+import { benchPubSub } from "./pubsub.js";
 import { benchRaft } from "./raft.js";
 import type { BenchRow } from "./row.js";
 import { benchTcp } from "./tcp.js";
@@ -19,6 +20,7 @@ const suites: Record<string, () => BenchRow[] | Promise<BenchRow[]>> = {
   kernel: benchKernel,
   "2pc": benchTwoPhaseCommit,
   raft: benchRaft,
+  pubsub: benchPubSub,
   check: benchCheck,
   lin: benchLinearizability,
   explore: benchExplore,

@@ -1,0 +1,2 @@
+/** Re-exports `@faultline/pubsub` as `faultline/pubsub`. @packageDocumentation */
+export * from "@faultline/pubsub";
