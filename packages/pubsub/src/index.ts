@@ -17,7 +17,9 @@ export {
   type BrokerMessage,
   type ProbeMessage,
   type BrokerTimer,
+  type BrokerEffect,
   type BrokerHooks,
+  type BrokerStep,
   type BrokerParts,
   type PeerState,
 } from "./node.js";

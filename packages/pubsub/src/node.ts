@@ -39,6 +39,12 @@ export type BrokerMessage = RaftMessage | ProbeMessage;
 /** A broker's timers: Raft's and the probe. */
 export type BrokerTimer = RaftTimer | { readonly kind: "probe" };
 
+/** What one broker step returns (as the hooks see it). @internal */
+export interface BrokerStep {
+  readonly state: BrokerState;
+  readonly effects: BrokerEffect[];
+}
+
 /** The broker protocol type. */
 export type BrokerProtocol = Protocol<BrokerState, BrokerMessage, PubSubRequest, PubSubResponse, RaftRecord, BrokerTimer>;
 
@@ -49,8 +55,11 @@ export type BrokerProtocol = Protocol<BrokerState, BrokerMessage, PubSubRequest,
 export interface BrokerHooks {
   /** Rewrites the machine state restored from a snapshot (at boot or from InstallSnapshot). */
   readonly restore?: (machine: PubSubMachineState) => PubSubMachineState;
-  /** Answers this request as soon as the leader proposes it, before it commits. */
-  readonly ackOnPropose?: (req: PubSubRequest) => boolean;
+  /**
+   * Rewrites the step a leader took for a client request (the request, the HLC it stamped and
+   * the step's result) — how a test plants a reply sent before the entry commits.
+   */
+  readonly afterLeaderRequest?: (step: BrokerStep, request: { readonly client: string; readonly id: number; readonly req: PubSubRequest; readonly hlc: Hlc }) => BrokerStep;
 }
 
 /** What {@link createBrokerProtocol} builds a broker from. @internal */
@@ -59,7 +68,8 @@ export interface BrokerParts {
   readonly hooks?: BrokerHooks;
 }
 
-type BrokerEffect = Effect<BrokerMessage, PubSubResponse, RaftRecord, BrokerTimer>;
+/** One effect of a broker step. @internal */
+export type BrokerEffect = Effect<BrokerMessage, PubSubResponse, RaftRecord, BrokerTimer>;
 const PROBE_TIMER = Object.freeze({ kind: "probe" as const });
 
 /** A broker reducer with test hooks. Use {@link brokerProtocol} otherwise. @internal */
@@ -124,17 +134,8 @@ export function createBrokerProtocol(parts: BrokerParts = {}): BrokerProtocol {
       command = { ...req, hlc };
     }
     const out = lift(raft.step(next.raft, { type: "request", client, id, req: command as never }, ctx), next, ctx.now());
-    if (hooks.ackOnPropose?.(req) && state.raft.role === "leader") return ackEarly(out, client, id, req, next.hlc);
+    if (hooks.afterLeaderRequest !== undefined && state.raft.role === "leader") return hooks.afterLeaderRequest(out, { client, id, req, hlc: next.hlc });
     return out;
-  }
-
-  /** The planted mistake: answer now and forget the pending request, as if it were durable. */
-  function ackEarly(out: { state: BrokerState; effects: BrokerEffect[] }, client: string, id: number, req: PubSubRequest, hlc: Hlc) {
-    const pending = Object.fromEntries(Object.entries(out.state.raft.pending).filter(([, p]) => !(p.client === client && p.id === id)));
-    const res: PubSubResponse =
-      req.op === "commit" ? { ok: true, op: "commit", offset: req.offset } : { ok: true, op: "publish", offset: -1, lamport: 0, hlc, duplicate: false };
-    const effects = out.effects.filter((e) => !(e.type === "reply" && e.client === client && e.id === id));
-    return { state: { ...out.state, raft: { ...out.state.raft, pending } }, effects: [...effects, { type: "reply", client, id, res } as BrokerEffect] };
   }
 
   function message(state: BrokerState, from: NodeId, msg: BrokerMessage, ctx: Ctx) {
