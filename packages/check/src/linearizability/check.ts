@@ -152,6 +152,9 @@ export function checkLinearizable<S, I, O>(ops: readonly Operation<I, O>[], mode
   validate(model, ops);
   if (budget.maxSteps !== undefined && !(budget.maxSteps >= 0)) throw new LinearizabilityInputError(`maxSteps must be a number >= 0, got ${String(budget.maxSteps)}`);
   if (budget.timeoutMs !== undefined && !(budget.timeoutMs >= 0)) throw new LinearizabilityInputError(`timeoutMs must be a number >= 0, got ${String(budget.timeoutMs)}`);
+  // Host time only when the caller asks for a wall-clock budget (it can turn a verdict into
+  // "unknown", so it is opt-in); `maxSteps` is the deterministic budget, and without a timeout
+  // the verdict depends on nothing but the history and the model.
   const now = budget.timeoutMs === undefined ? undefined : () => performance.now();
   const shared: SearchBudget = { steps: budget.maxSteps ?? Infinity, deadline: now ? now() + (budget.timeoutMs as number) : Infinity, now };
   const parts = partitions(model, ops);
