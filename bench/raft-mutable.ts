@@ -111,8 +111,7 @@ function becomeFollower(s: Step, term: number, leader: NodeId | null): void {
   n.votes.clear();
   if (wasLeader) {
     s.fx.push({ type: "cancel-timer", timer: HEARTBEAT });
-    const redirect = n.leader !== null && n.leader !== s.ctx.self ? n.leader : undefined;
-    for (const p of n.pending.values()) s.reply(p.client, p.id, redirect !== undefined ? { ok: false, redirect } : { ok: false, error: "leadership lost" });
+    // Unanswered, as packages/raft does: the entries may still commit under the next leader.
     n.pending.clear();
     n.next.clear();
     n.match.clear();

@@ -14,7 +14,10 @@ import type { Command } from "./types.js";
 const NO_VOTES: readonly NodeId[] = Object.freeze([]);
 const NO_PENDING: readonly PendingRequest[] = Object.freeze([]);
 
-/** Follows `leader` (null: unknown) in `term`; a later term forgets the vote (§5.1). A leader stepping down fails its waiting clients. */
+/**
+ * Follows `leader` (null: unknown) in `term`; a later term forgets the vote (§5.1). A leader
+ * stepping down forgets its waiting clients without answering them (see {@link dropPending}).
+ */
 export function becomeFollower(node: NodeStep, term: number, leader: NodeId | null): void {
   const state = node.state;
   const wasLeader = state.role === "leader";
@@ -28,20 +31,21 @@ export function becomeFollower(node: NodeStep, term: number, leader: NodeId | nu
   state.votes = NO_VOTES;
   if (wasLeader) {
     node.fx.cancelTimer(HEARTBEAT_TIMER);
-    failPending(node);
+    dropPending(node);
     state.progress = ProgressTracker.EMPTY;
     armElectionTimer(node);
   }
 }
 
-/** Answers every waiting client `not applied`, pointing at the leader this node knows. */
-function failPending(node: NodeStep): void {
-  const { state, fx, ctx } = node;
-  const redirect = state.leader !== null && state.leader !== ctx.self ? state.leader : undefined;
-  for (const waiting of state.pending) {
-    fx.reply(waiting.client, waiting.id, redirect !== undefined ? { ok: false, redirect } : { ok: false, error: "leadership lost" });
-  }
-  state.pending = NO_PENDING;
+/**
+ * Forgets every waiting client, unanswered. Their entries are in the log and a later leader may
+ * still commit them, so "not applied" would be a lie: the old `{ ok: false }` reply placed a write
+ * that did commit at its retry, later than it took effect, and a read that saw it looked stale.
+ * As with etcd's proposals on a deposed leader, the outcome is unknown: the client's timeout tells
+ * it so, and the history keeps the request open (possibly applied).
+ */
+function dropPending(node: NodeStep): void {
+  node.state.pending = NO_PENDING;
 }
 
 /** §9.6 PreVote: ask whether an election for the next term could win, without changing the term. */

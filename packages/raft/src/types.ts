@@ -15,8 +15,9 @@ export type KvRequest =
 
 /**
  * A reply. `ok: false` means the request was NOT applied (and will not be, under this request):
- * the node is not the leader (`redirect` names the leader it knows, if any) or lost leadership
- * before the entry committed.
+ * the node is not the leader (`redirect` names the leader it knows, if any), or its entry was
+ * replaced by another leader's. A leader that steps down before its entry commits does not answer:
+ * the entry may still commit, so only the client's timeout tells it the outcome is unknown.
  */
 export type KvResponse = { readonly ok: true; readonly value?: string } | { readonly ok: false; readonly redirect?: NodeId; readonly error?: string };
 
