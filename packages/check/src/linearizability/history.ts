@@ -17,19 +17,51 @@ export type ToOperation<I, O> = (req: unknown, res: unknown, entry: HistoryEntry
 export interface HistoryOptions<I, O> {
   /** Default: the request is the input and the reply the output. */
   readonly toOperation?: ToOperation<I, O>;
+  /**
+   * Names the logical operation an entry is an attempt of (say a write's session: client and
+   * sequence number), or undefined for an operation of its own. A client that retries after a
+   * timeout or a redirect makes one request per attempt, but a store that deduplicates them applies
+   * the write once: its attempts (of one client, with the same key) become ONE operation, called at
+   * the first attempt and returned by the first answered attempt `toOperation` keeps; with none
+   * answered it stays of unknown outcome if any attempt may have been applied. Counting each
+   * attempt as a write of its own would place the write again at a retry answered from the
+   * deduplication table, after writes that really came later, and report a correct store as stale.
+   */
+  readonly attemptOf?: (entry: HistoryEntry) => string | undefined;
 }
 
-/** Turns a kernel client history into operations. Entries with no reply get `outcome: "unknown"`. */
+/**
+ * Turns a kernel client history into operations, in the order of their first attempt. Entries with
+ * no reply get `outcome: "unknown"`; attempts of one operation are merged (see {@link HistoryOptions.attemptOf}).
+ */
 export function operationsFromHistory<I, O>(history: readonly HistoryEntry[], options: HistoryOptions<I, O> = {}): Operation<I, O>[] {
-  const out: Operation<I, O>[] = [];
+  const out: (Operation<I, O> | undefined)[] = [];
+  // Per logical operation (client and key): its slot in `out`, its first call, whether it is done.
+  const groups = new Map<string, { slot: number; call: number; done: boolean }>();
   for (const h of history) {
     const answered = h.completedAt !== undefined;
     const mapped = options.toOperation ? options.toOperation(h.req, answered ? h.res : undefined, h) : { input: h.req as I, output: h.res as O };
-    if (mapped === undefined) continue;
-    if (answered) out.push({ client: h.client, input: mapped.input, output: mapped.output as O, call: h.invokedAt, ret: h.completedAt as number });
-    else out.push({ client: h.client, input: mapped.input, call: h.invokedAt, outcome: "unknown" });
+    const key = options.attemptOf?.(h);
+    if (key === undefined) {
+      if (mapped === undefined) continue;
+      if (answered) out.push({ client: h.client, input: mapped.input, output: mapped.output as O, call: h.invokedAt, ret: h.completedAt as number });
+      else out.push({ client: h.client, input: mapped.input, call: h.invokedAt, outcome: "unknown" });
+      continue;
+    }
+    const id = `${h.client}\u0000${key}`;
+    let group = groups.get(id);
+    if (group === undefined) {
+      group = { slot: out.length, call: h.invokedAt, done: false };
+      groups.set(id, group);
+      out.push(undefined);
+    }
+    if (mapped === undefined || group.done) continue;
+    if (answered) {
+      out[group.slot] = { client: h.client, input: mapped.input, output: mapped.output as O, call: group.call, ret: h.completedAt as number };
+      group.done = true;
+    } else out[group.slot] ??= { client: h.client, input: mapped.input, call: group.call, outcome: "unknown" };
   }
-  return out;
+  return out.filter((o): o is Operation<I, O> => o !== undefined);
 }
 
 /** Options of {@link linearizableHistory}. */

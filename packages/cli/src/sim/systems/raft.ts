@@ -7,7 +7,7 @@
  */
 import fc from "fast-check";
 import { defineSystem, kvModel, linearizableHistory, sometimes, type KvInput, type KvOutput, type SystemSpace } from "@faultline/check";
-import type { WorldView } from "@faultline/kernel";
+import type { HistoryEntry, WorldView } from "@faultline/kernel";
 import { kvClient, raftCluster, type KvRequest, type KvResponse, type RaftConfigInput, type RaftState } from "@faultline/raft";
 
 /** One drawn configuration. */
@@ -85,6 +85,12 @@ const toOperation = (req: unknown, res: unknown): { input: KvInput; output?: KvO
   return r === undefined ? { input } : { input, output: r.ok && "value" in r ? { value: r.value } : {} };
 };
 
+/** A write's attempts (the client retries it after a timeout or a redirect) share its session: one operation, applied once. */
+const attemptOf = (h: HistoryEntry): string | undefined => {
+  const q = h.req as KvRequest;
+  return q.op !== "get" && q.session !== undefined ? `${q.session.client}/${q.session.seq}` : undefined;
+};
+
 const states = (view: WorldView) => view.nodes.filter((n) => n.up && n.state !== undefined).map((n) => n.state as RaftState);
 const bucket = (d: number) => (d <= 0 ? 0 : d === 1 ? 1 : 2);
 
@@ -153,7 +159,7 @@ export function raftSearchSpace(name = "raft"): SystemSpace<RaftSearchConfig> {
     runMs: 10_000,
     build: (c) => {
       const cluster = raftCluster({ nodes: c.nodes, config: raftConfigOf(c) });
-      const linear = linearizableHistory(kvModel, { toOperation, budget: { maxSteps: 2_000_000 } });
+      const linear = linearizableHistory(kvModel, { toOperation, attemptOf, budget: { maxSteps: 2_000_000 } });
       const keys = Array.from({ length: c.keys }, (_, i) => `k${i}`);
       const names = Array.from({ length: c.clients }, (_, i) => `c${i + 1}`);
       return {
