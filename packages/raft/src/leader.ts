@@ -39,10 +39,15 @@ function sendFrom(node: NodeStep, peer: NodeId, next: number, log: RaftLog, term
   return entries.length > 0 ? last + 1 : next;
 }
 
-/** Sends every follower what it needs next (figure 2: AppendEntries, empty for a heartbeat). */
+/**
+ * Sends every follower what it needs next (figure 2: AppendEntries, empty for a heartbeat). A lone
+ * leader sends itself the acknowledgement instead (see {@link maybeCommit}), again at each
+ * heartbeat until it is committed (a message can be lost).
+ */
 export function broadcastAppend(node: NodeStep): void {
   const state = node.state;
   const { log, term, commitIndex, progress } = state;
+  if (progress.peers.length === 0 && log.lastIndex > commitIndex) node.fx.send(node.ctx.self, { type: "append-reply", term, success: true, match: log.lastIndex });
   let next: number[] | undefined;
   for (let s = 0; s < progress.peers.length; s++) {
     const was = progress.next[s] as number;
@@ -52,11 +57,19 @@ export function broadcastAppend(node: NodeStep): void {
   if (next !== undefined) state.progress = progress.withNext(next);
 }
 
-/** The commit rule: the highest index a majority holds commits if the rules allow it (figure 8: only entries of the current term). */
-export function maybeCommit(node: NodeStep, progress: ProgressTracker = node.state.progress): void {
+/**
+ * The commit rule: the highest index a majority holds commits if the rules allow it (figure 8:
+ * only entries of the current term). The leader counts its own log only as far as it is durable
+ * (`durable`). With followers that is all of it: a step that appends also sends to them, and a
+ * send makes the step's persists durable first (the kernel's contract); besides, a majority of two
+ * or more holds only indexes some follower holds, which the leader sent. A lone leader sends
+ * nothing, so an append is durable only once it sent itself the acknowledgement after it (etcd's
+ * self-addressed MsgAppResp) and that arrived: only then does its own index count.
+ */
+export function maybeCommit(node: NodeStep, progress: ProgressTracker = node.state.progress, durable = progress.peers.length > 0 ? node.state.log.lastIndex : node.state.commitIndex): void {
   const state = node.state;
   const { log, commitIndex } = state;
-  const index = quorumIndex(log.lastIndex, progress.match);
+  const index = quorumIndex(Math.min(durable, log.lastIndex), progress.match);
   if (index > commitIndex && node.rules.mayCommit(log.termAt(index) as number, state.term)) {
     state.commitIndex = index;
     applyCommitted(node);
@@ -109,6 +122,12 @@ function replicated(node: NodeStep, from: NodeId, match: number): void {
   }
 }
 
+/** A lone leader's acknowledgement of its own append arrived: its log is durable up to `match` (the term rules out an earlier leadership's). */
+export function selfAcknowledged(node: NodeStep, msg: RaftMessage): void {
+  const state = node.state;
+  if (msg.type === "append-reply" && msg.success && state.role === "leader" && msg.term === state.term) maybeCommit(node, state.progress, msg.match);
+}
+
 /** Heartbeat: with CheckQuorum, step down unless a majority answered within an election timeout (§6.2); then send to everyone. */
 export function leaderHeartbeat(node: NodeStep): void {
   const { state, config, ctx } = node;
@@ -127,5 +146,4 @@ export function propose(node: NodeStep, client: string, id: number, request: KvR
   const waiting: PendingRequest = Object.freeze({ index, client, id, term: state.term });
   state.pending = Object.freeze([...state.pending, waiting]);
   broadcastAppend(node);
-  maybeCommit(node); // a single-node cluster commits at once
 }

@@ -7,13 +7,14 @@ import type { NodeId } from "@faultline/kernel";
 import { stepCandidate } from "./candidate.js";
 import { armElectionTimer, persistTermAndVote, type NodeStep } from "./context.js";
 import { stepFollower } from "./follower.js";
-import { leaderHeartbeat, propose, stepLeader } from "./leader.js";
+import { leaderHeartbeat, propose, selfAcknowledged, stepLeader } from "./leader.js";
 import { becomeCandidate, becomeFollower, becomePreCandidate } from "./roles.js";
 import type { KvRequest, RaftMessage } from "./types.js";
 
 /** A message from another node of the cluster. */
 export function stepMessage(node: NodeStep, from: NodeId, msg: RaftMessage): void {
-  if (from === node.ctx.self || !node.ctx.nodes.includes(from)) return;
+  if (from === node.ctx.self) return selfAcknowledged(node, msg);
+  if (!node.ctx.nodes.includes(from)) return;
   const state = node.state;
   const term = state.term;
   if (msg.term > term) {

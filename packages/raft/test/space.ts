@@ -81,8 +81,6 @@ export function raftConfigOf(c: RaftSearchConfig): RaftConfigInput {
 export interface RaftVariant {
   readonly protocol?: (real: AnyProtocol, config: RaftSearchConfig) => AnyProtocol;
   readonly config?: RaftConfigInput;
-  /** Let single-node clusters lose unsynced records too (the shipped sweep does not; see below). */
-  readonly singleNodeLossyStorage?: boolean;
 }
 
 const toOperation = (req: unknown, res: unknown): { input: KvInput; output?: KvOutput } | undefined => {
@@ -196,10 +194,6 @@ export function raftSearchSpace(variant: RaftVariant = {}, name = "raftSpace", c
         invariants: cluster.invariants,
         clients: names.map((name) => ({ id: name, actor: kvClient({ nodes: cluster.ids, name, ops: c.ops, keys, readShare: c.readPct / 100, thinkMs: c.thinkMs, timeoutMs: c.clientTimeoutMs }) })),
         network: { minLatencyMs: 1, maxLatencyMs: 15 },
-        // A single node syncs only when it replies: the shipped reducer commits (and applies) its
-        // own entries before that, so a crash then loses "committed" entries (etcd#14370's class).
-        // Found by this sweep; kept out of it until the raft package syncs first (see property.test.ts).
-        ...(c.nodes === 1 && !variant.singleNodeLossyStorage ? { storage: { loseUnsyncedOnCrash: false } } : {}),
         done: (view) => names.every((name) => view.history.filter((h) => h.client === name && (h.res as KvResponse | undefined)?.ok === true).length >= c.ops),
         check: (result) => {
           const why = linear.after(result);

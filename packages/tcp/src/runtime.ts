@@ -156,6 +156,9 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
   const links = new PeerLinks(id, cluster, auth, logger, limits, { connectTimeoutMs: o.connectTimeoutMs ?? 1_000, idleMs }, sockets);
 
   const send = (to: NodeId, msg: unknown) => {
+    // A message to itself (a lone Raft leader's acknowledgement of its own append) is delivered
+    // here, as a step of its own, once what came before it is durable (send runs after the commit).
+    if (to === id) return void setImmediate(() => handle({ type: "message", from: id, msg }));
     let frame: Buffer;
     try {
       frame = encodeFrame({ kind: "msg", msg }, limits.maxBytes);

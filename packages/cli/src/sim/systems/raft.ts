@@ -167,10 +167,6 @@ export function raftSearchSpace(name = "raft"): SystemSpace<RaftSearchConfig> {
         invariants: cluster.invariants,
         clients: names.map((name) => ({ id: name, actor: kvClient({ nodes: cluster.ids, name, ops: c.ops, keys, readShare: c.readPct / 100, thinkMs: c.thinkMs, timeoutMs: c.clientTimeoutMs }) })),
         network: { minLatencyMs: 1, maxLatencyMs: 15 },
-        // A single node syncs only when it replies: the shipped reducer commits (and applies) its
-        // own entries before that, so a crash then loses "committed" entries (etcd#14370's class).
-        // Found by this sweep; kept out of it until the raft package syncs first (see property.test.ts).
-        ...(c.nodes === 1 ? { storage: { loseUnsyncedOnCrash: false } } : {}),
         done: (view) => names.every((name) => view.history.filter((h) => h.client === name && (h.res as KvResponse | undefined)?.ok === true).length >= c.ops),
         check: (result) => {
           const why = linear.after(result);
