@@ -145,7 +145,7 @@ function becomeLeader(s: Step): void {
     n.lastAck.set(p, now);
   }
   appendOwn(s, { op: "noop" });
-  for (const p of s.peers()) sendAppend(s, p);
+  sendAll(s);
   s.fx.push({ type: "set-timer", timer: HEARTBEAT, afterMs: C.heartbeatIntervalMs });
   maybeCommit(s);
 }
@@ -170,9 +170,18 @@ function sendAppend(s: Step, peer: NodeId): void {
   if (entries.length > 0) n.next.set(peer, last + 1);
 }
 
-function maybeCommit(s: Step): void {
+/** Appends to every follower; a lone leader acknowledges its own append to itself instead (as packages/raft). */
+function sendAll(s: Step): void {
   const n = s.n;
-  const matches = [...n.match.values(), lastIndex(n)].sort((a, b) => b - a);
+  const peers = s.peers();
+  if (peers.length === 0 && lastIndex(n) > n.commitIndex) s.send(s.ctx.self, { type: "append-reply", term: n.term, success: true, match: lastIndex(n) });
+  for (const p of peers) sendAppend(s, p);
+}
+
+/** `durable`: how far the leader's own log counts (all of it with followers; a lone leader's acknowledged index). */
+function maybeCommit(s: Step, durable = s.ctx.nodes.length > 1 ? lastIndex(s.n) : s.n.commitIndex): void {
+  const n = s.n;
+  const matches = [...n.match.values(), Math.min(durable, lastIndex(n))].sort((a, b) => b - a);
   const index = matches[majority(s.ctx) - 1] as number;
   if (index > n.commitIndex && termAt(n, index) === n.term) n.commitIndex = index;
   applyCommitted(s);
@@ -216,7 +225,11 @@ function heardLeader(s: Step, from: NodeId): void {
 
 function onMessage(s: Step, from: NodeId, m: RaftMessage): void {
   const n = s.n;
-  if (from === s.ctx.self || !s.ctx.nodes.includes(from)) return;
+  if (from === s.ctx.self) {
+    if (m.type === "append-reply" && m.success && n.role === "leader" && m.term === n.term) maybeCommit(s, m.match);
+    return;
+  }
+  if (!s.ctx.nodes.includes(from)) return;
   if (m.term > n.term) {
     if (!(m.type === "prevote" || (m.type === "prevote-reply" && m.granted))) becomeFollower(s, m.term, m.type === "append" || m.type === "snapshot" ? from : null);
   } else if (m.term < n.term) {
@@ -382,7 +395,7 @@ export function mutableRaftProtocol(): Protocol<Node, RaftMessage, KvRequest, Kv
         else {
           const index = appendOwn(s, input.req);
           n.pending.set(index, { client: input.client, id: input.id, term: n.term });
-          for (const p of s.peers()) sendAppend(s, p);
+          sendAll(s);
           maybeCommit(s);
         }
       } else if (input.timer.kind === "election") {
@@ -399,7 +412,7 @@ export function mutableRaftProtocol(): Protocol<Node, RaftMessage, KvRequest, Kv
         for (const p of s.peers()) if (ctx.now() - (n.lastAck.get(p) as number) < C.electionTimeoutMaxMs) live++;
         if (live < majority(ctx)) becomeFollower(s, n.term, null);
         else {
-          for (const p of s.peers()) sendAppend(s, p);
+          sendAll(s);
           s.fx.push({ type: "set-timer", timer: HEARTBEAT, afterMs: C.heartbeatIntervalMs });
         }
       }
