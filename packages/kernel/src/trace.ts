@@ -28,10 +28,12 @@ export interface TraceEvent {
   /** Virtual time in ms. */
   readonly t: number;
   readonly kind: TraceKind;
-  /** The node the event happened at (receiver of a message, owner of a timer, target of a request). */
+  /** The node the event happened at (receiver of a message, owner of a timer, target of a request, the node a fired trigger hit). */
   readonly node?: NodeId;
   /** Sender of a message. */
   readonly from?: NodeId;
+  /** Virtual time a delivered or dropped message was sent at, by `from`. */
+  readonly sentAt?: number;
   readonly msg?: unknown;
   /** Marks the second copy of a duplicated message. */
   readonly duplicate?: true;

@@ -64,12 +64,14 @@ export class Tracer {
 /**
  * Folds one event into the hash: its kind, time, node and sender, the number that tells it apart
  * (timer token, request id, duplicate flag) or the drop reason and client, then its payload,
- * walked structurally (no JSON text is built).
+ * walked structurally (no JSON text is built). A message's send time and the node a fired
+ * trigger hit are left out: the events before decide them, and leaving them out kept every
+ * trace hash as it was before pictures needed them.
  */
 function fold(h: TraceHasher, e: TracedEvent): void {
   h.word(e.kind);
   h.number(e.time);
-  h.word(e.node);
+  h.word(e.kind === FAULT ? -1 : e.node);
   h.word(e.from);
   switch (e.kind) {
     case DELIVER:
@@ -102,7 +104,7 @@ export function toTraceEvent(e: TracedEvent, nodeIds: readonly NodeId[]): TraceE
   if (e instanceof QueuedEvent) {
     switch (e.kind) {
       case DELIVER:
-        return { t, kind: "deliver", node, from, msg: e.payload, ...(e.duplicate ? { duplicate: true as const } : {}) };
+        return { t, kind: "deliver", node, from, sentAt: e.sentAt, msg: e.payload, ...(e.duplicate ? { duplicate: true as const } : {}) };
       case TIMER:
         return { t, kind: "timer", node, timer: e.payload as Timer };
       case REQUEST: {
@@ -114,12 +116,12 @@ export function toTraceEvent(e: TracedEvent, nodeIds: readonly NodeId[]): TraceE
         return { t, kind: "client-timeout", node, client: op.client, id: e.requestId, req: op.req };
       }
       case FAULT:
-        return { t, kind: "fault", action: e.payload as FaultAction };
+        return { t, kind: "fault", ...(node !== undefined ? { node } : {}), action: e.payload as FaultAction };
     }
   }
   switch (e.kind) {
     case DROP:
-      return { t, kind: "drop", node, from, msg: e.payload, reason: e.reason as DropReason };
+      return { t, kind: "drop", node, from, sentAt: e.sentAt, msg: e.payload, reason: e.reason as DropReason };
     case REPLY:
       return { t, kind: "reply", node, client: e.client, id: e.requestId, res: e.payload };
     case LOST: {
