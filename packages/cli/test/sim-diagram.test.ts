@@ -48,6 +48,8 @@ describe("the HTML space–time diagram of a run", () => {
       await tab.locator('input[data-node="n1"]').uncheck();
       expect(await tab.locator("circle.ev, rect.ev").count()).toBeLessThan(before);
       await tab.locator('input[data-node="n1"]').check();
+      // The picture: the violation at the bottom of the pane, the first request above it.
+      await tab.locator("#violation").evaluate((v) => v.scrollIntoView({ block: "end" }));
       const shot = join(dir, "diagram.png");
       await tab.screenshot({ path: shot, fullPage: true });
       expect(statSync(shot).size).toBeGreaterThan(10_000);
@@ -125,7 +127,7 @@ describe("the HTML space–time diagram of a run", () => {
     }
   }, 120_000);
 
-  it("a trigger fired by the kernel: a diamond on the node it hit, its crash a lane state until the node steps again; the arming event only a note", async () => {
+  it("a trigger fired by the kernel: a diamond on the node it hit, its crash a lane state until the node steps again; the arming only a note", async () => {
     const sim = new Simulation({
       seed: 1,
       nodes: ["a", "b"].map((id) => ({ id, protocol: echo })),
@@ -143,15 +145,20 @@ describe("the HTML space–time diagram of a run", () => {
     try {
       const tab = await browser.newPage({ viewport: { width: 1000, height: 700 } });
       await tab.goto(`file://${page}`);
-      const fired = trace.flatMap((e, i) => (e.kind === "fault" && e.node !== undefined ? [[i, e.node, e.t]] : []));
-      expect(fired.map(([, n, t]) => [n, t])).toEqual([["a", 10], ["b", 25]]);
+      // Each trigger is in the trace twice: armed at 0 ms, fired (the same action) at 10 and 25 ms.
+      const triggers = trace.flatMap((e, i) => (e.kind === "fault" && e.action?.type === "trigger" ? [{ i, t: e.t }] : []));
+      expect(triggers.map((x) => x.t)).toEqual([0, 0, 10, 25]);
       expect(await tab.locator("path.ev.fired").count()).toBe(2);
       expect(await tab.locator("text.armed").count()).toBe(2);
-      const x = await tab.locator('line.lane[data-lane="b"]').getAttribute("x1");
-      // On b's lane (beside the delivery that set it off, at the same time).
-      const d = (await tab.locator(`path.ev.fired[data-index="${fired[1]?.[0]}"]`).getAttribute("d")) ?? "";
-      expect(Number(/^M([\d.]+),/.exec(d)?.[1]) - Number(x)).toBeGreaterThanOrEqual(0);
-      expect(Number(/^M([\d.]+),/.exec(d)?.[1]) - Number(x)).toBeLessThan(40);
+      // Each diamond on the lane of the node it hit: a (the sender whose message it dropped), then b (whose state it watched);
+      // beside the event that set it off, at the same time.
+      for (const [k, node] of [[2, "a"], [3, "b"]] as const) {
+        const x = Number(await tab.locator(`line.lane[data-lane="${node}"]`).getAttribute("x1"));
+        const d = (await tab.locator(`path.ev.fired[data-index="${triggers[k]?.i}"]`).getAttribute("d")) ?? "";
+        const dx = Number(/^M([\d.]+),/.exec(d)?.[1]) - x;
+        expect(dx, `the trigger that fired at ${triggers[k]?.t} ms is drawn on ${node}'s lane`).toBeGreaterThanOrEqual(0);
+        expect(dx).toBeLessThan(40);
+      }
       // b crashed at 25 ms and came back at its next step (the restart after one step has no event of its own).
       const back = trace.find((e) => e.node === "b" && e.t > 25 && (e.kind === "deliver" || e.kind === "request" || e.kind === "timer"));
       const down = tab.locator('rect.lane-state.down[data-node="b"]');

@@ -7,7 +7,7 @@ import type { ClientAction } from "./client.js";
 import type { ClientHost } from "./clients.js";
 import type { FaultAction, RunConfig, WorkloadOp } from "./config.js";
 import { ConfigError, ProtocolError } from "./errors.js";
-import { CLIENT_TIMEOUT, DELIVER, FAULT, REQUEST, TIMER, clientTimeoutEvent, dropOutcome, faultEvent, firedTriggerEvent, lostRequestOutcome, replyOutcome, requestEvent, requeued, timerEvent, type QueuedEvent } from "./events.js";
+import { CLIENT_TIMEOUT, DELIVER, FAULT, REQUEST, TIMER, clientTimeoutEvent, dropOutcome, faultEvent, lostRequestOutcome, replyOutcome, requestEvent, requeued, timerEvent, type QueuedEvent } from "./events.js";
 import { applyFault, type FaultTarget } from "./faults.js";
 import { SimulationEffectWorld } from "./effect-world.js";
 import { interpretEffects, runInit, runStep, type DurableWrite } from "./interpreter.js";
@@ -210,7 +210,7 @@ export class Engine {
     if (triggers.watchesSend && !network.isBlocked(from.index, target)) {
       const action = triggers.fireSend(from.id, to, msg, schedule.time);
       if (action !== undefined) {
-        this.traceFired(action, from.index);
+        this.traceFired(action);
         const then = action.then;
         if (then.do === "duplicate") return network.force(from.index, target, msg, schedule, incarnation, 2);
         if (then.do === "hold") return network.force(from.index, target, msg, schedule, incarnation, 1, then.forMs);
@@ -226,15 +226,15 @@ export class Engine {
     const records = batch.compacted ? [batch.snapshot, ...batch.records] : batch.records;
     const action = this.state.triggers.firePersist(h.id, records, this.state.schedule.time);
     if (action === undefined) return false;
-    this.traceFired(action, h.index);
+    this.traceFired(action);
     this.respondLater(h, action.then);
     return action.then.do === "crash-before-send";
   }
 
-  /** Records a fired trigger in the trace, as a fault at the time it fired on node index `node`. */
-  private traceFired(action: TriggerAction, node: number): void {
+  /** Records a fired trigger in the trace, as a fault at the time it fired. */
+  private traceFired(action: TriggerAction): void {
     const schedule = this.state.schedule;
-    this.state.tracer.record(firedTriggerEvent(action, schedule.nextSeq(), schedule.time, node));
+    this.state.tracer.record(faultEvent(action, schedule.nextSeq(), schedule.time));
   }
 
   /** Carries out a trigger's response to node `h` once the current event is processed. */
@@ -309,7 +309,7 @@ export class Engine {
     if (triggers.watchesState && h.up) {
       const action = triggers.fireState(h.id, before, h.state, state.schedule.time);
       if (action !== undefined) {
-        this.traceFired(action, h.index);
+        this.traceFired(action);
         this.respondLater(h, action.then);
       }
     }

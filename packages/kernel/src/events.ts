@@ -85,11 +85,6 @@ export function faultEvent(action: FaultAction, seq: number, time: number = acti
   return new QueuedEvent(time, seq, FAULT, -1, -1, action, 0, "", 0, false, -1, -1);
 }
 
-/** A trigger `action` that fired at `time` on node index `node` (the stepping node, or a message's sender). */
-export function firedTriggerEvent(action: FaultAction, seq: number, time: number, node: number): QueuedEvent {
-  return new QueuedEvent(time, seq, FAULT, node, -1, action, 0, "", 0, false, -1, -1);
-}
-
 /** The client of request `id` (`op`) gives up at `time`. */
 export function clientTimeoutEvent(time: number, seq: number, node: number, op: WorkloadOp, id: number): QueuedEvent {
   return new QueuedEvent(time, seq, CLIENT_TIMEOUT, node, -1, op, 0, "", id, false, -1, -1);

@@ -28,11 +28,14 @@ export interface TraceEvent {
   /** Virtual time in ms. */
   readonly t: number;
   readonly kind: TraceKind;
-  /** The node the event happened at (receiver of a message, owner of a timer, target of a request, the node a fired trigger hit). */
+  /** The node the event happened at (receiver of a message, owner of a timer, target of a request). */
   readonly node?: NodeId;
   /** Sender of a message. */
   readonly from?: NodeId;
-  /** Virtual time a delivered or dropped message was sent at, by `from`. */
+  /**
+   * Virtual time a delivered or dropped message was sent at, by `from`. Not folded into the trace
+   * hash: the events before decide it, and every hash stayed what it was before it was traced.
+   */
   readonly sentAt?: number;
   readonly msg?: unknown;
   /** Marks the second copy of a duplicated message. */

@@ -64,14 +64,12 @@ export class Tracer {
 /**
  * Folds one event into the hash: its kind, time, node and sender, the number that tells it apart
  * (timer token, request id, duplicate flag) or the drop reason and client, then its payload,
- * walked structurally (no JSON text is built). A message's send time and the node a fired
- * trigger hit are left out: the events before decide them, and leaving them out kept every
- * trace hash as it was before pictures needed them.
+ * walked structurally (no JSON text is built).
  */
 function fold(h: TraceHasher, e: TracedEvent): void {
   h.word(e.kind);
   h.number(e.time);
-  h.word(e.kind === FAULT ? -1 : e.node);
+  h.word(e.node);
   h.word(e.from);
   switch (e.kind) {
     case DELIVER:
@@ -116,7 +114,7 @@ export function toTraceEvent(e: TracedEvent, nodeIds: readonly NodeId[]): TraceE
         return { t, kind: "client-timeout", node, client: op.client, id: e.requestId, req: op.req };
       }
       case FAULT:
-        return { t, kind: "fault", ...(node !== undefined ? { node } : {}), action: e.payload as FaultAction };
+        return { t, kind: "fault", action: e.payload as FaultAction };
     }
   }
   switch (e.kind) {

@@ -9,15 +9,31 @@
  */
 export const DIAGRAM_SCRIPT = String.raw`
 const D = JSON.parse(document.getElementById("data").textContent);
+// A trigger appears twice in the trace: armed (its plan action, at its time) and, if it fired, the
+// same action again when it fired — during a step of the node it hit (for a send trigger, the
+// sender), so that node is the one whose step event (or restart) came last at that time.
+(function triggers(){
+  const count = new Map();
+  D.trace.forEach((e, i) => {
+    if (e.kind !== "fault" || !e.action || e.action.type !== "trigger") return;
+    const k = JSON.stringify(e.action), n = count.get(k) || 0; count.set(k, n + 1);
+    if (n === 0) { e.armed = true; return; }
+    e.fired = true;
+    for (let j = i - 1; j >= 0 && D.trace[j].t === e.t; j--) {
+      const x = D.trace[j];
+      if ((x.kind === "deliver" || x.kind === "timer" || x.kind === "request") && x.node) { e.hit = x.node; break; }
+      if (x.kind === "fault" && x.action && x.action.type === "restart") { e.hit = x.action.node; break; }
+    }
+  });
+})();
 const lanes = [...D.nodes, "clients"];
 const X = (n) => 90 + lanes.indexOf(lanes.includes(n) ? n : "clients") * 150;
-const laneOf = (e) => e.node || (e.action && e.action.node) || (e.kind === "fault" ? "*" : "clients");
+const laneOf = (e) => e.node || e.hit || (e.action && e.action.node) || (e.kind === "fault" ? "*" : "clients");
 const msgType = (e) => (e.msg && typeof e.msg === "object" && "type" in e.msg ? String(e.msg.type) : e.kind === "timer" ? "timer:" + (e.timer && e.timer.kind) : e.kind);
 const isNoise = (e) => e.kind === "timer" || /heartbeat/i.test(msgType(e)) || (e.msg && e.msg.type === "append" && Array.isArray(e.msg.entries) && e.msg.entries.length === 0) || (e.msg && e.msg.type === "append-reply");
 const isMessage = (e) => (e.kind === "deliver" || e.kind === "drop") && e.from !== undefined;
-// A trigger's arming event names no node; the event of it firing names the node it hit.
-const isArming = (e) => e.kind === "fault" && e.action && e.action.type === "trigger" && e.node === undefined;
-const isFired = (e) => e.kind === "fault" && e.action && e.action.type === "trigger" && e.node !== undefined;
+const isArming = (e) => e.armed === true;
+const isFired = (e) => e.fired === true && e.hit !== undefined;
 const shownNodes = new Set(lanes), shownTypes = new Set(D.trace.map(msgType));
 const svg = document.getElementById("svg"), NS = "http://www.w3.org/2000/svg";
 const el = (tag, attrs, parent) => { const x = document.createElementNS(NS, tag); for (const k in attrs) x.setAttribute(k, attrs[k]); (parent || svg).appendChild(x); return x; };
@@ -28,13 +44,14 @@ const triggerText = (a) => a.when.on + (a.when.node || a.when.from ? " " + (a.wh
 // off (some link to or from another node blocked by a partition, block or isolation).
 function laneStates(){
   const out = [], open = new Map(), blocked = new Set();
-  const start = (n, kind, t, note) => { const k = n + "|" + kind; if (!open.has(k)) open.set(k, { node: n, kind, from: t, note }); };
+  const start = (n, kind, t, note, share = 1) => { const k = n + "|" + kind; if (!open.has(k)) open.set(k, { node: n, kind, from: t, note, share }); };
   const stop = (n, kind, t) => { const k = n + "|" + kind, o = open.get(k); if (o) { out.push({ ...o, to: t }); open.delete(k); return true; } return false; };
   const cut = (t) => D.nodes.forEach((n) => {
     const peers = D.nodes.filter((m) => m !== n && (blocked.has(n + ">" + m) || blocked.has(m + ">" + n)));
     const o = open.get(n + "|cut"), note = "cut off from " + peers.join(", ");
     if (o && o.note !== note) stop(n, "cut", t);
-    if (peers.length > 0) start(n, "cut", t, note);
+    // share: the part of the cluster it cannot talk to (a minority side is shaded darker).
+    if (peers.length > 0) start(n, "cut", t, note, peers.length / Math.max(1, D.nodes.length - 1));
   });
   const isolate = (n) => D.nodes.forEach((m) => { if (m !== n) { blocked.add(n + ">" + m); blocked.add(m + ">" + n); } });
   D.trace.forEach((e, i) => {
@@ -46,9 +63,9 @@ function laneStates(){
     const a = e.action || {};
     if (isFired(e)) {
       const d = a.then.do;
-      if (d === "crash" || d === "crash-before-send") start(e.node, "down", e.t, "crashed (trigger " + triggerText(a) + ")");
-      if (d === "pause") start(e.node, "paused", e.t, "paused (trigger)");
-      if (d === "isolate") isolate(e.node);
+      if (d === "crash" || d === "crash-before-send") start(e.hit, "down", e.t, "crashed (trigger " + triggerText(a) + ")");
+      if (d === "pause") start(e.hit, "paused", e.t, "paused (trigger)");
+      if (d === "isolate") isolate(e.hit);
     }
     if (a.type === "crash") start(a.node, "down", e.t, "crashed");
     // A restart of a node that is up or a resume of one not paused changes nothing: drawn faint.
@@ -116,11 +133,15 @@ function draw(){
     if (!shownNodes.has(s.node)) continue;
     const y0 = Y(s.from), h = Math.max(3, Y(s.to) - y0);
     const r = el("rect", { x: X(s.node) - 9, y: y0, width: 18, height: h, class: "lane-state " + s.kind, "data-node": s.node, "data-from": s.from, "data-to": s.to,
-      fill: s.kind === "down" ? "url(#hatch-down)" : s.kind === "paused" ? "url(#hatch-paused)" : "#f7b267", opacity: s.kind === "cut" ? 0.45 : 0.7 });
+      fill: s.kind === "down" ? "url(#hatch-down)" : s.kind === "paused" ? "url(#hatch-paused)" : "#f7b267", opacity: s.kind === "cut" ? 0.15 + 0.45 * s.share : 0.7 });
     el("title", {}, r).textContent = s.note + " (" + s.from + "–" + s.to + " ms)";
     el("text", { x: X(s.node) + 11, y: y0 + 18, fill: s.kind === "down" ? "#555" : s.kind === "paused" ? "#a70" : "#c60" }).textContent = s.kind === "cut" ? s.note : s.kind;
   }
-  lanes.forEach((n) => { if (!shownNodes.has(n)) return; el("line", { x1: X(n), x2: X(n), y1: 40, y2: H, stroke: "#bbb", class: "lane", "data-lane": n }); el("text", { x: X(n) - 20, y: 30, "font-weight": "bold" }).textContent = n; });
+  // Lane names in a header that stays in view while the lanes scroll.
+  const head = document.getElementById("lanehead");
+  head.style.width = W + "px";
+  head.innerHTML = lanes.filter((n) => shownNodes.has(n)).map((n) => '<span style="left:' + (X(n) - 20) + 'px">' + n + '</span>').join("");
+  lanes.forEach((n) => { if (!shownNodes.has(n)) return; el("line", { x1: X(n), x2: X(n), y1: 40, y2: H, stroke: "#bbb", class: "lane", "data-lane": n }); });
   const step = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000].find((x) => x * z >= 40) || 20000;
   for (let t = 0; t <= endT; t += step) el("text", { x: 4, y: Y(t) + 4, fill: "#888" }).textContent = t + " ms";
   const same = new Map();

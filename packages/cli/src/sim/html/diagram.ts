@@ -37,7 +37,7 @@ export function diagramHtml(d: DiagramInput): string {
 <header><h1>${esc(d.title)}</h1>${d.failure ? `<div id="verdict" class="bad">VIOLATION ${esc(d.failure)}</div>` : `<div id="verdict" class="good">no violation</div>`}
 <div id="legend"><span class="k" style="color:#36c">→ message</span> <span class="k" style="color:#a0a">⇢ duplicate</span> <span class="k" style="color:#e80">✗ dropped</span> <span class="k"><i class="sw down"></i> down</span> <span class="k"><i class="sw paused"></i> paused</span> <span class="k"><i class="sw cut"></i> cut off (partition)</span> <span class="k" style="color:#b0a">◆ fired trigger</span> <span class="k" style="color:#c00">■ fault</span> <span class="k" style="color:#070">● client request/reply</span></div>
 <div id="controls">zoom <input id="zoom" type="range" min="0.05" max="40" step="0.05" value="0.6"> <label><input id="fold" type="checkbox" checked> fold timers and heartbeats</label> nodes <span id="nodefilter"></span> messages <span id="msgfilter"></span></div></header>
-<main><div id="lanes"><svg id="svg"></svg></div><aside id="detail"><p>Click an event for its details.</p></aside></main>
+<main><div id="lanes"><div id="lanehead"></div><svg id="svg"></svg></div><aside id="detail"><p>Click an event for its details.</p></aside></main>
 <script id="data" type="application/json">${data}</script><script>${DIAGRAM_SCRIPT}</script></body></html>\n`;
 }
 
@@ -46,4 +46,5 @@ h1{font-size:15px;margin:0 0 4px}.bad{color:#b00;font-weight:bold}.good{color:#0
 main{display:flex}#lanes{flex:1;overflow:auto;height:calc(100vh - 110px)}aside{width:34%;border-left:1px solid #ccc;padding:8px;overflow:auto;height:calc(100vh - 126px)}
 pre{white-space:pre-wrap;font-size:12px;background:#f6f6f6;padding:6px}.before{background:#fee}.after{background:#efe}.ev{cursor:pointer}.ev:hover{stroke:#000;stroke-width:2}.sel{stroke:#000;stroke-width:3}
 .violation{fill:#f33;opacity:.25;pointer-events:none}#legend{font-size:12px;margin-bottom:3px}#legend .k{margin-right:10px}.sw{display:inline-block;width:10px;height:10px;vertical-align:middle}.sw.down{background:repeating-linear-gradient(45deg,#777 0 2px,#fff 2px 4px)}.sw.paused{background:repeating-linear-gradient(45deg,#c90 0 2px,#fff 2px 4px)}.sw.cut{background:#f7b267}
-.lane-state,.msg,.cross,.client-msg{pointer-events:none}.viol-line{stroke:#d00;stroke-width:3;pointer-events:none}text{font-size:11px;pointer-events:none}`;
+.lane-state,.msg,.cross,.client-msg{pointer-events:none}.viol-line{stroke:#d00;stroke-width:3;pointer-events:none}text{font-size:11px;pointer-events:none}
+#lanehead{position:sticky;top:0;height:18px;background:rgba(255,255,255,.9);border-bottom:1px solid #eee;z-index:1}#lanehead span{position:absolute;top:1px;font-weight:bold}`;
