@@ -111,9 +111,9 @@ export class Engine {
         const h = hosts[e.node] as NodeHost;
         const clogged = this.state.network.cloggedUntil(e.from, e.node);
         if (clogged > schedule.time) return schedule.queue.push(requeued(e, clogged, schedule.nextSeq())); // held in a clogged link
-        if (!h.up) return tracer.record(dropOutcome(schedule.time, e.node, e.from, e.payload, "down"));
-        if (this.dropAcrossRestarts && e.incarnation !== h.restarts) return tracer.record(dropOutcome(schedule.time, e.node, e.from, e.payload, "restarted"));
-        if (this.state.network.isBlocked(e.from, e.node)) return tracer.record(dropOutcome(schedule.time, e.node, e.from, e.payload, "partition"));
+        if (!h.up) return tracer.record(dropOutcome(schedule.time, e.node, e.from, e.payload, "down", e.sentAt));
+        if (this.dropAcrossRestarts && e.incarnation !== h.restarts) return tracer.record(dropOutcome(schedule.time, e.node, e.from, e.payload, "restarted", e.sentAt));
+        if (this.state.network.isBlocked(e.from, e.node)) return tracer.record(dropOutcome(schedule.time, e.node, e.from, e.payload, "partition", e.sentAt));
         if (h.paused) return void h.held.push(e);
         tracer.record(e);
         return this.deliver(h, { type: "message", from: (hosts[e.from] as NodeHost).id, msg: e.payload });

@@ -60,37 +60,39 @@ export class QueuedEvent {
     readonly duplicate: boolean,
     /** The receiver's incarnation (its restart count) when a message was sent; -1 for other kinds. */
     readonly incarnation: number,
+    /** Virtual time a message was sent at (pictures draw its arrow from there; not hashed: earlier events decide it); -1 for other kinds. */
+    readonly sentAt: number,
   ) {}
 }
 
 /** A message from node index `from` arriving at node index `to` at `time`. */
-export function deliverEvent(time: number, seq: number, to: number, from: number, msg: unknown, duplicate: boolean, incarnation: number): QueuedEvent {
-  return new QueuedEvent(time, seq, DELIVER, to, from, msg, 0, "", 0, duplicate, incarnation);
+export function deliverEvent(time: number, seq: number, to: number, from: number, msg: unknown, duplicate: boolean, incarnation: number, sentAt: number): QueuedEvent {
+  return new QueuedEvent(time, seq, DELIVER, to, from, msg, 0, "", 0, duplicate, incarnation, sentAt);
 }
 
 /** Timer `timer` (key `key`) of node index `node`, armed with token `seq`. */
 export function timerEvent(time: number, seq: number, node: number, timer: Timer, key: string): QueuedEvent {
-  return new QueuedEvent(time, seq, TIMER, node, -1, timer, seq, key, 0, false, -1);
+  return new QueuedEvent(time, seq, TIMER, node, -1, timer, seq, key, 0, false, -1, -1);
 }
 
 /** Request `id` of `op.client` reaching node index `node`. */
 export function requestEvent(seq: number, node: number, op: WorkloadOp, id: number): QueuedEvent {
-  return new QueuedEvent(op.at, seq, REQUEST, node, -1, op, 0, "", id, false, -1);
+  return new QueuedEvent(op.at, seq, REQUEST, node, -1, op, 0, "", id, false, -1, -1);
 }
 
 /** A fault action, at its own time. */
 export function faultEvent(action: FaultAction, seq: number, time: number = action.at): QueuedEvent {
-  return new QueuedEvent(time, seq, FAULT, -1, -1, action, 0, "", 0, false, -1);
+  return new QueuedEvent(time, seq, FAULT, -1, -1, action, 0, "", 0, false, -1, -1);
 }
 
 /** The client of request `id` (`op`) gives up at `time`. */
 export function clientTimeoutEvent(time: number, seq: number, node: number, op: WorkloadOp, id: number): QueuedEvent {
-  return new QueuedEvent(time, seq, CLIENT_TIMEOUT, node, -1, op, 0, "", id, false, -1);
+  return new QueuedEvent(time, seq, CLIENT_TIMEOUT, node, -1, op, 0, "", id, false, -1, -1);
 }
 
 /** The same event at a later time and queue position (held inputs released by a resume). */
 export function requeued(e: QueuedEvent, time: number, seq: number): QueuedEvent {
-  return new QueuedEvent(time, seq, e.kind, e.node, e.from, e.payload, e.timerToken, e.timerKey, e.requestId, e.duplicate, e.incarnation);
+  return new QueuedEvent(time, seq, e.kind, e.node, e.from, e.payload, e.timerToken, e.timerKey, e.requestId, e.duplicate, e.incarnation, e.sentAt);
 }
 
 /** The message of a deliver event. */
@@ -130,22 +132,24 @@ export class OutcomeEvent {
     readonly client: ClientId,
     /** The request id of a reply or a lost request; 0 for a lost message. */
     readonly requestId: number,
+    /** Virtual time a lost message was sent at (not hashed); -1 for other kinds. */
+    readonly sentAt: number,
   ) {}
 }
 
-/** Message `msg` from `from` to `to`, lost for `reason`. */
-export function dropOutcome(time: number, to: number, from: number, msg: unknown, reason: DropReason): OutcomeEvent {
-  return new OutcomeEvent(time, DROP, to, from, msg, reason, "", 0);
+/** Message `msg` from `from` to `to`, sent at `sentAt`, lost for `reason`. */
+export function dropOutcome(time: number, to: number, from: number, msg: unknown, reason: DropReason, sentAt: number = time): OutcomeEvent {
+  return new OutcomeEvent(time, DROP, to, from, msg, reason, "", 0, sentAt);
 }
 
 /** Node `node` answered request `id` of `client` with `res`. */
 export function replyOutcome(time: number, node: number, client: ClientId, id: number, res: unknown): OutcomeEvent {
-  return new OutcomeEvent(time, REPLY, node, -1, res, undefined, client, id);
+  return new OutcomeEvent(time, REPLY, node, -1, res, undefined, client, id, -1);
 }
 
 /** Request `id` (`op`) reached node `node` while it was down. */
 export function lostRequestOutcome(time: number, node: number, op: WorkloadOp, id: number): OutcomeEvent {
-  return new OutcomeEvent(time, LOST, node, -1, op, undefined, op.client, id);
+  return new OutcomeEvent(time, LOST, node, -1, op, undefined, op.client, id, -1);
 }
 
 /** Anything the trace records: a processed queued event or an outcome. */

@@ -175,7 +175,7 @@ export class Network {
     // A clogged link holds every message, reordered ones too, until it is released.
     const clog = f.clogUntil[l] as number;
     if (at < clog) at = clog;
-    schedule.queue.push(deliverEvent(at, schedule.nextSeq(), to, from, msg, duplicate, incarnation));
+    schedule.queue.push(deliverEvent(at, schedule.nextSeq(), to, from, msg, duplicate, incarnation, schedule.time));
   }
 }
 

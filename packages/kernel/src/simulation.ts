@@ -267,7 +267,7 @@ export class Simulation {
     if (mode !== "deliver" && e.kind !== DELIVER) throw new ConfigError("mode", `only messages can be dropped or duplicated, not ${KIND_NAMES[e.kind]}`);
     if (mode === "drop") {
       schedule.advanceTo(e.time);
-      tracer.record(dropOutcome(schedule.time, e.node, e.from, e.payload, "loss"));
+      tracer.record(dropOutcome(schedule.time, e.node, e.from, e.payload, "loss", e.sentAt));
       schedule.events++;
       return true;
     }

@@ -32,6 +32,11 @@ export interface TraceEvent {
   readonly node?: NodeId;
   /** Sender of a message. */
   readonly from?: NodeId;
+  /**
+   * Virtual time a delivered or dropped message was sent at, by `from`. Not folded into the trace
+   * hash: the events before decide it, and every hash stayed what it was before it was traced.
+   */
+  readonly sentAt?: number;
   readonly msg?: unknown;
   /** Marks the second copy of a duplicated message. */
   readonly duplicate?: true;

@@ -102,7 +102,7 @@ export function toTraceEvent(e: TracedEvent, nodeIds: readonly NodeId[]): TraceE
   if (e instanceof QueuedEvent) {
     switch (e.kind) {
       case DELIVER:
-        return { t, kind: "deliver", node, from, msg: e.payload, ...(e.duplicate ? { duplicate: true as const } : {}) };
+        return { t, kind: "deliver", node, from, sentAt: e.sentAt, msg: e.payload, ...(e.duplicate ? { duplicate: true as const } : {}) };
       case TIMER:
         return { t, kind: "timer", node, timer: e.payload as Timer };
       case REQUEST: {
@@ -119,7 +119,7 @@ export function toTraceEvent(e: TracedEvent, nodeIds: readonly NodeId[]): TraceE
   }
   switch (e.kind) {
     case DROP:
-      return { t, kind: "drop", node, from, msg: e.payload, reason: e.reason as DropReason };
+      return { t, kind: "drop", node, from, sentAt: e.sentAt, msg: e.payload, reason: e.reason as DropReason };
     case REPLY:
       return { t, kind: "reply", node, client: e.client, id: e.requestId, res: e.payload };
     case LOST: {

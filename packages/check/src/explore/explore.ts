@@ -17,6 +17,23 @@ export interface ExploreOptions {
   readonly maxDepth?: number;
   /** Stop after this many distinct states. */
   readonly maxStates?: number;
+  /**
+   * Told how the search is going every few thousand states and at the end of each BFS level
+   * (deterministic points; the caller decides how often to show it). Must not throw.
+   */
+  readonly onProgress?: (progress: ExploreProgress) => void;
+}
+
+/** How far a search has got. */
+export interface ExploreProgress {
+  /** Distinct states found so far. */
+  readonly distinctStates: number;
+  /** Successors generated so far. */
+  readonly generated: number;
+  /** Deepest state found so far (BFS: the level being expanded, plus one). */
+  readonly depth: number;
+  /** States found but not yet expanded (BFS: the rest of this level and the next level so far; DFS: the stack). */
+  readonly queue: number;
 }
 
 /** Options of {@link exploreModule}. */
@@ -61,9 +78,10 @@ function now(): number {
   return performance.now();
 }
 
-function checkOptions(options: ExploreModuleOptions): Required<ExploreModuleOptions> {
+function checkOptions(options: ExploreModuleOptions): Required<Omit<ExploreModuleOptions, "onProgress">> {
   if (typeof options !== "object" || options === null) throw new TypeError("explore: options must be an object");
   const { strategy = "bfs", maxDepth = Infinity, maxStates = Infinity, workers = 1 } = options;
+  if (options.onProgress !== undefined && typeof options.onProgress !== "function") throw new TypeError(`explore: options.onProgress must be a function, got ${typeof options.onProgress}`);
   if (strategy !== "bfs" && strategy !== "dfs") throw new TypeError(`explore: options.strategy must be "bfs" or "dfs", got ${JSON.stringify(strategy)}`);
   const bound = (name: string, v: number) => {
     if (typeof v !== "number" || !(v === Infinity || (Number.isInteger(v) && v >= 1))) throw new RangeError(`explore: options.${name} must be an integer ≥ 1 (or Infinity), got ${String(v)}`);
@@ -105,11 +123,11 @@ function result<S>(model: Model<S>, log: SearchLog, start: number): ExploreResul
 export function explore<S>(model: Model<S>, options: ExploreOptions = {}): ExploreResult {
   const { strategy, maxDepth, maxStates } = checkOptions(options);
   checkModel(model as Model<unknown>);
-  return inThread(model, strategy, maxDepth, maxStates, now());
+  return inThread(model, strategy, maxDepth, maxStates, now(), options.onProgress);
 }
 
-function inThread<S>(model: Model<S>, strategy: "bfs" | "dfs", maxDepth: number, maxStates: number, start: number): ExploreResult {
-  const log = new SearchLog(maxStates);
+function inThread<S>(model: Model<S>, strategy: "bfs" | "dfs", maxDepth: number, maxStates: number, start: number, onProgress: ExploreOptions["onProgress"]): ExploreResult {
+  const log = new SearchLog(maxStates, onProgress);
   if (strategy === "bfs") bfs(model, log, maxDepth);
   else dfs(model, log, maxDepth);
   return result(model, log, start);
@@ -127,7 +145,7 @@ export async function exploreModule(source: ModelModule, options: ExploreModuleO
   if (workers === 1) {
     const model = await loadModel(source);
     checkModel(model);
-    return inThread(model, strategy, maxDepth, maxStates, start);
+    return inThread(model, strategy, maxDepth, maxStates, start, options.onProgress);
   }
   // Workers start (and load their copies) while this thread loads its own.
   const [loaded, started] = await Promise.allSettled([loadModel(source), ExplorerPool.start(source, workers)]);
@@ -140,7 +158,7 @@ export async function exploreModule(source: ModelModule, options: ExploreModuleO
   try {
     checkModel(model);
     if (model.codec === undefined) throw new TypeError(`explore: options.workers > 1 needs a model with a \`codec\` (states travel between threads as its words); "${source.export}" has none`);
-    const log = new SearchLog(maxStates);
+    const log = new SearchLog(maxStates, options.onProgress);
     await bfsInWorkers(model, pool, log, maxDepth);
     return result(model, log, start);
   } finally {

@@ -71,7 +71,12 @@ export async function bfsInWorkers<S>(model: Model<S>, pool: ExplorerPool, log: 
       }
       return true;
     };
-    await pool.map(Math.ceil(n / size), make, merge);
+    const chunks = Math.ceil(n / size);
+    await pool.map(chunks, make, (c, r) => {
+      const more = merge(c, r);
+      log.progress(firstId + Math.min(n, (c + 1) * size), n - Math.min(n, (c + 1) * size) + nextOffsets.length - 1, true);
+      return more;
+    });
     if (log.broken !== undefined) return;
     firstId += n;
     words = nextWords;

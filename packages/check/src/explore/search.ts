@@ -7,6 +7,10 @@
 import { checkState, fingerprinter, type Broken } from "./expand.js";
 import type { Model } from "./model.js";
 import { FingerprintSet, IntVec, type Fingerprint } from "./words.js";
+import type { ExploreProgress } from "./explore.js";
+
+/** Progress is reported each time this many more states were expanded (a power of two). */
+const PROGRESS_EVERY = 4096;
 
 /** The state of a search: what was seen, how each state was reached, the counters. */
 export class SearchLog {
@@ -20,7 +24,16 @@ export class SearchLog {
   full = false;
   broken: (Broken & { readonly id: number }) | undefined;
 
-  constructor(private readonly maxStates: number) {}
+  constructor(
+    private readonly maxStates: number,
+    private readonly onProgress?: (p: ExploreProgress) => void,
+  ) {}
+
+  /** Reports progress with `queue` states waiting; every {@link PROGRESS_EVERY} expansions unless `now`. */
+  progress(expanded: number, queue: number, now = false): void {
+    if (this.onProgress === undefined || (!now && (expanded & (PROGRESS_EVERY - 1)) !== 0)) return;
+    this.onProgress({ distinctStates: this.distinct, generated: this.generated, depth: this.depth, queue });
+  }
 
   get distinct(): number {
     return this.parent.length;
@@ -92,6 +105,7 @@ export function bfs<S>(model: Model<S>, log: SearchLog, maxDepth: number): void 
     if (!expand) log.complete = false;
     const nextLevel: S[] = [];
     for (let i = 0; i < level.length; i++) {
+      log.progress(firstId + i, level.length - i + nextLevel.length);
       const state = level[i] as S;
       const broken = checkState(model, state);
       if (broken !== undefined) {
@@ -108,6 +122,7 @@ export function bfs<S>(model: Model<S>, log: SearchLog, maxDepth: number): void 
     }
     firstId += level.length;
     level = nextLevel;
+    log.progress(firstId, level.length, true);
   }
 }
 
@@ -133,8 +148,10 @@ export function dfs<S>(model: Model<S>, log: SearchLog, maxDepth: number): void 
     return !log.full;
   };
   let k = 0;
+  let expanded = 0;
   for (const s of model.init()) if (!found(s, -1, k++, 1)) return;
   while (states.length > 0) {
+    log.progress(expanded++, states.length);
     const state = states.pop() as S;
     const id = ids.pop() as number;
     const d = depths.pop() as number;

@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { exploreModule } from "@faultline/check";
 import { UsageError } from "./load-system.js";
+import { exploreProgress } from "./progress.js";
 
 /** Flags of `explore`. */
 export interface ExploreFlags {
@@ -40,10 +41,16 @@ export async function exploreCommand(model: string, o: ExploreFlags): Promise<nu
   const maxStates = count("--max-states", o.maxStates);
   const workers = count("--workers", o.workers) ?? 1;
   if (!o.json) process.stderr.write(`exploring ${file}#${name} (${o.dfs ? "dfs" : "bfs"}, ${workers} worker(s))…\n`);
-  const r = await exploreModule(
-    { module: pathToFileURL(resolve(file)), export: name, args },
-    { strategy: o.dfs ? "dfs" : "bfs", workers, ...(maxDepth !== undefined ? { maxDepth } : {}), ...(maxStates !== undefined ? { maxStates } : {}) },
-  );
+  const display = exploreProgress(o.json === true, maxStates);
+  let r;
+  try {
+    r = await exploreModule(
+      { module: pathToFileURL(resolve(file)), export: name, args },
+      { strategy: o.dfs ? "dfs" : "bfs", workers, onProgress: (p) => display.update(p), ...(maxDepth !== undefined ? { maxDepth } : {}), ...(maxStates !== undefined ? { maxStates } : {}) },
+    );
+  } finally {
+    display.stop();
+  }
   if (o.json) process.stdout.write(JSON.stringify(r) + "\n");
   else {
     process.stdout.write(`${r.violation ? "VIOLATION" : "OK"}: ${r.distinctStates} distinct states, ${r.generated} generated, depth ${r.depth}${r.complete ? ", complete" : ", bounded"}; ${r.seconds.toFixed(2)} s, ${Math.round(r.statesPerSecond)} states/s\n`);

@@ -18,6 +18,13 @@ export interface ReportFailure {
   readonly plan: SweepFailure["plan"];
 }
 
+/** Coverage after the first `runs` runs of a sweep. */
+export interface GrowthPoint {
+  readonly runs: number;
+  readonly states: number;
+  readonly transitions: number;
+}
+
 /** What `faultline sweep --json` prints and `sweep merge` rebuilds. */
 export interface SweepReport {
   readonly system: string;
@@ -33,6 +40,11 @@ export interface SweepReport {
     readonly corpus: number;
     readonly fired: Readonly<Record<string, number>>;
     readonly sometimes: readonly { readonly name: string; readonly firstRun: number | null }[];
+    /**
+     * Coverage growth, one point per chunk in index order: distinct abstract states and
+     * transitions after the first `runs` runs (the report page's "abstract states over time").
+     */
+    readonly growth: readonly GrowthPoint[];
   };
   readonly failures: readonly ReportFailure[];
 }
@@ -52,6 +64,7 @@ export function mergeChunks(systemName: string, sometimesNames: readonly string[
   const fired: Record<string, number> = {};
   const first = new Map<string, number>();
   const failures: ReportFailure[] = [];
+  const growth: GrowthPoint[] = [];
   let runs = 0;
   let corpus = 0;
   for (let i = 0; i < n; i++) {
@@ -60,6 +73,7 @@ export function mergeChunks(systemName: string, sometimesNames: readonly string[
     corpus += c.corpus;
     for (const s of c.states) states.add(s);
     for (const t of c.transitions) transitions.add(t);
+    growth.push({ runs, states: states.size, transitions: transitions.size });
     for (const [k, v] of Object.entries(c.fired)) fired[k] = (fired[k] ?? 0) + v;
     for (const [k, v] of Object.entries(c.sometimes)) if (!first.has(k) || (first.get(k) as number) > v) first.set(k, v);
     const f = c.failure;
@@ -79,6 +93,7 @@ export function mergeChunks(systemName: string, sometimesNames: readonly string[
       corpus,
       fired: Object.fromEntries(Object.entries(fired).sort((a, b) => (a[0] < b[0] ? -1 : 1))),
       sometimes: sometimesNames.map((name) => ({ name, firstRun: first.get(name) ?? null })),
+      growth,
     },
     failures,
   };
@@ -91,6 +106,7 @@ export function formatReport(r: SweepReport, systemArg: string): string {
   const lines = [
     `${r.ok ? "OK" : `FAILED (${r.failures.length} failing chunk(s))`}: ${r.runs} run(s) of ${r.system}, mode ${r.mode}, seed ${r.seed}`,
     `coverage: abstract states ${r.coverage.states}, transitions ${r.coverage.transitions}${r.mode === "guided" ? `, corpus ${r.coverage.corpus}` : ""}`,
+    `  growth (states/transitions after runs): ${quarters(r.coverage.growth).map((g) => `${g.states}/${g.transitions} after ${g.runs}`).join(", ") || "none"}`,
     `  faults fired: ${Object.entries(r.coverage.fired).map(([k, v]) => `${k} ${v}`).join(", ") || "none"}`,
     `  sometimes reached: ${reached.join(", ") || "none"}`,
     `  sometimes NEVER reached: ${never.join(", ") || "none"}`,
@@ -99,4 +115,10 @@ export function formatReport(r: SweepReport, systemArg: string): string {
     lines.push(`FAILED at run ${f.run}: ${f.property}: ${f.message}`, `  shrunk to ${f.size} fault action(s); trace hash ${f.traceHash}`, `  replay: faultline replay ${f.token}${["raft", "2pc"].includes(systemArg) ? "" : ` --system ${systemArg}`}`, `  test:   ${f.replayLine}`);
   }
   return lines.join("\n");
+}
+
+/** The growth points nearest a quarter, half, three quarters and all of the runs (no repeats). */
+function quarters(g: readonly GrowthPoint[]): GrowthPoint[] {
+  const picked = [0.25, 0.5, 0.75, 1].map((q) => g[Math.max(0, Math.ceil(q * g.length) - 1)]).filter((p): p is GrowthPoint => p !== undefined);
+  return picked.filter((p, i) => picked.indexOf(p) === i);
 }

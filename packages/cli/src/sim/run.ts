@@ -87,13 +87,13 @@ function statesByEvent(trace: readonly TraceEvent[], steps: readonly Step[]): Re
   return out;
 }
 
-/** Writes the picture of case `c` to `file` (the sweep report's failure pages). */
-export function writePicture(space: SystemSpace<any>, c: Case, file: string): void {
+/** The picture of case `c` (the sweep report's failure pages). */
+export function pictureHtml(space: SystemSpace<any>, c: Case): string {
   const steps: Step[] = [];
   const run = runCase(recording(space, steps), c, { coverage: false, trace: { full: true } });
   const trace = run.result.trace ?? [];
   const failure = run.failure ? `${run.failure.property}: ${run.failure.message}` : undefined;
-  writeFileSync(file, diagramHtml({ title: `${space.name} seed ${c.seed}`, trace, failure, violationAt: run.result.violation ? run.result.time : undefined, nodes: run.result.view.nodes.map((n) => n.id), states: statesByEvent(trace, steps) }));
+  return diagramHtml({ title: `${space.name} seed ${c.seed}`, trace, failure, violationAt: run.result.violation ? run.result.time : undefined, nodes: run.result.view.nodes.map((n) => n.id), states: statesByEvent(trace, steps) });
 }
 
 /** Runs `c` with a full trace and prints/writes what the flags ask for (shared with replay). */

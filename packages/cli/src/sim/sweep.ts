@@ -9,7 +9,7 @@ import { runChunks } from "./pool.js";
 import { progress } from "./progress.js";
 import { formatReport, mergeChunks, type SweepReport } from "./report.js";
 import { sweepSummaryHtml } from "./html/summary.js";
-import { writePicture } from "./run.js";
+import { pictureHtml } from "./run.js";
 
 /** Flags of `sweep`. */
 export interface SweepFlags {
@@ -110,14 +110,22 @@ function emit(report: SweepReport, systemArg: string, o: { json?: boolean; out?:
 
 /** The most failure pictures a report links (each is a full re-run). */
 const MAX_PICTURES = 10;
+/** The most pictures report.html embeds, and the largest it embeds (the rest are linked). */
+const MAX_EMBEDDED = 3;
+const MAX_EMBEDDED_BYTES = 2_000_000;
 
 function writeOut(dir: string, report: SweepReport, systemArg: string, space: SystemSpace<any>, seconds: number | undefined): void {
   mkdirSync(dir, { recursive: true });
-  report.failures.slice(0, MAX_PICTURES).forEach((f, i) => writePicture(space, decodeCase(f.token).case, join(dir, `failure-${i + 1}.html`)));
+  const embedded: Record<number, string> = {};
+  report.failures.slice(0, MAX_PICTURES).forEach((f, i) => {
+    const html = pictureHtml(space, decodeCase(f.token).case);
+    writeFileSync(join(dir, `failure-${i + 1}.html`), html);
+    if (i < MAX_EMBEDDED && html.length <= MAX_EMBEDDED_BYTES) embedded[i] = html;
+  });
   writeFileSync(join(dir, "report.json"), JSON.stringify(report, null, 2) + "\n");
   const lines = report.failures.map((f) => `faultline replay ${f.token}${["raft", "2pc"].includes(systemArg) ? "" : ` --system ${systemArg}`}\n${f.replayLine}\n`);
   writeFileSync(join(dir, "replay.txt"), lines.join("\n"));
-  writeFileSync(join(dir, "report.html"), sweepSummaryHtml(report, seconds));
+  writeFileSync(join(dir, "report.html"), sweepSummaryHtml(report, seconds, embedded, MAX_PICTURES));
 }
 
 /** `sweep merge dir…`: the shard files under the dirs, merged into the unsharded report. */
