@@ -7,7 +7,7 @@ import type { ProgressTracker } from "./progress.js";
 import { isQuorum, quorumIndex } from "./quorum.js";
 import { appendOwn, becomeFollower } from "./roles.js";
 import type { PendingRequest } from "./state.js";
-import type { KvRequest, RaftMessage } from "./types.js";
+import type { Entry, KvRequest, RaftMessage } from "./types.js";
 
 /** A message of the current term to the leader. */
 export function stepLeader(node: NodeStep, from: NodeId, msg: RaftMessage): void {
@@ -23,6 +23,29 @@ export function stepLeader(node: NodeStep, from: NodeId, msg: RaftMessage): void
 }
 
 /**
+ * Sizes of entries' commands as JSON text in UTF-16 units (a unit is at most 3 UTF-8 bytes, so the
+ * default cap stays under the TCP runtime's 1 MiB frames), kept per immutable entry: a cache,
+ * never a decision.
+ */
+const entrySizes = new WeakMap<object, number>();
+
+/** How many of `entries`, from the first, fit in `maxBytes` (at least one, so a big entry still goes). */
+function entriesWithin(entries: readonly Entry[], maxBytes: number): number {
+  let bytes = 0;
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] as Entry;
+    let size = entrySizes.get(entry);
+    if (size === undefined) {
+      size = JSON.stringify(entry.command).length;
+      entrySizes.set(entry, size);
+    }
+    bytes += size;
+    if (bytes > maxBytes && i > 0) return i;
+  }
+  return entries.length;
+}
+
+/**
  * Sends `peer` what it needs from index `next` on: entries (none: a heartbeat), or the snapshot
  * when they are compacted. Returns the follower's next index afterwards (pipelining: delivery is
  * assumed; a failed reply or a heartbeat's answer resets it).
@@ -33,8 +56,13 @@ function sendFrom(node: NodeStep, peer: NodeId, next: number, log: RaftLog, term
     return next;
   }
   const prevIndex = next - 1;
-  const last = Math.min(log.lastIndex, prevIndex + node.config.maxEntriesPerAppend);
-  const entries = log.entries(next, last);
+  let last = Math.min(log.lastIndex, prevIndex + node.config.maxEntriesPerAppend);
+  let entries = log.entries(next, last);
+  const fit = entriesWithin(entries, node.config.maxBytesPerAppend);
+  if (fit < entries.length) {
+    entries = entries.slice(0, fit);
+    last = prevIndex + fit;
+  }
   node.fx.send(peer, { type: "append", term, prevIndex, prevTerm: log.termAt(prevIndex) as number, entries, commit });
   return entries.length > 0 ? last + 1 : next;
 }
