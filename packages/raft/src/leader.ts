@@ -148,12 +148,31 @@ export function leaderHeartbeat(node: NodeStep): void {
   node.fx.setTimer(HEARTBEAT_TIMER, config.heartbeatIntervalMs);
 }
 
-/** §5.3: a client's command becomes an entry of the leader's log; the client is answered once it is applied. */
+/**
+ * §5.3: a client's command becomes an entry of the leader's log; the client is answered once it
+ * is applied. Only followers with nothing unacknowledged get it at once: for the others it waits
+ * for their next ack (or heartbeat), so proposals arriving while an append is in flight travel
+ * together in one AppendEntries, which the follower persists in one write (group commit).
+ */
 export function propose(node: NodeStep, client: string, id: number, request: KvRequest): void {
   const state = node.state;
   const index = appendOwn(node, request);
   const waiting: PendingRequest = Object.freeze({ index, client, id, term: state.term });
   state.pending = Object.freeze([...state.pending, waiting]);
-  broadcastAppend(node);
+  sendToIdle(node);
   maybeCommit(node); // a single-node cluster commits at once
+}
+
+/** Sends the new entries to every follower that has acknowledged all it was sent. */
+function sendToIdle(node: NodeStep): void {
+  const state = node.state;
+  const { log, term, commitIndex, progress } = state;
+  let next: number[] | undefined;
+  for (let s = 0; s < progress.peers.length; s++) {
+    const was = progress.next[s] as number;
+    if (was - 1 > (progress.match[s] as number)) continue; // an append is in flight: its ack sends the rest
+    const now = sendFrom(node, progress.peers[s] as NodeId, was, log, term, commitIndex);
+    if (now !== was) (next ??= progress.next.slice())[s] = now;
+  }
+  if (next !== undefined) state.progress = progress.withNext(next);
 }
