@@ -21,6 +21,12 @@ export interface RaftConfigInput {
    * always going (default 256 KiB, well below the TCP runtime's 1 MiB frames).
    */
   readonly maxBytesPerAppend?: number;
+  /**
+   * Most UTF-16 units of snapshot data (its machine state as JSON) in one message: a larger
+   * snapshot goes in chunks of this size (default 256 Ki, under the TCP runtime's 1 MiB frames
+   * and 512 Ki strings even at 3 bytes a unit).
+   */
+  readonly maxSnapshotChunkBytes?: number;
 }
 
 /** A complete, valid configuration. */
@@ -33,6 +39,7 @@ export interface RaftConfig {
   readonly snapshotThreshold: number;
   readonly maxEntriesPerAppend: number;
   readonly maxBytesPerAppend: number;
+  readonly maxSnapshotChunkBytes: number;
 }
 
 /** Defaults of {@link RaftConfigInput}. */
@@ -45,6 +52,7 @@ export const RAFT_DEFAULTS = {
   snapshotThreshold: 200,
   maxEntriesPerAppend: 64,
   maxBytesPerAppend: 256 * 1024,
+  maxSnapshotChunkBytes: 256 * 1024,
 } as const;
 
 function positive(field: string, v: unknown, integer = false): number {
@@ -79,6 +87,7 @@ export function resolveRaftConfig(input: RaftConfigInput = {}): RaftConfig {
     snapshotThreshold: positive("snapshotThreshold", input.snapshotThreshold ?? RAFT_DEFAULTS.snapshotThreshold, true),
     maxEntriesPerAppend: positive("maxEntriesPerAppend", input.maxEntriesPerAppend ?? RAFT_DEFAULTS.maxEntriesPerAppend, true),
     maxBytesPerAppend: positive("maxBytesPerAppend", input.maxBytesPerAppend ?? RAFT_DEFAULTS.maxBytesPerAppend, true),
+    maxSnapshotChunkBytes: positive("maxSnapshotChunkBytes", input.maxSnapshotChunkBytes ?? RAFT_DEFAULTS.maxSnapshotChunkBytes, true),
   };
 }
 

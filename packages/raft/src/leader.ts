@@ -5,6 +5,7 @@ import { HEARTBEAT_TIMER, type NodeStep } from "./context.js";
 import type { RaftLog } from "./log.js";
 import type { ProgressTracker } from "./progress.js";
 import { isQuorum, quorumIndex } from "./quorum.js";
+import { sendSnapshot } from "./snapshot-chunks.js";
 import { appendOwn, becomeFollower } from "./roles.js";
 import type { PendingRequest } from "./state.js";
 import type { Entry, KvRequest, RaftMessage } from "./types.js";
@@ -15,7 +16,7 @@ export function stepLeader(node: NodeStep, from: NodeId, msg: RaftMessage): void
     case "append-reply":
       return handleAppendReply(node, from, msg);
     case "snapshot-reply":
-      return replicated(node, from, msg.match);
+      return msg.offset !== undefined ? snapshotProgress(node, from, msg.index ?? -1, msg.offset) : replicated(node, from, msg.match);
     default:
       // Replies to an election already won, or (impossible: one leader per term) another leader's appends.
       return;
@@ -52,7 +53,7 @@ function entriesWithin(entries: readonly Entry[], maxBytes: number): number {
  */
 function sendFrom(node: NodeStep, peer: NodeId, next: number, log: RaftLog, term: number, commit: number): number {
   if (next <= log.snapshot.index) {
-    node.fx.send(peer, { type: "snapshot", term, snapshot: log.snapshot });
+    sendSnapshot(node, peer, log.snapshot, term, 0);
     return next;
   }
   const prevIndex = next - 1;
@@ -135,6 +136,21 @@ function replicated(node: NodeStep, from: NodeId, match: number): void {
     const after = sendFrom(node, from, next, log, state.term, state.commitIndex);
     if (after !== next) state.progress = updated.with(s, after, newMatch, updated.lastAck[s] as number);
   }
+}
+
+/**
+ * A follower receiving a chunked snapshot holds `offset` units of the one at `index`: it is alive
+ * (CheckQuorum), and gets the next chunk — of the current snapshot from the start if the leader
+ * compacted again meanwhile — while it still needs one.
+ */
+function snapshotProgress(node: NodeStep, from: NodeId, index: number, offset: number): void {
+  const state = node.state;
+  const { log, progress } = state;
+  const s = progress.slot(from);
+  if (s < 0) return;
+  state.progress = progress.with(s, progress.next[s] as number, progress.match[s] as number, node.ctx.now());
+  if ((progress.next[s] as number) > log.snapshot.index) return;
+  sendSnapshot(node, from, log.snapshot, state.term, index === log.snapshot.index ? offset : 0);
 }
 
 /** Heartbeat: with CheckQuorum, step down unless a majority answered within an election timeout (§6.2); then send to everyone. */
