@@ -12,6 +12,7 @@ export function stepCandidate(node: NodeStep, from: NodeId, msg: RaftMessage): v
   switch (msg.type) {
     case "append":
     case "snapshot":
+    case "snapshot-chunk":
       // §5.2: "If the leader's term is at least as large as the candidate's current term, then
       // the candidate recognizes the leader as legitimate and returns to follower state."
       becomeFollower(node, state.term, from);

@@ -16,6 +16,17 @@ export interface RaftConfigInput {
   readonly snapshotThreshold?: number;
   /** Most entries in one AppendEntries (default 64). */
   readonly maxEntriesPerAppend?: number;
+  /**
+   * Most bytes of entries (their commands as JSON) in one AppendEntries, at least one entry
+   * always going (default 256 KiB, well below the TCP runtime's 1 MiB frames).
+   */
+  readonly maxBytesPerAppend?: number;
+  /**
+   * Most UTF-16 units of snapshot data (its machine state as JSON) in one message: a larger
+   * snapshot goes in chunks of this size (default 256 Ki, under the TCP runtime's 1 MiB frames
+   * and 512 Ki strings even at 3 bytes a unit).
+   */
+  readonly maxSnapshotChunkBytes?: number;
 }
 
 /** A complete, valid configuration. */
@@ -27,6 +38,8 @@ export interface RaftConfig {
   readonly checkQuorum: boolean;
   readonly snapshotThreshold: number;
   readonly maxEntriesPerAppend: number;
+  readonly maxBytesPerAppend: number;
+  readonly maxSnapshotChunkBytes: number;
 }
 
 /** Defaults of {@link RaftConfigInput}. */
@@ -38,6 +51,8 @@ export const RAFT_DEFAULTS = {
   checkQuorum: true,
   snapshotThreshold: 200,
   maxEntriesPerAppend: 64,
+  maxBytesPerAppend: 256 * 1024,
+  maxSnapshotChunkBytes: 256 * 1024,
 } as const;
 
 function positive(field: string, v: unknown, integer = false): number {
@@ -71,6 +86,8 @@ export function resolveRaftConfig(input: RaftConfigInput = {}): RaftConfig {
     checkQuorum: flag("checkQuorum", input.checkQuorum ?? RAFT_DEFAULTS.checkQuorum),
     snapshotThreshold: positive("snapshotThreshold", input.snapshotThreshold ?? RAFT_DEFAULTS.snapshotThreshold, true),
     maxEntriesPerAppend: positive("maxEntriesPerAppend", input.maxEntriesPerAppend ?? RAFT_DEFAULTS.maxEntriesPerAppend, true),
+    maxBytesPerAppend: positive("maxBytesPerAppend", input.maxBytesPerAppend ?? RAFT_DEFAULTS.maxBytesPerAppend, true),
+    maxSnapshotChunkBytes: positive("maxSnapshotChunkBytes", input.maxSnapshotChunkBytes ?? RAFT_DEFAULTS.maxSnapshotChunkBytes, true),
   };
 }
 

@@ -2,6 +2,7 @@
 import type { NodeId } from "@faultline/kernel";
 import { applyCommitted, installSnapshot } from "./apply.js";
 import { armElectionTimer, type NodeStep } from "./context.js";
+import { receiveSnapshotChunk } from "./snapshot-chunks.js";
 import type { RaftMessage } from "./types.js";
 
 /** A message of the current term to a follower. */
@@ -15,6 +16,9 @@ export function stepFollower(node: NodeStep, from: NodeId, msg: RaftMessage): vo
       installSnapshot(node, msg.snapshot);
       node.fx.send(from, { type: "snapshot-reply", term: node.state.term, match: Math.max(msg.snapshot.index, node.state.commitIndex) });
       return;
+    case "snapshot-chunk":
+      heardLeader(node, from);
+      return receiveSnapshotChunk(node, from, msg);
     default:
       // Replies to a campaign or a leadership this node has left behind.
       return;

@@ -20,7 +20,7 @@ export { RaftLog, lastIndex, lastTerm, termAt, entryAt, type LogView } from "./l
 export { ProgressTracker, type Progress } from "./progress.js";
 export { majority, quorumIndex } from "./quorum.js";
 export { foldRecords, type DurableState } from "./records.js";
-export type { RaftState, Role, PendingRequest } from "./state.js";
+export type { RaftState, Role, PendingRequest, IncomingSnapshot } from "./state.js";
 export type { RaftTimer } from "./context.js";
 export { raftProtocol, createRaftProtocol, type RaftProtocol, type RaftProtocolParts } from "./protocol.js";
 export { defaultRaftRules, type RaftRules } from "./rules.js";

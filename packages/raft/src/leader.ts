@@ -5,9 +5,10 @@ import { HEARTBEAT_TIMER, type NodeStep } from "./context.js";
 import type { RaftLog } from "./log.js";
 import type { ProgressTracker } from "./progress.js";
 import { isQuorum, quorumIndex } from "./quorum.js";
+import { sendSnapshot } from "./snapshot-chunks.js";
 import { appendOwn, becomeFollower } from "./roles.js";
 import type { PendingRequest } from "./state.js";
-import type { KvRequest, RaftMessage } from "./types.js";
+import type { Entry, KvRequest, RaftMessage } from "./types.js";
 
 /** A message of the current term to the leader. */
 export function stepLeader(node: NodeStep, from: NodeId, msg: RaftMessage): void {
@@ -15,11 +16,34 @@ export function stepLeader(node: NodeStep, from: NodeId, msg: RaftMessage): void
     case "append-reply":
       return handleAppendReply(node, from, msg);
     case "snapshot-reply":
-      return replicated(node, from, msg.match);
+      return msg.offset !== undefined ? snapshotProgress(node, from, msg.index ?? -1, msg.offset) : replicated(node, from, msg.match);
     default:
       // Replies to an election already won, or (impossible: one leader per term) another leader's appends.
       return;
   }
+}
+
+/**
+ * Sizes of entries' commands as JSON text in UTF-16 units (a unit is at most 3 UTF-8 bytes, so the
+ * default cap stays under the TCP runtime's 1 MiB frames), kept per immutable entry: a cache,
+ * never a decision.
+ */
+const entrySizes = new WeakMap<object, number>();
+
+/** How many of `entries`, from the first, fit in `maxBytes` (at least one, so a big entry still goes). */
+function entriesWithin(entries: readonly Entry[], maxBytes: number): number {
+  let bytes = 0;
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] as Entry;
+    let size = entrySizes.get(entry);
+    if (size === undefined) {
+      size = JSON.stringify(entry.command).length;
+      entrySizes.set(entry, size);
+    }
+    bytes += size;
+    if (bytes > maxBytes && i > 0) return i;
+  }
+  return entries.length;
 }
 
 /**
@@ -29,12 +53,17 @@ export function stepLeader(node: NodeStep, from: NodeId, msg: RaftMessage): void
  */
 function sendFrom(node: NodeStep, peer: NodeId, next: number, log: RaftLog, term: number, commit: number): number {
   if (next <= log.snapshot.index) {
-    node.fx.send(peer, { type: "snapshot", term, snapshot: log.snapshot });
+    sendSnapshot(node, peer, log.snapshot, term, 0);
     return next;
   }
   const prevIndex = next - 1;
-  const last = Math.min(log.lastIndex, prevIndex + node.config.maxEntriesPerAppend);
-  const entries = log.entries(next, last);
+  let last = Math.min(log.lastIndex, prevIndex + node.config.maxEntriesPerAppend);
+  let entries = log.entries(next, last);
+  const fit = entriesWithin(entries, node.config.maxBytesPerAppend);
+  if (fit < entries.length) {
+    entries = entries.slice(0, fit);
+    last = prevIndex + fit;
+  }
   node.fx.send(peer, { type: "append", term, prevIndex, prevTerm: log.termAt(prevIndex) as number, entries, commit });
   return entries.length > 0 ? last + 1 : next;
 }
@@ -47,7 +76,7 @@ function sendFrom(node: NodeStep, peer: NodeId, next: number, log: RaftLog, term
 export function broadcastAppend(node: NodeStep): void {
   const state = node.state;
   const { log, term, commitIndex, progress } = state;
-  if (progress.peers.length === 0 && log.lastIndex > commitIndex) node.fx.send(node.ctx.self, { type: "append-reply", term, success: true, match: log.lastIndex });
+  acknowledgeOwnAppend(node);
   let next: number[] | undefined;
   for (let s = 0; s < progress.peers.length; s++) {
     const was = progress.next[s] as number;
@@ -128,6 +157,21 @@ export function selfAcknowledged(node: NodeStep, msg: RaftMessage): void {
   if (msg.type === "append-reply" && msg.success && state.role === "leader" && msg.term === state.term) maybeCommit(node, state.progress, msg.match);
 }
 
+/**
+ * A follower receiving a chunked snapshot holds `offset` units of the one at `index`: it is alive
+ * (CheckQuorum), and gets the next chunk — of the current snapshot from the start if the leader
+ * compacted again meanwhile — while it still needs one.
+ */
+function snapshotProgress(node: NodeStep, from: NodeId, index: number, offset: number): void {
+  const state = node.state;
+  const { log, progress } = state;
+  const s = progress.slot(from);
+  if (s < 0) return;
+  state.progress = progress.with(s, progress.next[s] as number, progress.match[s] as number, node.ctx.now());
+  if ((progress.next[s] as number) > log.snapshot.index) return;
+  sendSnapshot(node, from, log.snapshot, state.term, index === log.snapshot.index ? offset : 0);
+}
+
 /** Heartbeat: with CheckQuorum, step down unless a majority answered within an election timeout (§6.2); then send to everyone. */
 export function leaderHeartbeat(node: NodeStep): void {
   const { state, config, ctx } = node;
@@ -139,11 +183,41 @@ export function leaderHeartbeat(node: NodeStep): void {
   node.fx.setTimer(HEARTBEAT_TIMER, config.heartbeatIntervalMs);
 }
 
-/** §5.3: a client's command becomes an entry of the leader's log; the client is answered once it is applied. */
+/**
+ * §5.3: a client's command becomes an entry of the leader's log; the client is answered once it
+ * is applied. Only followers with nothing unacknowledged get it at once: for the others it waits
+ * for their next ack (or heartbeat), so proposals arriving while an append is in flight travel
+ * together in one AppendEntries, which the follower persists in one write (group commit).
+ */
 export function propose(node: NodeStep, client: string, id: number, request: KvRequest): void {
   const state = node.state;
   const index = appendOwn(node, request);
   const waiting: PendingRequest = Object.freeze({ index, client, id, term: state.term });
   state.pending = Object.freeze([...state.pending, waiting]);
-  broadcastAppend(node);
+  sendToIdle(node);
+}
+
+/**
+ * A lone leader acknowledges its own append with a message to itself: the interpreter writes the
+ * step's records before any send, so the acknowledgement means the entries are durable (etcd's
+ * self-addressed MsgAppResp), and only then may they commit.
+ */
+function acknowledgeOwnAppend(node: NodeStep): void {
+  const { log, term, commitIndex, progress } = node.state;
+  if (progress.peers.length === 0 && log.lastIndex > commitIndex) node.fx.send(node.ctx.self, { type: "append-reply", term, success: true, match: log.lastIndex });
+}
+
+/** Sends the new entries to every follower that has acknowledged all it was sent. */
+function sendToIdle(node: NodeStep): void {
+  acknowledgeOwnAppend(node);
+  const state = node.state;
+  const { log, term, commitIndex, progress } = state;
+  let next: number[] | undefined;
+  for (let s = 0; s < progress.peers.length; s++) {
+    const was = progress.next[s] as number;
+    if (was - 1 > (progress.match[s] as number)) continue; // an append is in flight: its ack sends the rest
+    const now = sendFrom(node, progress.peers[s] as NodeId, was, log, term, commitIndex);
+    if (now !== was) (next ??= progress.next.slice())[s] = now;
+  }
+  if (next !== undefined) state.progress = progress.withNext(next);
 }

@@ -38,6 +38,18 @@ export interface RaftState {
   readonly lastLeaderContact: number;
   /** Leader only: clients waiting, in log order. */
   readonly pending: readonly PendingRequest[];
+  /** Follower only: a chunked snapshot being received (volatile: lost with memory, sent again); absent means none. */
+  readonly incoming?: IncomingSnapshot | null;
+}
+
+/** The part of a chunked snapshot received so far (§7: the follower's "snapshot file"). */
+export interface IncomingSnapshot {
+  readonly index: number;
+  readonly term: number;
+  /** UTF-16 units received: the offset the next chunk must have. */
+  readonly received: number;
+  /** The chunks' data, in order. */
+  readonly parts: readonly string[];
 }
 
 /**
@@ -62,6 +74,7 @@ export function workingCopy(state: RaftState): MutableRaftState {
     progress: state.progress,
     lastLeaderContact: state.lastLeaderContact,
     pending: state.pending,
+    incoming: state.incoming ?? null,
   };
 }
 
@@ -79,6 +92,7 @@ export function commitChanges(before: RaftState, work: MutableRaftState, target:
   if (work.progress !== before.progress) target.progress = work.progress;
   if (work.lastLeaderContact !== before.lastLeaderContact) target.lastLeaderContact = work.lastLeaderContact;
   if (work.pending !== before.pending) target.pending = work.pending;
+  if ((work.incoming ?? null) !== (before.incoming ?? null)) target.incoming = work.incoming ?? null;
 }
 
 /** A node's state at boot: the durable part restored, everything volatile fresh. */
@@ -97,5 +111,6 @@ export function bootState(durable: DurableState): RaftState {
     progress: ProgressTracker.EMPTY,
     lastLeaderContact: -1,
     pending: Object.freeze([]),
+    incoming: null,
   };
 }

@@ -21,7 +21,7 @@ export function stepMessage(node: NodeStep, from: NodeId, msg: RaftMessage): voi
     // §5.1: "If a server receives a request with a larger term, it updates its term and steps
     // down". A pre-vote only proposes a term (§9.6): asking or granting one changes nobody's term.
     const proposesTerm = msg.type === "prevote" || (msg.type === "prevote-reply" && msg.granted);
-    if (!proposesTerm) becomeFollower(node, msg.term, msg.type === "append" || msg.type === "snapshot" ? from : null);
+    if (!proposesTerm) becomeFollower(node, msg.term, msg.type === "append" || msg.type === "snapshot" || msg.type === "snapshot-chunk" ? from : null);
   } else if (msg.term < term) {
     return answerStale(node, from, msg, term);
   }
@@ -48,6 +48,7 @@ function answerStale(node: NodeStep, from: NodeId, msg: RaftMessage, term: numbe
     case "append":
       return void node.fx.send(from, { type: "append-reply", term, success: false, match: 0 });
     case "snapshot":
+    case "snapshot-chunk":
       return void node.fx.send(from, { type: "snapshot-reply", term, match: 0 });
     case "vote":
       return void node.fx.send(from, { type: "vote-reply", term, granted: false });

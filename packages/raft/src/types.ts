@@ -56,7 +56,29 @@ export type RaftMessage =
       readonly conflictTerm?: number;
     }
   | { readonly type: "snapshot"; readonly term: number; readonly snapshot: Snapshot }
-  | { readonly type: "snapshot-reply"; readonly term: number; readonly match: number };
+  /**
+   * One chunk of a snapshot too large for one message (§7's InstallSnapshot with `offset`/`done`):
+   * `data` is the slice at `offset` of the snapshot's machine state as JSON text.
+   */
+  | {
+      readonly type: "snapshot-chunk";
+      readonly term: number;
+      readonly lastIncludedIndex: number;
+      readonly lastIncludedTerm: number;
+      /** Where `data` starts in the JSON text, in UTF-16 units. */
+      readonly offset: number;
+      readonly data: string;
+      /** True on the last chunk. */
+      readonly done: boolean;
+    }
+  | {
+      readonly type: "snapshot-reply";
+      readonly term: number;
+      readonly match: number;
+      /** Set while a chunked snapshot is being received: how much of the one at `index` the follower holds. */
+      readonly offset?: number;
+      readonly index?: number;
+    };
 
 /** A state-machine snapshot: everything up to and including `index`. */
 export interface Snapshot {

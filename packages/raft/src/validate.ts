@@ -33,7 +33,7 @@ function checkEntries(v: unknown): string | undefined {
   return undefined;
 }
 
-const TYPES = ["prevote", "prevote-reply", "vote", "vote-reply", "append", "append-reply", "snapshot", "snapshot-reply"];
+const TYPES = ["prevote", "prevote-reply", "vote", "vote-reply", "append", "append-reply", "snapshot", "snapshot-chunk", "snapshot-reply"];
 
 /** Returns what is wrong with `msg` (naming the field), or `undefined` when it is a valid RaftMessage. */
 export function validateMessage(msg: unknown): string | undefined {
@@ -63,8 +63,16 @@ export function validateMessage(msg: unknown): string | undefined {
       const bad = nat(s, "index") ?? nat(s, "term");
       return bad ? `snapshot.${bad}` : undefined;
     }
+    case "snapshot-chunk":
+      return (
+        nat(msg, "lastIncludedIndex") ??
+        nat(msg, "lastIncludedTerm") ??
+        nat(msg, "offset") ??
+        (typeof msg.data === "string" ? undefined : `data: expected a string, got ${show(msg.data)}`) ??
+        bool(msg, "done")
+      );
     default:
-      return nat(msg, "match");
+      return nat(msg, "match") ?? (msg.offset === undefined ? undefined : (nat(msg, "offset") ?? nat(msg, "index")));
   }
 }
 

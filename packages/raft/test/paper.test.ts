@@ -107,14 +107,33 @@ describe("§5.3 log replication", () => {
   });
 
   it('"The leader appends the command to its log as a new entry, then issues AppendEntries RPCs in parallel to each of the other servers"', () => {
-    const n = OneNode.leader(1).request({ op: "put", key: "x", value: "1" });
+    // Once the followers acknowledged everything (here the leader's no-op), a command goes out at once.
+    const n = OneNode.leader(1).deliver("n2", { type: "append-reply", term: 1, success: true, match: 1 }).deliver("n3", { type: "append-reply", term: 1, success: true, match: 1 });
+    n.request({ op: "put", key: "x", value: "1" });
     expect(n.state.log.entryAt(2)).toEqual({ term: 1, command: { op: "put", key: "x", value: "1" } });
     expect(n.kinds()[0]).toBe("persist");
     expect(n.sent("append").map(([to, m]) => [to, m.entries.map((e) => e.command.op)])).toEqual([
       ["n2", ["put"]],
       ["n3", ["put"]],
     ]);
-    expect(n.state.commitIndex).toBe(0); // not yet on a majority
+    expect(n.state.commitIndex).toBe(1); // the no-op; the put is not yet on a majority
+  });
+
+  it("commands arriving while an AppendEntries is unacknowledged travel together in the next one (group commit)", () => {
+    const n = OneNode.leader(1); // its no-op is in flight to n2 and n3
+    n.request({ op: "put", key: "a", value: "1" }, "c", 1);
+    expect(n.sent("append")).toEqual([]);
+    n.request({ op: "put", key: "b", value: "2" }, "c", 2);
+    expect(n.sent("append")).toEqual([]);
+    // n2 acknowledges the no-op: both commands go to it in one message; n3 still waits.
+    n.deliver("n2", { type: "append-reply", term: 1, success: true, match: 1 });
+    expect(n.sent("append").map(([to, m]) => [to, m.prevIndex, m.entries.map((e) => e.command.op === "put" && e.command.key)])).toEqual([["n2", 1, ["a", "b"]]]);
+    // The heartbeat still reaches everyone, with what each one lacks.
+    n.timer("heartbeat");
+    expect(n.sent("append").map(([to, m]) => [to, m.entries.length])).toEqual([
+      ["n2", 0],
+      ["n3", 2],
+    ]);
   });
 
   it('"A log entry is committed once the leader that created the entry has replicated it on a majority of the servers" — and the client is answered once it is applied', () => {

@@ -10,7 +10,9 @@
  * | 28–31 | zero |
  *
  * then records, each `[length u32][sequence u64][CRC-32 of sequence + body u32][body: JSON]`,
- * sequence numbers consecutive. A snapshot file is one record after the magic `FLTSNP01`.
+ * sequence numbers consecutive. A compaction record (its value replaces every record before it)
+ * sets the top bit of the length, and its CRC covers the length field too (a flipped flag is
+ * damage, never a different meaning). A snapshot file is one record after the magic `FLTSNP01`.
  */
 
 /** Bytes before the first record of a log file. */
@@ -74,19 +76,22 @@ export function encodeRecord(seq: number, value: unknown): Buffer {
   return frameRecord(seq, recordBody(value));
 }
 
-/** One record's bytes from its body. */
-export function frameRecord(seq: number, body: Buffer): Buffer {
+/** Top bit of the length field: the record is a compaction. */
+const COMPACTION_FLAG = 0x80000000;
+
+/** One record's bytes from its body; `compaction` marks a record that replaces every earlier one. */
+export function frameRecord(seq: number, body: Buffer, compaction = false): Buffer {
   const out = Buffer.allocUnsafe(RECORD_HEADER_BYTES + body.length);
-  out.writeUInt32BE(body.length, 0);
+  out.writeUInt32BE((body.length | (compaction ? COMPACTION_FLAG : 0)) >>> 0, 0);
   out.writeBigUInt64BE(BigInt(seq), 4);
   body.copy(out, RECORD_HEADER_BYTES);
-  out.writeUInt32BE(crc32(body, crc32(out.subarray(4, 12))), 12);
+  out.writeUInt32BE(crc32(body, crc32(out.subarray(compaction ? 0 : 4, 12))), 12);
   return out;
 }
 
 /** What is found at an offset of a log: a record, the end, an incomplete record, or damage. */
 export type ReadResult =
-  | { readonly kind: "record"; readonly seq: number; readonly value: unknown; readonly next: number }
+  | { readonly kind: "record"; readonly seq: number; readonly value: unknown; readonly next: number; readonly compaction: boolean }
   | { readonly kind: "end" }
   | { readonly kind: "incomplete"; readonly why: string }
   | { readonly kind: "damaged"; readonly why: string };
@@ -96,18 +101,20 @@ export function readRecord(bytes: Buffer, offset: number): ReadResult {
   const left = bytes.length - offset;
   if (left === 0) return { kind: "end" };
   if (left < RECORD_HEADER_BYTES) return { kind: "incomplete", why: `${left} bytes, less than a record header` };
-  const length = bytes.readUInt32BE(offset);
+  const field = bytes.readUInt32BE(offset);
+  const compaction = (field & COMPACTION_FLAG) !== 0;
+  const length = (field & ~COMPACTION_FLAG) >>> 0;
   if (length > MAX_RECORD_BYTES) return { kind: "damaged", why: `record length ${length} exceeds ${MAX_RECORD_BYTES}` };
   if (left < RECORD_HEADER_BYTES + length) return { kind: "incomplete", why: `record of ${length} bytes, only ${left - RECORD_HEADER_BYTES} present` };
   const body = bytes.subarray(offset + RECORD_HEADER_BYTES, offset + RECORD_HEADER_BYTES + length);
-  if (crc32(body, crc32(bytes.subarray(offset + 4, offset + 12))) !== bytes.readUInt32BE(offset + 12)) return { kind: "damaged", why: "checksum mismatch" };
+  if (crc32(body, crc32(bytes.subarray(offset + (compaction ? 0 : 4), offset + 12))) !== bytes.readUInt32BE(offset + 12)) return { kind: "damaged", why: "checksum mismatch" };
   let value: unknown;
   try {
     value = JSON.parse(body.toString("utf8"));
   } catch (err) {
     return { kind: "damaged", why: `bad JSON under a good checksum: ${(err as Error).message}` };
   }
-  return { kind: "record", seq: Number(bytes.readBigUInt64BE(offset + 4)), value, next: offset + RECORD_HEADER_BYTES + length };
+  return { kind: "record", seq: Number(bytes.readBigUInt64BE(offset + 4)), value, next: offset + RECORD_HEADER_BYTES + length, compaction };
 }
 
 /** A snapshot file's bytes: magic then one record. */

@@ -153,6 +153,7 @@ export class DurableLog {
         return { records, snapSeq, nextSeq: expected, cut, repaired: { offset, reason: `records missing from ${expected}` } };
       }
       if (r.kind === "record") {
+        if (r.compaction && r.seq > snapSeq) records.length = 0; // it replaces everything before it
         if (r.seq > snapSeq) records.push(r.value); // the snapshot covers the others
         expected++;
         offset = r.next;
@@ -184,6 +185,27 @@ export class DurableLog {
     writeSync(this.fd, bytes, 0, bytes.length, this.end);
     this.end += bytes.length;
     this.nextSeq += bodies.length;
+  }
+
+  /**
+   * Writes a compaction as a record of the log (not yet durable: it joins the next sync), when
+   * the log is below `rotateBytes` or `force` is set: loading drops every record before it.
+   * Returns false, writing nothing, when the log is due for rotation: use
+   * {@link DurableLog.compactBody} then. Cheaper than a snapshot file (no fsync of its own), so a
+   * compaction costs a batch nothing extra.
+   */
+  writeCompaction(body: Buffer, force = false): boolean {
+    if (this.dueForRotation && !force) return false;
+    const bytes = frameRecord(this.nextSeq, body, true);
+    writeSync(this.fd, bytes, 0, bytes.length, this.end);
+    this.end += bytes.length;
+    this.nextSeq += 1;
+    return true;
+  }
+
+  /** True when the log has grown past `rotateBytes`: the next compaction replaces the file. */
+  get dueForRotation(): boolean {
+    return this.end >= (this.options.rotateBytes ?? 64 * 1024 * 1024);
   }
 
   /** True when something was written since the last sync. */

@@ -67,8 +67,11 @@ export async function raftCluster(ids: string[], extra: Partial<NodeOptions> = {
   return { cluster, root, logs, running, auth, start, stop, leader, closeAll: async () => Promise.all([...running.keys()].map(stop)) };
 }
 
-/** Describe for Raft, as the CLI shows it (role and term are enough for tests). */
-export const describeRole = (s: unknown) => ({ role: (s as { role: string }).role, term: (s as { term: number }).term });
+/** Describe for Raft, as the CLI shows it (role, term and commit index are enough for tests). */
+export const describeRole = (s: unknown) => {
+  const r = s as { role: string; term: number; commitIndex: number };
+  return { role: r.role, term: r.term, commit: r.commitIndex };
+};
 
 /** A raw connection: write frames or bytes, read decoded frames, see when it closes. */
 export function rawSocket(port: number) {

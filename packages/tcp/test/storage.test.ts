@@ -68,6 +68,37 @@ describe("the durable log", () => {
     expect(readLog(dir)).toEqual([{ snap: 13 }, { n: 14 }]);
   });
 
+  it("a compaction written into the log replaces what precedes it, joins the next sync, and writes no snapshot file", async () => {
+    const dir = fresh();
+    const log = new DurableLog(dir);
+    log.open();
+    log.append([{ n: 1 }, { n: 2 }]);
+    expect(log.writeCompaction(Buffer.from(JSON.stringify({ snap: 2 })))).toBe(true);
+    log.write([{ n: 3 }]);
+    await new Promise<void>((resolve, reject) => log.sync((err) => (err ? reject(err) : resolve())));
+    expect(existsSync(join(dir, "snapshot.log"))).toBe(false);
+    expect(readLog(dir)).toEqual([{ snap: 2 }, { n: 3 }]);
+    log.close();
+    const again = new DurableLog(dir);
+    expect(again.open().records).toEqual([{ snap: 2 }, { n: 3 }]);
+    again.close();
+    // Past rotateBytes it declines (the caller writes a snapshot file and rotates) unless forced.
+    const small = new DurableLog(dir, { rotateBytes: 10 });
+    small.open();
+    expect(small.writeCompaction(Buffer.from("{}"))).toBe(false);
+    expect(small.writeCompaction(Buffer.from(JSON.stringify({ snap: 3 })), true)).toBe(true);
+    small.close();
+    expect(readLog(dir)).toEqual([{ snap: 3 }]);
+  });
+
+  it("a compaction flag flipped on disk is damage, not a different meaning", () => {
+    const { dir, wal, offsets } = logOf(3);
+    const bytes = readFileSync(wal);
+    bytes[offsets[1] as number] = (bytes[offsets[1] as number] as number) | 0x80; // record 2 now claims to be a compaction
+    writeFileSync(wal, bytes);
+    expect(refusal(dir)).toContain(`damaged record (checksum mismatch`);
+  });
+
   it("a snapshot covering records whose write was cut restarts the log after it", () => {
     const { dir, wal } = logOf(2);
     const log = new DurableLog(dir);
