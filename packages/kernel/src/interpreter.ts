@@ -62,15 +62,10 @@ export function interpretEffects<Msg, Res, Rec, Tmr extends Timer>(
 ): void {
   if (!Array.isArray(effects as unknown)) throw new ProtocolError(node, `node ${node} returned effects that are not an array: ${describeValue(effects)}`, "effects");
   for (let i = 0; i < effects.length; i++) checkEffect(effects[i] as Effect<Msg, Res, Rec, Tmr>, i, world, node);
+  // The pending durable write; a plain loop with no closure (this runs once per step, hot).
   let batch: { compacted: boolean; snapshot: Rec | undefined; records: Rec[] } | undefined;
-  /** Hands the gathered durable effects to the world; false when the node crashed right after. */
-  const flush = (): boolean => {
-    if (batch === undefined) return true;
-    const written = batch;
-    batch = undefined;
-    return world.write(written) !== CRASHED_AFTER_WRITE;
-  };
-  for (const effect of effects) {
+  for (let i = 0; i < effects.length; i++) {
+    const effect = effects[i] as Effect<Msg, Res, Rec, Tmr>;
     switch (effect.type) {
       case "persist":
         (batch ??= { compacted: false, snapshot: undefined, records: [] }).records.push(effect.record);
@@ -79,11 +74,19 @@ export function interpretEffects<Msg, Res, Rec, Tmr extends Timer>(
         batch = { compacted: true, snapshot: effect.snapshot, records: [] };
         break;
       case "send":
-        if (!flush()) return;
+        if (batch !== undefined) {
+          const written = batch;
+          batch = undefined;
+          if (world.write(written) === CRASHED_AFTER_WRITE) return;
+        }
         world.send(effect.to, effect.msg);
         break;
       case "reply":
-        if (!flush()) return;
+        if (batch !== undefined) {
+          const written = batch;
+          batch = undefined;
+          if (world.write(written) === CRASHED_AFTER_WRITE) return;
+        }
         world.reply(effect.client, effect.id, effect.res);
         break;
       case "set-timer":
@@ -96,7 +99,7 @@ export function interpretEffects<Msg, Res, Rec, Tmr extends Timer>(
         return unreachable(effect);
     }
   }
-  flush();
+  if (batch !== undefined) world.write(batch);
 }
 
 /** Throws a ProtocolError when `effect` cannot be carried out; returns true for a durable effect. */
