@@ -61,7 +61,18 @@ export function interpretEffects<Msg, Res, Rec, Tmr extends Timer>(
   node: NodeId,
 ): void {
   if (!Array.isArray(effects as unknown)) throw new ProtocolError(node, `node ${node} returned effects that are not an array: ${describeValue(effects)}`, "effects");
-  for (let i = 0; i < effects.length; i++) checkEffect(effects[i] as Effect<Msg, Res, Rec, Tmr>, i, world, node);
+  for (let i = 0; i < effects.length; i++) {
+    const effect = effects[i] as Effect<Msg, Res, Rec, Tmr>;
+    // The common case, a send of a number, a string or a plain object to a known node, checked
+    // here without a call; anything else goes through checkEffect.
+    if (typeof effect === "object" && effect !== null && effect.type === "send") {
+      const to = effect.to;
+      const msg = effect.msg as unknown;
+      const t = typeof msg;
+      if (typeof to === "string" && (t === "string" || (t === "number" && Number.isFinite(msg)) || (t === "object" && msg !== null && Object.getPrototypeOf(msg) === Object.prototype)) && world.isNode(to)) continue;
+    }
+    checkEffect(effect, i, world, node);
+  }
   // The pending durable write; a plain loop with no closure (this runs once per step, hot).
   let batch: { compacted: boolean; snapshot: Rec | undefined; records: Rec[] } | undefined;
   for (let i = 0; i < effects.length; i++) {
