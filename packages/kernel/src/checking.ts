@@ -9,12 +9,17 @@ export type CheckOutcome = { readonly invariant: string; readonly message: strin
 
 /** The invariants of a run with their ghost states. */
 export class Checker {
+  /** False when there is nothing to check after a step (the hot loop then skips building step info). */
+  readonly active: boolean;
+
   constructor(
     private readonly invariants: readonly Invariant[],
     /** Each invariant's ghost state (undefined for those without one), by index. */
     private readonly ghosts: unknown[],
     private readonly stopWhen: ((view: WorldView) => boolean) | undefined,
-  ) {}
+  ) {
+    this.active = invariants.length > 0 || stopWhen !== undefined;
+  }
 
   /** The checker of a new run: every ghost at its initial value. */
   static create(invariants: readonly Invariant[], stopWhen: ((view: WorldView) => boolean) | undefined): Checker {
@@ -24,11 +29,6 @@ export class Checker {
   /** A copy with its own ghost states (they are immutable values, so a shallow copy suffices). */
   clone(): Checker {
     return new Checker(this.invariants, this.ghosts.slice(), this.stopWhen);
-  }
-
-  /** False when there is nothing to check after a step (the hot loop then skips building step info). */
-  get active(): boolean {
-    return this.invariants.length > 0 || this.stopWhen !== undefined;
   }
 
   /** The ghost states, for fingerprints. */

@@ -12,12 +12,22 @@ import type { RunState } from "./run-state.js";
 export class SimulationEffectWorld implements EffectWorld {
   /** The node whose step is being carried out. */
   host!: NodeHost;
+  /**
+   * The last id {@link isNode} accepted and its index: the interpreter checks every send's
+   * receiver just before sending, so a step with one send looks its receiver up once.
+   */
+  private lastId: NodeId | undefined = undefined;
+  private lastIndex = -1;
   constructor(
     private readonly engine: Engine,
     private readonly state: RunState,
   ) {}
   isNode(id: NodeId): boolean {
-    return this.engine.indexOf.has(id);
+    const i = this.engine.nodeIndex(id);
+    if (i < 0) return false;
+    this.lastId = id;
+    this.lastIndex = i;
+    return true;
   }
   write(batch: DurableWrite): void | typeof CRASHED_AFTER_WRITE {
     const h = this.host;
@@ -33,8 +43,9 @@ export class SimulationEffectWorld implements EffectWorld {
   }
   send(to: NodeId, msg: unknown): void {
     if (this.state.stopped) return;
-    this.host.synced = this.host.records.length;
-    this.engine.sendFrom(this.host, to, msg);
+    const h = this.host;
+    h.synced = h.records.length;
+    this.engine.sendFrom(h, to === this.lastId ? this.lastIndex : this.engine.nodeIndex(to), msg);
   }
   setTimer(timer: Timer, key: string, afterMs: number): void {
     if (this.state.stopped) return;

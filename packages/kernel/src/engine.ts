@@ -68,6 +68,20 @@ export class Engine {
     return new Engine(this.config, this.nodeIds, this.indexOf, this.state.clone());
   }
 
+  /**
+   * The index of node `id`, or -1. Small clusters are scanned (ids usually are the very strings
+   * the configuration named, so `===` is a pointer compare): cheaper than a Map lookup, and this
+   * runs for every send.
+   */
+  nodeIndex(id: NodeId): number {
+    const ids = this.nodeIds;
+    if (ids.length <= 16) {
+      for (let i = 0; i < ids.length; i++) if (ids[i] === id) return i;
+      return -1;
+    }
+    return this.indexOf.get(id) ?? -1;
+  }
+
   /** The host of `id`; throws a {@link ConfigError} naming `field` for an unknown id. */
   host(id: NodeId, field: string): NodeHost {
     const i = this.indexOf.get(id);
@@ -202,13 +216,13 @@ export class Engine {
     for (const e of held) schedule.queue.push(requeued(e, schedule.time, schedule.nextSeq()));
   }
 
-  /** Puts a message of `from` on the network (the interpreter validated `to`). */
-  sendFrom(from: NodeHost, to: NodeId, msg: unknown): void {
+  /** Puts a message of `from` on the network, to node index `target` (the interpreter validated it). */
+  sendFrom(from: NodeHost, target: number, msg: unknown): void {
     const { network, schedule, tracer, triggers, hosts } = this.state;
-    const target = this.indexOf.get(to) as number;
-    const incarnation = (hosts[target] as NodeHost).restarts;
+    const to = hosts[target] as NodeHost;
+    const incarnation = to.restarts;
     if (triggers.watchesSend && !network.isBlocked(from.index, target)) {
-      const action = triggers.fireSend(from.id, to, msg, schedule.time);
+      const action = triggers.fireSend(from.id, to.id, msg, schedule.time);
       if (action !== undefined) {
         this.traceFired(action);
         const then = action.then;

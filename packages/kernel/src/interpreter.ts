@@ -61,16 +61,22 @@ export function interpretEffects<Msg, Res, Rec, Tmr extends Timer>(
   node: NodeId,
 ): void {
   if (!Array.isArray(effects as unknown)) throw new ProtocolError(node, `node ${node} returned effects that are not an array: ${describeValue(effects)}`, "effects");
-  for (let i = 0; i < effects.length; i++) checkEffect(effects[i] as Effect<Msg, Res, Rec, Tmr>, i, world, node);
+  for (let i = 0; i < effects.length; i++) {
+    const effect = effects[i] as Effect<Msg, Res, Rec, Tmr>;
+    // The common case, a send of a number, a string or a plain object to a known node, checked
+    // here without a call; anything else goes through checkEffect.
+    if (typeof effect === "object" && effect !== null && effect.type === "send") {
+      const to = effect.to;
+      const msg = effect.msg as unknown;
+      const t = typeof msg;
+      if (typeof to === "string" && (t === "string" || (t === "number" && Number.isFinite(msg)) || (t === "object" && msg !== null && Object.getPrototypeOf(msg) === Object.prototype)) && world.isNode(to)) continue;
+    }
+    checkEffect(effect, i, world, node);
+  }
+  // The pending durable write; a plain loop with no closure (this runs once per step, hot).
   let batch: { compacted: boolean; snapshot: Rec | undefined; records: Rec[] } | undefined;
-  /** Hands the gathered durable effects to the world; false when the node crashed right after. */
-  const flush = (): boolean => {
-    if (batch === undefined) return true;
-    const written = batch;
-    batch = undefined;
-    return world.write(written) !== CRASHED_AFTER_WRITE;
-  };
-  for (const effect of effects) {
+  for (let i = 0; i < effects.length; i++) {
+    const effect = effects[i] as Effect<Msg, Res, Rec, Tmr>;
     switch (effect.type) {
       case "persist":
         (batch ??= { compacted: false, snapshot: undefined, records: [] }).records.push(effect.record);
@@ -79,11 +85,19 @@ export function interpretEffects<Msg, Res, Rec, Tmr extends Timer>(
         batch = { compacted: true, snapshot: effect.snapshot, records: [] };
         break;
       case "send":
-        if (!flush()) return;
+        if (batch !== undefined) {
+          const written = batch;
+          batch = undefined;
+          if (world.write(written) === CRASHED_AFTER_WRITE) return;
+        }
         world.send(effect.to, effect.msg);
         break;
       case "reply":
-        if (!flush()) return;
+        if (batch !== undefined) {
+          const written = batch;
+          batch = undefined;
+          if (world.write(written) === CRASHED_AFTER_WRITE) return;
+        }
         world.reply(effect.client, effect.id, effect.res);
         break;
       case "set-timer":
@@ -96,7 +110,7 @@ export function interpretEffects<Msg, Res, Rec, Tmr extends Timer>(
         return unreachable(effect);
     }
   }
-  flush();
+  if (batch !== undefined) world.write(batch);
 }
 
 /** Throws a ProtocolError when `effect` cannot be carried out; returns true for a durable effect. */

@@ -25,10 +25,8 @@ export function createRng(seed: string, stream: string): Rng {
 }
 
 function aleaRng(prng: seedrandom.StatefulPRNG<seedrandom.State.Alea>): Rng {
-  return rngFrom(
-    () => prng(),
-    () => aleaRng(seedrandom.alea("", { state: prng.state() })),
-  );
+  // `prng` itself is the stream's `next` (no wrapper call per number: the network draws one per message).
+  return rngFrom(prng, () => aleaRng(seedrandom.alea("", { state: prng.state() })));
 }
 
 /** Wraps a function returning uniform numbers in [0, 1) as an {@link Rng}; `clone` copies its position if it can. */

@@ -76,6 +76,25 @@ export class TraceHasher {
     this.b = Math.imul(b ^ x, 0x01b3) ^ (b >>> 13);
   }
 
+  /**
+   * Folds four words at once (an event's kind, time, node and sender, when its time is a whole
+   * 32-bit number): the same lanes as four {@link TraceHasher.word} calls, without four calls.
+   */
+  words4(w: number, x: number, y: number, z: number): void {
+    let a = this.a;
+    let b = this.b;
+    a = Math.imul(a ^ w, 0x01000193);
+    b = Math.imul(b ^ w, 0x01b3) ^ (b >>> 13);
+    a = Math.imul(a ^ x, 0x01000193);
+    b = Math.imul(b ^ x, 0x01b3) ^ (b >>> 13);
+    a = Math.imul(a ^ y, 0x01000193);
+    b = Math.imul(b ^ y, 0x01b3) ^ (b >>> 13);
+    a = Math.imul(a ^ z, 0x01000193);
+    b = Math.imul(b ^ z, 0x01b3) ^ (b >>> 13);
+    this.a = a;
+    this.b = b;
+  }
+
   /** Folds a number: whole 32-bit values as one word, others by their 64 bits. */
   number(x: number): void {
     if ((x | 0) === x) {
@@ -179,10 +198,12 @@ export class RecentEvents<T> {
 
   /** Adds an item, evicting the oldest when full. */
   push(item: T): void {
-    if (this.capacity <= 0) return;
-    if (this.items.length < this.capacity) this.items.push(item);
-    else this.items[this.next] = item;
-    this.next = (this.next + 1) % this.capacity;
+    const capacity = this.capacity;
+    if (capacity <= 0) return;
+    const next = this.next;
+    if (this.items.length < capacity) this.items.push(item);
+    else this.items[next] = item;
+    this.next = next + 1 === capacity ? 0 : next + 1;
   }
 
   /** A copy holding the same items. */

@@ -67,10 +67,15 @@ export class Tracer {
  * walked structurally (no JSON text is built).
  */
 function fold(h: TraceHasher, e: TracedEvent): void {
-  h.word(e.kind);
-  h.number(e.time);
-  h.word(e.node);
-  h.word(e.from);
+  const time = e.time;
+  if ((time | 0) === time) {
+    h.words4(e.kind, time, e.node, e.from);
+  } else {
+    h.word(e.kind);
+    h.number(time);
+    h.word(e.node);
+    h.word(e.from);
+  }
   switch (e.kind) {
     case DELIVER:
       h.word((e as QueuedEvent).duplicate ? 1 : 0);
@@ -91,7 +96,9 @@ function fold(h: TraceHasher, e: TracedEvent): void {
       h.word(e.requestId);
       break;
   }
-  h.value(e.payload);
+  const payload = e.payload;
+  if (typeof payload === "number") h.number(payload);
+  else h.value(payload);
 }
 
 /** An event as reports and JSON-lines traces show it. */

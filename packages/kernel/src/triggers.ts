@@ -136,6 +136,7 @@ export class Triggers {
   }
   /** The event count at which the earliest promised restart is due (Infinity when none). */
   get nextRestartAt(): number {
+    if (this.restarts.length === 0) return Infinity; // the hot path: checked after every step
     let next = Infinity;
     for (const r of this.restarts) if (r.atEvent < next) next = r.atEvent;
     return next;

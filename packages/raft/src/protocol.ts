@@ -4,19 +4,20 @@
  *
  * A step reads and writes one view of the state: a shallow working copy whose fields hold
  * primitives or immutable values (the log, the progress tracker, frozen arrays and records), so
- * the copy is complete and a change replaces a value. Immer (through the kernel's `transition`)
- * then produces the next state from the fields that changed: a frozen state sharing everything
- * else with the last one. Reading every field through an immer draft instead costs a proxy trap
- * per read, most of a step's time on the Raft benchmark, for no safety the values do not already
+ * the copy is complete and a change replaces a value. The copy, frozen, is the next state (see
+ * `commitWorkingCopy`): what immer's `produce` would make of the same changes — a frozen state
+ * sharing every unchanged value with the last one — without replaying them into a draft. Reading
+ * and writing through an immer draft cost a proxy trap per access and a finalize walk per step,
+ * most of a step's time on the Raft benchmark, for no safety the frozen values do not already
  * give.
  */
-import { transition, type Ctx, type Input, type Protocol } from "@faultline/kernel";
+import { Effects, type Ctx, type Input, type Protocol, type Step } from "@faultline/kernel";
 import { resolveRaftConfig, type RaftConfig, type RaftConfigInput } from "./config.js";
 import { armElectionTimer, type NodeStep, type RaftEffects, type RaftTimer } from "./context.js";
 import { kvStateMachine, type StateMachine } from "./machine.js";
 import { foldRecords } from "./records.js";
 import { defaultRaftRules, type RaftRules } from "./rules.js";
-import { bootState, commitChanges, workingCopy, type MutableRaftState, type RaftState } from "./state.js";
+import { bootState, commitWorkingCopy, workingCopy, type RaftState } from "./state.js";
 import { clientRequest, electionTimeout, heartbeatTimeout, stepMessage } from "./step.js";
 import type { Command, KvRequest, KvResponse, RaftMessage, RaftRecord } from "./types.js";
 import { validateMessage, validateRequest } from "./validate.js";
@@ -43,17 +44,17 @@ export function createRaftProtocol(parts: RaftProtocolParts = {}): RaftProtocol 
   const config = resolveRaftConfig(parts.config as RaftConfigInput);
   const machine = parts.machine ?? kvStateMachine;
   const rules = parts.rules ?? defaultRaftRules;
-  const run = (state: RaftState, ctx: Ctx, body: (node: NodeStep) => void) =>
-    transition<RaftState, RaftMessage, KvResponse, RaftRecord, RaftTimer>(state, (draft, fx: RaftEffects) => {
-      const work = workingCopy(state);
-      body({ config, machine, rules, ctx, state: work, fx });
-      commitChanges(state, work, draft as unknown as MutableRaftState);
-    });
+  const run = (state: RaftState | undefined, boot: RaftState, ctx: Ctx, body: (node: NodeStep) => void): Step<RaftState, RaftMessage, KvResponse, RaftRecord, RaftTimer> => {
+    const fx: RaftEffects = new Effects();
+    const work = workingCopy(boot);
+    body({ config, machine, rules, ctx, state: work, fx });
+    return { state: commitWorkingCopy(state, work), effects: fx.list };
+  };
   return {
     name: parts.name ?? "raft",
-    init: (ctx, records) => run(bootState(foldRecords(records, machine.init())), ctx, armElectionTimer),
+    init: (ctx, records) => run(undefined, bootState(foldRecords(records, machine.init())), ctx, armElectionTimer),
     step: (state: RaftState, input: Input<RaftMessage, KvRequest, RaftTimer>, ctx: Ctx) =>
-      run(state, ctx, (node) => {
+      run(state, state, ctx, (node) => {
         if (input.type === "message") stepMessage(node, input.from, input.msg);
         else if (input.type === "request") clientRequest(node, input.client, input.id, input.req);
         else if (input.timer.kind === "election") electionTimeout(node);

@@ -1,5 +1,6 @@
 /** A Raft node's state, and the same state as one step changes it. */
 import type { NodeId } from "@faultline/kernel";
+import { freeze } from "immer";
 import type { RaftLog } from "./log.js";
 import { ProgressTracker } from "./progress.js";
 import type { DurableState } from "./records.js";
@@ -61,7 +62,7 @@ export type MutableRaftState = { -readonly [K in keyof RaftState]: RaftState[K] 
 
 /** A working copy of `state` (a shallow copy, field by field: spreading a frozen object is slow). */
 export function workingCopy(state: RaftState): MutableRaftState {
-  return {
+  const work: MutableRaftState = {
     term: state.term,
     votedFor: state.votedFor,
     log: state.log,
@@ -74,25 +75,41 @@ export function workingCopy(state: RaftState): MutableRaftState {
     progress: state.progress,
     lastLeaderContact: state.lastLeaderContact,
     pending: state.pending,
-    incoming: state.incoming ?? null,
   };
+  // Only a follower receiving a chunked snapshot has the field: every other state keeps its shape.
+  if (state.incoming != null) work.incoming = state.incoming;
+  return work;
 }
 
-/** Writes into `target` (an immer draft of `before`) every field `work` changed. */
-export function commitChanges(before: RaftState, work: MutableRaftState, target: MutableRaftState): void {
-  if (work.term !== before.term) target.term = work.term;
-  if (work.votedFor !== before.votedFor) target.votedFor = work.votedFor;
-  if (work.log !== before.log) target.log = work.log;
-  if (work.role !== before.role) target.role = work.role;
-  if (work.leader !== before.leader) target.leader = work.leader;
-  if (work.votes !== before.votes) target.votes = work.votes;
-  if (work.commitIndex !== before.commitIndex) target.commitIndex = work.commitIndex;
-  if (work.lastApplied !== before.lastApplied) target.lastApplied = work.lastApplied;
-  if (work.machine !== before.machine) target.machine = work.machine;
-  if (work.progress !== before.progress) target.progress = work.progress;
-  if (work.lastLeaderContact !== before.lastLeaderContact) target.lastLeaderContact = work.lastLeaderContact;
-  if (work.pending !== before.pending) target.pending = work.pending;
-  if ((work.incoming ?? null) !== (before.incoming ?? null)) target.incoming = work.incoming ?? null;
+/**
+ * The next state after a step that worked on `work` (a {@link workingCopy} of `before`): `before`
+ * itself when no field changed, otherwise `work`, frozen. That is the state immer's `produce`
+ * made when the changed fields were replayed into a draft — a new frozen object sharing every
+ * unchanged value — without a proxy, a shallow copy and a finalize walk per step (about a third
+ * of the Raft benchmark's time). Values are frozen when they enter the state; a value that is not
+ * (a custom state machine's state) is frozen deeply here, as immer's auto-freeze did.
+ */
+export function commitWorkingCopy(before: RaftState | undefined, work: MutableRaftState): RaftState {
+  if (
+    before !== undefined &&
+    work.term === before.term &&
+    work.votedFor === before.votedFor &&
+    work.log === before.log &&
+    work.role === before.role &&
+    work.leader === before.leader &&
+    work.votes === before.votes &&
+    work.commitIndex === before.commitIndex &&
+    work.lastApplied === before.lastApplied &&
+    work.machine === before.machine &&
+    work.progress === before.progress &&
+    work.lastLeaderContact === before.lastLeaderContact &&
+    work.pending === before.pending &&
+    (work.incoming ?? null) === (before.incoming ?? null)
+  ) {
+    return before;
+  }
+  if (typeof work.machine === "object" && work.machine !== null && !Object.isFrozen(work.machine)) freeze(work.machine, true);
+  return freeze(work);
 }
 
 /** A node's state at boot: the durable part restored, everything volatile fresh. */
