@@ -31,6 +31,16 @@ describe("sweep", () => {
     expect(out.traceHash).toBe(f.traceHash);
   }, 300_000);
 
+  it("skips failures the baseline (the system without the bug) shares, and still finds the bug's own", () => {
+    const shared = sweep(forgetful, { mode: "plain", runs: 10, seed: 1, baseline: forgetful, shrink: false });
+    expect(shared.ok).toBe(true);
+    expect(shared.baselineFailures).toBeGreaterThan(0);
+    expect(shared.firstBaselineFailure).toMatch(/^fls1\./);
+    const own = sweep(forgetful, { mode: "plain", runs: 10, seed: 1, baseline: twoPhaseSpace, shrink: false });
+    expect(own.ok).toBe(false);
+    expect(own.baselineFailures).toBe(0);
+  }, 120_000);
+
   it("is deterministic: the same seed gives the same corpus, coverage and failure", () => {
     const a = sweep(forgetful, { mode: "guided", runs: 40, seed: 5 });
     const b = sweep(forgetful, { mode: "guided", runs: 40, seed: 5 });
