@@ -19,10 +19,18 @@ function without<T>(xs: readonly T[], i: number): T[] {
   return [...xs.slice(0, i), ...xs.slice(i + 1)];
 }
 
-/** A trigger moved in time (armed earlier or later: it then fires on another event of its kind). */
+/**
+ * A trigger moved in time (armed earlier or later, it fires on another event of its kind), or
+ * aimed at another node (a clog's link end, or a trigger's node: "any node" included).
+ */
 function tweak(t: Trigger, rng: Rng, windowMs: number): Trigger {
-  const at = Math.min(windowMs - 1, Math.max(0, t.at + rng.int(-400, 400)));
-  return { ...t, at };
+  if (rng.chance(0.6)) return { ...t, at: Math.min(windowMs - 1, Math.max(0, t.at + rng.int(-400, 400))) };
+  const node = rng.int(0, 9);
+  if (t.type === "clog") return rng.chance(0.5) ? { ...t, from: node } : { ...t, to: node };
+  const w = t.when;
+  if (w.on === "send") return { ...t, when: rng.chance(0.5) ? { ...w, from: node } : { ...w, to: node } };
+  const { node: _old, ...rest } = w;
+  return { ...t, when: rng.chance(0.3) ? rest : { ...rest, node } } as Trigger;
 }
 
 /**
