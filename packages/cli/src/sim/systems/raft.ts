@@ -54,7 +54,10 @@ const configSpace: fc.Arbitrary<RaftSearchConfig> = fc.record({
   electionSpreadMs: fc.integer({ min: 10, max: 300 }),
   heartbeatPct: fc.integer({ min: 10, max: 60 }),
   snapshotThreshold: fc.integer({ min: 3, max: 200 }),
-  maxEntriesPerAppend: fc.integer({ min: 1, max: 64 }),
+  // Half the runs send at most 1–3 entries per AppendEntries: then a follower can hold an earlier
+  // term's entry without the new leader's no-op after it (figure 8's precondition), which a wide
+  // uniform draw almost never gives. Swarm testing's lesson: weight a knob's extremes.
+  maxEntriesPerAppend: fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 64 })),
   preVote: fc.boolean(),
   checkQuorum: fc.boolean(),
   clients: fc.integer({ min: 1, max: 4 }),
