@@ -129,6 +129,10 @@ describe("defineSystem", () => {
     expect(() => runCase(bad, { ...quiet(TWO_PHASE_DEFAULT_CONFIG), config: { timeout: -1 } })).toThrow(/toy configuration timeout.*\{"timeout":-1\}/);
     expect(() => defineSystem({ name: "", config: fc.constant(1), defaultConfig: 1, build: () => ({ nodes: [] }) })).toThrow(/invalid name/);
     expect(() => defineSystem({ name: "x", config: fc.constant(1), defaultConfig: 1, build: () => ({ nodes: [] }) })).toThrow(/x\.build: returned no nodes/);
+    const ok = { config: fc.constant(1), defaultConfig: 1, build: () => twoPhaseSpace.build(TWO_PHASE_DEFAULT_CONFIG) };
+    expect(() => defineSystem({ name: "y", ...ok, states: [{ path: "", equals: "leader" }] })).toThrow(/invalid y\.states\[0\]\.path/);
+    expect(() => defineSystem({ name: "y", ...ok, states: [{ path: "role", equals: {} as unknown as string }] })).toThrow(/invalid y\.states\[0\]\.equals/);
+    expect(() => defineSystem({ name: "y", ...ok, recordTypes: ["entry", ""] })).toThrow(/invalid y\.recordTypes\[1\]/);
   });
 
   it("counts a case's size as its timed faults that are on plus its triggers", () => {
