@@ -20,13 +20,17 @@ import { loadPatched, type Patch, type Patches } from "./patch.js";
 /** One planted bug. */
 export interface Mutant {
   readonly name: string;
-  readonly system: "raft" | "2pc";
+  /** The system it is planted in ("raft", "2pc", or another, which then brings `space`). */
+  readonly system: string;
   /** The rule it breaks. */
   readonly rule: string;
   readonly observable: "safety" | "liveness";
   /** Where it comes from: the package's rule mutants, or a text patch here. */
-  readonly source: "raft rules" | "2pc rules" | "patch";
+  readonly source: "raft rules" | "2pc rules" | "patch" | "space";
   readonly patches?: Patches;
+  /** For `source: "space"`: the mutant's search space, and the same system without the bug. */
+  readonly space?: () => Promise<SystemSpace<any>> | SystemSpace<any>;
+  readonly baseline?: () => SystemSpace<any>;
 }
 
 const p = (find: string, replace: string): Patch => ({ find, replace });
@@ -61,22 +65,42 @@ const RAFT_PATCHES: readonly Mutant[] = [
   patched("apply-beyond-commit", "figure 2: apply only entries up to commitIndex", "safety", { "apply.ts": [p("  const commitIndex = state.commitIndex;", "  const commitIndex = state.log.lastIndex;")] }),
 ];
 
-/** Every mutant: the packages' rule mutants first, then the patches. */
+/**
+ * Every mutant: the packages' rule mutants first, then the patches. More join with one line in
+ * EXTRA_MUTANTS below (e.g. pub/sub's: `...PUBSUB_MUTANTS,` from "./pubsub.js"); a mutant of
+ * another system brings its own space through `space` and `baseline`.
+ */
+const EXTRA_MUTANTS: readonly Mutant[] = [];
+
 export const MUTANTS: readonly Mutant[] = [
   ...RAFT_MUTANTS.map((m): Mutant => ({ name: `raft-${m.name}`, system: "raft", rule: m.description, observable: LIVENESS.has(m.name) ? "liveness" : "safety", source: "raft rules" })),
   ...RAFT_PATCHES,
   ...twoPhaseMutants.map((m): Mutant => ({ name: `2pc-${m.name}`, system: "2pc", rule: `${m.breaks}: ${m.description}`, observable: "safety", source: "2pc rules" })),
+  ...EXTRA_MUTANTS,
 ];
 
 /** The mutant named `name`; an unknown name is an error naming it and listing the known ones. */
 export function mutantNamed(name: string): Mutant {
   const m = MUTANTS.find((x) => x.name === name);
-  if (m === undefined) throw new Error(`unknown mutant ${JSON.stringify(name)} (mutants: ${MUTANTS.map((x) => x.name).join(", ")})`);
+  if (m === undefined) throw new Error(`--only: unknown mutant ${JSON.stringify(name)} (mutants: ${MUTANTS.map((x) => x.name).join(", ")})`);
   return m;
+}
+
+/** The same system as mutant `m`'s, without the bug: a failure it shares is not the mutant's. */
+export function baselineSpace(m: Mutant): SystemSpace<any> {
+  if (m.baseline) return m.baseline();
+  const variable = m.name.replace(/-(\w)/g, (_x, c: string) => c.toUpperCase());
+  if (m.system === "raft") return raftSearchSpace({}, variable);
+  if (m.system === "2pc") return twoPhaseSearchSpace({}, variable);
+  throw new Error(`mutant ${m.name}: system ${JSON.stringify(m.system)} needs a baseline`);
 }
 
 /** The search space running mutant `m` (a patched reducer is generated and imported first). */
 export async function mutantSpace(m: Mutant): Promise<SystemSpace<any>> {
+  if (m.source === "space") {
+    if (m.space === undefined) throw new Error(`mutant ${m.name}: source "space" needs space()`);
+    return m.space();
+  }
   const variable = m.name.replace(/-(\w)/g, (_x, c: string) => c.toUpperCase());
   if (m.source === "raft rules") {
     const rule = m.name.slice("raft-".length);

@@ -1,14 +1,17 @@
 /**
- * The mutation bench: `pnpm mutants [--json] [--only a,b] [--runs N] [--modes plain,guided] [--seed S] [--no-replay]`.
+ * The mutation bench: `pnpm mutants [--json] [--only a,b] [--runs N] [--modes plain,guided] [--seed S] [--no-replay] [--out rows.jsonl]`.
  * For each mutant and mode it sweeps up to N runs and prints whether the bug was found, the runs
  * to the first failure, the shrunk case's size (timed faults + triggers), the wall time, and
- * whether the replay line reproduces the same trace hash in a fresh process.
+ * whether the replay line reproduces the same trace hash in a fresh process. A failing case that
+ * fails on the real system too is not the mutant's: it is counted ("baseline failures") and the
+ * sweep goes on. `--out` appends each row as a JSON line as soon as it is measured.
  */
 import { execFileSync } from "node:child_process";
+import { appendFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { sweep, type SearchMode } from "faultline/check";
 import { exploreMutant } from "./explorer.js";
-import { MUTANTS, mutantNamed, mutantSpace } from "./registry.js";
+import { baselineSpace, MUTANTS, mutantNamed, mutantSpace } from "./registry.js";
 
 const args = process.argv.slice(2);
 const value = (flag: string) => {
@@ -30,6 +33,7 @@ const modes = (value("--modes")?.split(",") ?? ALL_MODES.filter((m) => m !== "ex
 const maxStates = Number(value("--max-states") ?? 20_000);
 for (const m of modes) if (!ALL_MODES.includes(m)) throw new Error(`--modes: unknown mode ${JSON.stringify(m)} (modes: ${ALL_MODES.join(", ")})`);
 const chosen = value("--only")?.split(",").map(mutantNamed) ?? MUTANTS;
+const out = value("--out");
 
 /** One row of the table. */
 interface Row {
@@ -44,6 +48,8 @@ interface Row {
   replayed?: boolean;
   token?: string;
   traceHash?: string;
+  /** Failing cases skipped because the real system fails them too. */
+  baselineFailures?: number;
 }
 
 const rows: Row[] = [];
@@ -56,12 +62,13 @@ for (const m of chosen) {
       const e = exploreMutant(m, space, maxStates);
       const row: Row = { mutant: m.name, observable: m.observable, mode, found: e.found, runs: e.states, wallMs: Math.round(performance.now() - t0), ...(e.found ? { size: e.pathLength, property: e.invariant } : {}) };
       rows.push(row);
+      if (out !== undefined) appendFileSync(out, JSON.stringify(row) + "\n");
       if (!json) process.stderr.write(`${m.name.padEnd(42)} explorer ${e.found ? `found: ${e.invariant} in ${e.pathLength} steps` : `not found`} after ${e.states} states${e.complete ? " (complete)" : ""} ${(row.wallMs / 1000).toFixed(1)} s\n`);
       continue;
     }
-    const r = sweep(space, { mode, runs, seed, maxShrinkRuns });
+    const r = sweep(space, { mode, runs, seed, maxShrinkRuns, baseline: baselineSpace(m) });
     const wallMs = Math.round(performance.now() - t0);
-    const row: Row = { mutant: m.name, observable: m.observable, mode, found: !r.ok, runs: r.failure?.runsUntilFailure ?? r.runs, wallMs };
+    const row: Row = { mutant: m.name, observable: m.observable, mode, found: !r.ok, runs: r.failure?.runsUntilFailure ?? r.runs, wallMs, ...(r.baselineFailures > 0 ? { baselineFailures: r.baselineFailures } : {}) };
     if (r.failure) {
       Object.assign(row, { size: r.failure.size, property: r.failure.property, token: r.failure.token, traceHash: r.failure.traceHash });
       if (replay) {
@@ -70,7 +77,8 @@ for (const m of chosen) {
       }
     }
     rows.push(row);
-    if (!json) process.stderr.write(`${m.name.padEnd(42)} ${mode.padEnd(8)} ${row.found ? `found after ${row.runs} run(s), ${row.size} fault action(s), ${row.property}` : `not found in ${row.runs} run(s)`} ${(wallMs / 1000).toFixed(1)} s${row.replayed === undefined ? "" : row.replayed ? ", replay ok" : ", REPLAY DIFFERS"}\n`);
+    if (out !== undefined) appendFileSync(out, JSON.stringify(row) + "\n");
+    if (!json) process.stderr.write(`${m.name.padEnd(42)} ${mode.padEnd(8)} ${row.found ? `found after ${row.runs} run(s), ${row.size} fault action(s), ${row.property}` : `not found in ${row.runs} run(s)`} ${(wallMs / 1000).toFixed(1)} s${row.replayed === undefined ? "" : row.replayed ? ", replay ok" : ", REPLAY DIFFERS"}${row.baselineFailures ? `, ${row.baselineFailures} baseline failure(s) skipped` : ""}\n`);
   }
 }
 

@@ -26,7 +26,9 @@ export {
   sometimes,
   sweep,
   TRIGGER_TYPES,
+  triggerActions,
   triggerArbitrary,
+  triggerKind,
   validateCase,
   validateTrigger,
   type BuiltSystem,
@@ -50,6 +52,9 @@ export {
   type TimedFault,
   type TimedKind,
   type Trigger,
+  type TriggerState,
+  type TriggerVocabulary,
+  type TriggerWhen,
 } from "./search/index.js";
 export {
   checkLinearizable,

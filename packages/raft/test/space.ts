@@ -1,81 +1,14 @@
 /**
- * Raft's search space for sweeps: cluster size 1–7 (even sizes too), election and heartbeat
- * timing, snapshot threshold down to 3 entries, batch limit, PreVote and CheckQuorum, and the
- * key-value workload's shape. Every run's client history is checked for linearizability and
- * every client must finish its operations once the faults stop. `raftSearchSpace(mutant)` runs a
- * planted bug instead of the real node (see ./mutants).
+ * Raft's search space for the tests and the mutation bench: the shipped one (the CLI's `raft`
+ * system, packages/cli/src/sim/systems/raft.ts — its one home), with a planted bug plugged in
+ * through `raftSearchSpace(variant)` (see ./mutants).
  */
-import fc from "fast-check";
-import { defineSystem, kvModel, linearizableHistory, sometimes, type KvInput, type KvOutput, type SystemSpace } from "@faultline/check";
-import type { AnyProtocol, HistoryEntry, WorldView } from "@faultline/kernel";
-import { kvClient, raftCluster, type KvRequest, type KvResponse, type RaftConfigInput, type RaftState } from "@faultline/raft";
+import type { SystemSpace } from "@faultline/check";
+import type { AnyProtocol } from "@faultline/kernel";
+import type { RaftConfigInput } from "@faultline/raft";
+import { raftSearchSpace as shippedRaftSpace, type RaftSearchConfig } from "../../cli/src/sim/systems/raft.js";
 
-/** One drawn configuration. */
-export interface RaftSearchConfig {
-  readonly nodes: number;
-  readonly electionMinMs: number;
-  readonly electionSpreadMs: number;
-  /** Heartbeat as a percentage of the election minimum (so it is always below it). */
-  readonly heartbeatPct: number;
-  readonly snapshotThreshold: number;
-  readonly maxEntriesPerAppend: number;
-  readonly preVote: boolean;
-  readonly checkQuorum: boolean;
-  readonly clients: number;
-  readonly ops: number;
-  readonly readPct: number;
-  readonly keys: number;
-  readonly thinkMs: number;
-  readonly clientTimeoutMs: number;
-}
-
-/** The shipped sweeps' fixed configuration (plain mode): 3 nodes, the defaults, 2 clients × 30 ops. */
-export const RAFT_DEFAULT_CONFIG: RaftSearchConfig = {
-  nodes: 3,
-  electionMinMs: 150,
-  electionSpreadMs: 150,
-  heartbeatPct: 33,
-  snapshotThreshold: 200,
-  maxEntriesPerAppend: 64,
-  preVote: true,
-  checkQuorum: true,
-  clients: 2,
-  ops: 30,
-  readPct: 30,
-  keys: 3,
-  thinkMs: 5,
-  clientTimeoutMs: 600,
-};
-
-const configSpace: fc.Arbitrary<RaftSearchConfig> = fc.record({
-  nodes: fc.integer({ min: 1, max: 7 }),
-  electionMinMs: fc.integer({ min: 60, max: 300 }),
-  electionSpreadMs: fc.integer({ min: 10, max: 300 }),
-  heartbeatPct: fc.integer({ min: 10, max: 60 }),
-  snapshotThreshold: fc.integer({ min: 3, max: 200 }),
-  maxEntriesPerAppend: fc.integer({ min: 1, max: 64 }),
-  preVote: fc.boolean(),
-  checkQuorum: fc.boolean(),
-  clients: fc.integer({ min: 1, max: 4 }),
-  ops: fc.integer({ min: 1, max: 40 }),
-  readPct: fc.integer({ min: 0, max: 100 }),
-  keys: fc.integer({ min: 1, max: 5 }),
-  thinkMs: fc.integer({ min: 0, max: 30 }),
-  clientTimeoutMs: fc.integer({ min: 100, max: 1_000 }),
-});
-
-/** The Raft config a search configuration stands for. */
-export function raftConfigOf(c: RaftSearchConfig): RaftConfigInput {
-  return {
-    electionTimeoutMinMs: c.electionMinMs,
-    electionTimeoutMaxMs: c.electionMinMs + c.electionSpreadMs,
-    heartbeatIntervalMs: Math.max(1, Math.floor((c.electionMinMs * c.heartbeatPct) / 100)),
-    snapshotThreshold: c.snapshotThreshold,
-    maxEntriesPerAppend: c.maxEntriesPerAppend,
-    preVote: c.preVote,
-    checkQuorum: c.checkQuorum,
-  };
-}
+export { RAFT_DEFAULT_CONFIG, raftAbstraction, raftConfigOf, raftSometimes, type RaftSearchConfig } from "../../cli/src/sim/systems/raft.js";
 
 /** Planted bugs plug in here: a different node protocol, and Raft config overrides (for main's `bugs` flag). */
 export interface RaftVariant {
@@ -83,134 +16,12 @@ export interface RaftVariant {
   readonly config?: RaftConfigInput;
 }
 
-const toOperation = (req: unknown, res: unknown): { input: KvInput; output?: KvOutput } | undefined => {
-  const r = res as KvResponse | undefined;
-  if (r !== undefined && !r.ok) return undefined; // not applied, and never will be under this request
-  const q = req as KvRequest;
-  const input: KvInput = q.op === "put" ? { op: "put", key: q.key, value: q.value } : q.op === "delete" ? { op: "delete", key: q.key } : { op: "get", key: q.key };
-  return r === undefined ? { input } : { input, output: r.ok && "value" in r ? { value: r.value } : {} };
-};
-
-/** A write's attempts (the client retries it after a timeout or a redirect) share its session: one operation, applied once. */
-const attemptOf = (h: HistoryEntry): string | undefined => {
-  const q = h.req as KvRequest;
-  return q.op !== "get" && q.session !== undefined ? `${q.session.client}/${q.session.seq}` : undefined;
-};
-
-const states = (view: WorldView) => view.nodes.filter((n) => n.up && n.state !== undefined).map((n) => n.state as RaftState);
-const bucket = (d: number) => (d <= 0 ? 0 : d === 1 ? 1 : 2);
-
-/** Raft's abstraction: per node (sorted, so node names do not matter) role, term gap, log and commit against the most advanced node, and for leaders whether commit lags the quorum's match. Returns one string: it runs after every step. */
-export function raftAbstraction(view: WorldView): unknown {
-  const nodes = view.nodes;
-  let maxTerm = 0;
-  let maxLen = 0;
-  let maxCommit = 0;
-  for (const n of nodes) {
-    const s = n.state as RaftState | undefined;
-    if (!n.up || s === undefined) continue;
-    if (s.term > maxTerm) maxTerm = s.term;
-    if (s.log.lastIndex > maxLen) maxLen = s.log.lastIndex;
-    if (s.commitIndex > maxCommit) maxCommit = s.commitIndex;
-  }
-  const rows: string[] = [];
-  for (const n of nodes) {
-    const s = n.state as RaftState | undefined;
-    if (!n.up || s === undefined) {
-      rows.push("down");
-      continue;
-    }
-    const len = s.log.lastIndex;
-    let quorum = "";
-    if (s.role === "leader") {
-      // The commit index against the match index a majority has reached.
-      let above = 1;
-      for (const m of s.progress.match) if (m > s.commitIndex) above++;
-      quorum = above > nodes.length / 2 ? "/commit<quorum" : "/commit>=quorum";
-    }
-    rows.push(`${s.role}/t${bucket(maxTerm - s.term)}/l${bucket(maxLen - len)}/c${bucket(maxCommit - s.commitIndex)}${s.log.snapshot.index > 0 ? "/snap" : ""}${quorum}`);
-  }
-  return rows.sort().join(" ");
-}
-
-/** What a Raft sweep should reach at least once. */
-export const raftSometimes = [
-  sometimes("two leaders at once (different terms)", (v) => states(v).filter((s) => s.role === "leader").length >= 2),
-  sometimes("a leader with entries of an earlier term not yet committed", (v) =>
-    states(v).some((s) => {
-      if (s.role !== "leader") return false;
-      // Only the uncommitted suffix matters (the log itself may be long).
-      for (let i = Math.max(s.commitIndex, s.log.snapshot.index) + 1; i <= s.log.lastIndex; i++) if ((s.log.termAt(i) ?? s.term) < s.term) return true;
-      return false;
-    }),
-  ),
-  sometimes("a snapshot taken", (v) => states(v).some((s) => s.log.snapshot.index > 0)),
-  sometimes("a follower behind a snapshot", (v) => {
-    const ss = states(v);
-    const snap = Math.max(0, ...ss.map((s) => s.log.snapshot.index));
-    return snap > 0 && ss.some((s) => s.log.lastIndex < snap);
-  }),
-  sometimes("a node restarted with a non-empty log", (v) => v.nodes.some((n) => n.up && n.restarts > 0 && ((n.state as RaftState | undefined)?.log.lastIndex ?? 0) > 0)),
-  sometimes("term 5 reached", (v) => states(v).some((s) => s.term >= 5)),
-  sometimes("commit index 20 reached", (v) => states(v).some((s) => s.commitIndex >= 20)),
-];
-
-/**
- * A focused configuration space for figure 8: 3 nodes, one entry per AppendEntries (so a follower
- * can hold an old entry without the new leader's no-op), no PreVote or CheckQuorum, one writer.
- */
-export const FIGURE8_CONFIG_SPACE: fc.Arbitrary<RaftSearchConfig> = fc.record({
-  nodes: fc.constant(3),
-  electionMinMs: fc.integer({ min: 60, max: 300 }),
-  electionSpreadMs: fc.integer({ min: 10, max: 300 }),
-  heartbeatPct: fc.integer({ min: 10, max: 60 }),
-  snapshotThreshold: fc.constant(200),
-  maxEntriesPerAppend: fc.constant(1),
-  preVote: fc.constant(false),
-  checkQuorum: fc.constant(false),
-  clients: fc.constant(1),
-  ops: fc.integer({ min: 1, max: 40 }),
-  readPct: fc.constant(0),
-  keys: fc.constant(1),
-  thinkMs: fc.integer({ min: 0, max: 30 }),
-  clientTimeoutMs: fc.integer({ min: 100, max: 1_000 }),
-});
-
-/** Raft's search space, running `variant` (a planted bug) when given; `config` narrows the configurations drawn. */
-export function raftSearchSpace(variant: RaftVariant = {}, name = "raftSpace", config: fc.Arbitrary<RaftSearchConfig> = configSpace): SystemSpace<RaftSearchConfig> {
-  return defineSystem({
+/** Raft's search space, running `variant` (a planted bug) when given. */
+export function raftSearchSpace(variant: RaftVariant = {}, name = "raftSpace"): SystemSpace<RaftSearchConfig> {
+  return shippedRaftSpace({
     name,
-    config,
-    defaultConfig: RAFT_DEFAULT_CONFIG,
-    faultWindowMs: 4_000,
-    runMs: 10_000,
-    build: (c) => {
-      const cluster = raftCluster({ nodes: c.nodes, config: { ...raftConfigOf(c), ...variant.config } });
-      const linear = linearizableHistory(kvModel, { toOperation, attemptOf, budget: { maxSteps: 2_000_000 } });
-      const keys = Array.from({ length: c.keys }, (_, i) => `k${i}`);
-      const names = Array.from({ length: c.clients }, (_, i) => `c${i + 1}`);
-      return {
-        nodes: variant.protocol ? cluster.nodes.map((n) => ({ ...n, protocol: variant.protocol!(n.protocol, c) })) : cluster.nodes,
-        invariants: cluster.invariants,
-        clients: names.map((name) => ({ id: name, actor: kvClient({ nodes: cluster.ids, name, ops: c.ops, keys, readShare: c.readPct / 100, thinkMs: c.thinkMs, timeoutMs: c.clientTimeoutMs }) })),
-        network: { minLatencyMs: 1, maxLatencyMs: 15 },
-        done: (view) => names.every((name) => view.history.filter((h) => h.client === name && (h.res as KvResponse | undefined)?.ok === true).length >= c.ops),
-        check: (result) => {
-          const why = linear.after(result);
-          if (why !== undefined) return `client history not linearizable: ${why}`;
-          for (const name of names) {
-            const ok = result.history.filter((h) => h.client === name && (h.res as KvResponse | undefined)?.ok === true).length;
-            if (ok < c.ops) return `client ${name} finished ${ok} of ${c.ops} operations by ${result.time} ms (faults stopped at 4000 ms)`;
-          }
-          return undefined;
-        },
-      };
-    },
-    abstraction: raftAbstraction,
-    sometimes: raftSometimes,
-    role: (s) => (s as RaftState).role,
-    messageTypes: ["prevote", "prevote-reply", "vote", "vote-reply", "append", "append-reply", "snapshot", "snapshot-reply"],
-    maxDown: (n) => Math.max(1, Math.floor((n - 1) / 2)),
+    ...(variant.protocol ? { protocol: variant.protocol } : {}),
+    ...(variant.config ? { raftConfig: variant.config } : {}),
   });
 }
 

@@ -7,6 +7,7 @@
 import fc from "fast-check";
 import type { FaultAction, FaultPlan, NodeId } from "@faultline/kernel";
 import { SearchError, type SystemSpace } from "./space.js";
+import { triggerActions, triggerArbitrary, validateTrigger, type Trigger } from "./triggers.js";
 
 /** The timed fault kinds a swarm switches on or off. */
 export const FAULT_KINDS = ["crash", "partition", "block", "pause", "clock", "network"] as const;
@@ -20,24 +21,6 @@ export type TimedFault =
   | { readonly kind: "block"; readonly at: number; readonly forMs: number; readonly from: number; readonly to: number }
   | { readonly kind: "clock"; readonly at: number; readonly node: number; readonly offsetMs: number; readonly driftPpm: number }
   | { readonly kind: "network"; readonly at: number; readonly forMs: number; readonly drop: number; readonly dup: number; readonly reorder: number };
-
-/**
- * A fault fired by a protocol event rather than at a time (armed during the fault window):
- * - `crash-after-persist`: crash `node` right after its `nth` step that persisted (the step's sends left);
- * - `crash-before-sends`: the same, but the sends and replies after the step's persists are lost
- *   (with lossy storage the records then go too: nothing left the node, so nothing synced them);
- * - `drop-next` / `duplicate-next` / `hold-next`: the `nth` message of type `msg` ("*" = any) from
- *   `from` to `to` is lost, sent twice, or held by the sender for `holdMs` (long reordering);
- * - `crash-leader` / `pause-leader` / `isolate-leader`: the `nth` node to become leader is hit for `forMs`.
- */
-export type Trigger =
-  | { readonly type: "crash-after-persist" | "crash-before-sends"; readonly node: number; readonly nth: number; readonly downMs: number }
-  | { readonly type: "drop-next" | "duplicate-next"; readonly from: number; readonly to: number; readonly msg: string; readonly nth: number }
-  | { readonly type: "hold-next"; readonly from: number; readonly to: number; readonly msg: string; readonly nth: number; readonly holdMs: number }
-  | { readonly type: "crash-leader" | "pause-leader" | "isolate-leader"; readonly nth: number; readonly forMs: number };
-
-/** Every trigger type. */
-export const TRIGGER_TYPES = ["crash-after-persist", "crash-before-sends", "drop-next", "duplicate-next", "hold-next", "crash-leader", "pause-leader", "isolate-leader"] as const;
 
 /** Swarm: which timed fault kinds this run has at all, and the network's base rates in percent. */
 export interface Swarm {
@@ -78,19 +61,6 @@ function timedFault(windowMs: number): fc.Arbitrary<TimedFault> {
   );
 }
 
-/** Triggers over `messageTypes` ("*" when none are declared). */
-export function triggerArbitrary(messageTypes: readonly string[]): fc.Arbitrary<Trigger> {
-  const node = fc.integer({ min: 0, max: MAX_NODE_INDEX });
-  const nth = fc.integer({ min: 1, max: 6 });
-  const msg = fc.constantFrom("*", ...messageTypes);
-  return fc.oneof(
-    fc.record({ type: fc.constantFrom("crash-after-persist" as const, "crash-before-sends" as const), node, nth, downMs: fc.integer({ min: 1, max: 2_000 }) }),
-    fc.record({ type: fc.constantFrom("drop-next" as const, "duplicate-next" as const), from: node, to: node, msg, nth }),
-    fc.record({ type: fc.constant("hold-next" as const), from: node, to: node, msg, nth, holdMs: fc.integer({ min: 200, max: 2_200 }) }),
-    fc.record({ type: fc.constantFrom("crash-leader" as const, "pause-leader" as const, "isolate-leader" as const), nth: fc.integer({ min: 1, max: 4 }), forMs: fc.integer({ min: 1, max: 2_000 }) }),
-  );
-}
-
 const swarmArbitrary: fc.Arbitrary<Swarm> = fc.record({
   kinds: fc.record({ crash: fc.boolean(), partition: fc.boolean(), block: fc.boolean(), pause: fc.boolean(), clock: fc.boolean(), network: fc.boolean() }),
   drop: fc.integer({ min: 0, max: 30 }),
@@ -117,7 +87,7 @@ export function caseArbitrary<Config>(space: SystemSpace<Config>, mode: SearchMo
   const seed = fc.integer({ min: 0, max: 2 ** 31 - 1 });
   // Key order is shrink order: fast-check cuts faults and triggers first, then the swarm, the configuration, the seed.
   if (mode === "plain") return fc.record({ faults, triggers: fc.constant([] as Trigger[]), swarm: fc.constant(PLAIN_SWARM), config: fc.constant(space.defaultConfig), seed });
-  const triggers = mode === "swarm" ? fc.constant([] as Trigger[]) : fc.array(triggerArbitrary(space.messageTypes), { maxLength: options.maxTriggers ?? 3 });
+  const triggers = mode === "swarm" ? fc.constant([] as Trigger[]) : fc.array(triggerArbitrary(space, space.faultWindowMs), { maxLength: options.maxTriggers ?? 3 });
   return fc.record({ faults, triggers, swarm: swarmArbitrary, config: space.config, seed });
 }
 
@@ -125,7 +95,7 @@ function nodeAt(ids: readonly NodeId[], i: number): NodeId {
   return ids[i % ids.length] as NodeId;
 }
 
-/** The timed faults of `c` as a kernel plan for `ids`, ending calm at `windowMs` (swarm-off kinds left out). */
+/** The faults of `c` as a kernel plan for `ids`, ending calm at `windowMs` (swarm-off kinds left out; triggers as the kernel's `trigger` and `clog` actions). */
 export function planOf(c: Case, ids: readonly NodeId[], windowMs: number, maxDown: number): FaultPlan {
   const out: FaultAction[] = [];
   const end = (at: number, forMs: number) => Math.min(at + forMs, windowMs);
@@ -159,6 +129,7 @@ export function planOf(c: Case, ids: readonly NodeId[], windowMs: number, maxDow
     }
   }
   // Stable sort by time; then keep at most maxDown nodes crashed at once.
+  out.push(...triggerActions(c.triggers, ids, windowMs));
   const sorted = out.map((a, i) => [a, i] as const).sort((x, y) => x[0].at - y[0].at || x[1] - y[1]).map(([a]) => a);
   const down = new Set<NodeId>();
   const plan = sorted.filter((a) => {
@@ -192,30 +163,6 @@ export function caseSize(c: Case): number {
 
 function int(field: string, v: unknown, min: number, max: number): void {
   if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) throw new SearchError(field, `expected a whole number in [${min}, ${max}], got ${JSON.stringify(v)}`);
-}
-
-/** Checks one trigger (plain JSON from a user or a token); throws a {@link SearchError} naming the field. */
-export function validateTrigger(t: Trigger, field = "trigger"): void {
-  if (typeof t !== "object" || t === null) throw new SearchError(field, `expected a trigger object, got ${JSON.stringify(t)}`);
-  if (!(TRIGGER_TYPES as readonly string[]).includes(t.type)) throw new SearchError(`${field}.type`, `unknown trigger type ${JSON.stringify(t.type)} (known: ${TRIGGER_TYPES.join(", ")})`);
-  int(`${field}.nth`, t.nth, 1, 1_000_000);
-  switch (t.type) {
-    case "crash-after-persist":
-    case "crash-before-sends":
-      int(`${field}.node`, t.node, 0, 1_000);
-      int(`${field}.downMs`, t.downMs, 1, 1e9);
-      return;
-    case "drop-next":
-    case "duplicate-next":
-    case "hold-next":
-      int(`${field}.from`, t.from, 0, 1_000);
-      int(`${field}.to`, t.to, 0, 1_000);
-      if (typeof t.msg !== "string" || t.msg.length === 0) throw new SearchError(`${field}.msg`, `expected a message type or "*", got ${JSON.stringify(t.msg)}`);
-      if (t.type === "hold-next") int(`${field}.holdMs`, t.holdMs, 1, 1e9);
-      return;
-    default:
-      int(`${field}.forMs`, t.forMs, 1, 1e9);
-  }
 }
 
 /** Checks a case's shape (its faults, triggers and swarm); throws a {@link SearchError} naming the field. */

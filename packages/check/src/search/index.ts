@@ -2,13 +2,10 @@
 export { defineSystem, defaultAbstraction, sometimes, SearchError, type BuiltSystem, type Sometimes, type SystemSpace, type SystemSpaceInput } from "./space.js";
 export {
   caseArbitrary,
-  triggerArbitrary,
   planOf,
   caseSize,
   validateCase,
-  validateTrigger,
   FAULT_KINDS,
-  TRIGGER_TYPES,
   PLAIN_SWARM,
   type Case,
   type CaseArbitraryOptions,
@@ -16,8 +13,8 @@ export {
   type Swarm,
   type TimedFault,
   type TimedKind,
-  type Trigger,
 } from "./case.js";
+export { triggerArbitrary, triggerActions, triggerKind, validateTrigger, TRIGGER_TYPES, type Trigger, type TriggerState, type TriggerVocabulary, type TriggerWhen } from "./triggers.js";
 export { runCase, type CaseFailure, type CaseRun, type RunCaseOptions, type RunCoverage } from "./driver.js";
 export { mutateCase, type MutationLimits } from "./mutate.js";
 export { encodeCase, decodeCase, replayCase, type ReplayOutcome } from "./replay.js";

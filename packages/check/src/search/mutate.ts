@@ -5,7 +5,8 @@
  * domain, so a mutated case that fails still shrinks.
  */
 import type { Rng } from "@faultline/kernel";
-import { FAULT_KINDS, type Case, type TimedFault, type Trigger } from "./case.js";
+import { FAULT_KINDS, type Case, type TimedFault } from "./case.js";
+import type { Trigger } from "./triggers.js";
 
 /** Limits a mutation keeps to (those of the case arbitrary). */
 export interface MutationLimits {
@@ -18,9 +19,18 @@ function without<T>(xs: readonly T[], i: number): T[] {
   return [...xs.slice(0, i), ...xs.slice(i + 1)];
 }
 
-function tweak(t: Trigger, rng: Rng): Trigger {
-  const max = t.type === "crash-leader" || t.type === "pause-leader" || t.type === "isolate-leader" ? 4 : 6;
-  return { ...t, nth: Math.min(max, Math.max(1, t.nth + (rng.chance(0.5) ? 1 : -1))) };
+/**
+ * A trigger moved in time (armed earlier or later, it fires on another event of its kind), or
+ * aimed at another node (a clog's link end, or a trigger's node: "any node" included).
+ */
+function tweak(t: Trigger, rng: Rng, windowMs: number): Trigger {
+  if (rng.chance(0.6)) return { ...t, at: Math.min(windowMs - 1, Math.max(0, t.at + rng.int(-400, 400))) };
+  const node = rng.int(0, 9);
+  if (t.type === "clog") return rng.chance(0.5) ? { ...t, from: node } : { ...t, to: node };
+  const w = t.when;
+  if (w.on === "send") return { ...t, when: rng.chance(0.5) ? { ...w, from: node } : { ...w, to: node } };
+  const { node: _old, ...rest } = w;
+  return { ...t, when: rng.chance(0.3) ? rest : { ...rest, node } } as Trigger;
 }
 
 /**
@@ -51,7 +61,7 @@ export function mutateCase<C>(c: Case<C>, fresh: Case<C>, other: Case<C>, rng: R
       case 3:
         if (t.length > 0) {
           const i = rng.int(0, t.length - 1);
-          out = { ...out, triggers: t.map((x, j) => (j === i ? (rng.chance(0.5) || fresh.triggers.length === 0 ? tweak(x, rng) : rng.pick(fresh.triggers)) : x)) };
+          out = { ...out, triggers: t.map((x, j) => (j === i ? (rng.chance(0.5) || fresh.triggers.length === 0 ? tweak(x, rng, limits.windowMs) : rng.pick(fresh.triggers)) : x)) };
         }
         break;
       case 4:

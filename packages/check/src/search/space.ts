@@ -4,6 +4,7 @@
  * users declare one with {@link defineSystem}; the sweep combines it with the fault space.
  */
 import fc from "fast-check";
+import type { TriggerState } from "./triggers.js";
 import { ConfigError, type ClientSpec, type Invariant, type NetworkConfig, type NodeSpec, type SimulationResult, type StorageConfig, type WorldView, type Workload } from "@faultline/kernel";
 
 /** What `build(config)` returns: one runnable system. */
@@ -63,16 +64,27 @@ export interface SystemSpaceInput<Config> {
   readonly abstraction?: (view: WorldView) => unknown;
   /** Conditions some run should reach. */
   readonly sometimes?: readonly Sometimes[];
-  /** A node's role, for triggers that hit "the node that just became leader" (return "leader"). */
+  /**
+   * @deprecated Give `states` instead (the kernel's state triggers read a field path). When only
+   * `role` is given, state triggers wait for `{ path: "role", equals: "leader" }`.
+   */
   readonly role?: (state: unknown) => string | undefined;
-  /** The `type` field values of the protocol's messages, for message triggers (default: any message). */
+  /** The `type` field values of the protocol's messages, for send triggers (default: any message). */
   readonly messageTypes?: readonly string[];
+  /** The `type` field values of the protocol's persisted records, for persist triggers (default: any record). */
+  readonly recordTypes?: readonly string[];
+  /**
+   * States a node may reach that triggers act on the moment it does, e.g.
+   * `[{ path: "role", equals: "leader" }]`: crash, isolate or pause the node that just became leader.
+   */
+  readonly states?: readonly TriggerState[];
   /** Most nodes crashed at once by timed faults (default: a minority). */
   readonly maxDown?: (nodes: number) => number;
 }
 
 /** A validated search space (see {@link defineSystem}). */
 export interface SystemSpace<Config = unknown> extends Required<Omit<SystemSpaceInput<Config>, "role" | "maxDown">> {
+  /** @deprecated See {@link SystemSpaceInput.role}. */
   readonly role: ((state: unknown) => string | undefined) | undefined;
   readonly maxDown: (nodes: number) => number;
   /** Builds `config`, turning any error into one that names the system and the field. */
@@ -116,11 +128,11 @@ export function defineSystem<Config>(input: SystemSpaceInput<Config>): SystemSpa
   const faultWindowMs = positive(`${input.name}.faultWindowMs`, input.faultWindowMs ?? 3_000);
   const runMs = positive(`${input.name}.runMs`, input.runMs ?? faultWindowMs + 5_000);
   if (runMs <= faultWindowMs) throw new SearchError(`${input.name}.runMs`, `must exceed faultWindowMs (${faultWindowMs}), got ${runMs}`);
-  const names = new Set<string>();
+  const seen = new Set<string>();
   for (const [i, s] of (input.sometimes ?? []).entries()) {
     if (typeof s?.condition !== "function") throw new SearchError(`${input.name}.sometimes[${i}]`, "expected sometimes(name, condition)");
-    if (names.has(s.name)) throw new SearchError(`${input.name}.sometimes[${i}].name`, `duplicate name ${JSON.stringify(s.name)}`);
-    names.add(s.name);
+    if (seen.has(s.name)) throw new SearchError(`${input.name}.sometimes[${i}].name`, `duplicate name ${JSON.stringify(s.name)}`);
+    seen.add(s.name);
   }
   const buildChecked = (config: Config): BuiltSystem => {
     let built: BuiltSystem;
@@ -145,9 +157,30 @@ export function defineSystem<Config>(input: SystemSpaceInput<Config>): SystemSpa
     abstraction: input.abstraction ?? defaultAbstraction,
     sometimes: input.sometimes ?? [],
     role: input.role,
-    messageTypes: input.messageTypes ?? [],
+    messageTypes: typeNames(`${input.name}.messageTypes`, input.messageTypes),
+    recordTypes: typeNames(`${input.name}.recordTypes`, input.recordTypes),
+    states: triggerStates(`${input.name}.states`, input.states ?? (input.role ? [{ path: "role", equals: "leader" }] : [])),
     maxDown: input.maxDown ?? ((n) => Math.floor((n - 1) / 2)),
   };
+}
+
+function typeNames(field: string, v: readonly string[] | undefined): readonly string[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw new SearchError(field, `expected an array of type names, got ${JSON.stringify(v)}`);
+  v.forEach((x, i) => {
+    if (typeof x !== "string" || x.length === 0) throw new SearchError(`${field}[${i}]`, `expected a non-empty string, got ${JSON.stringify(x)}`);
+  });
+  return v;
+}
+
+function triggerStates(field: string, v: readonly TriggerState[]): readonly TriggerState[] {
+  if (!Array.isArray(v)) throw new SearchError(field, `expected an array of { path, equals }, got ${JSON.stringify(v)}`);
+  v.forEach((s, i) => {
+    if (typeof s?.path !== "string" || s.path.length === 0) throw new SearchError(`${field}[${i}].path`, `expected a dot-separated field path such as "role", got ${JSON.stringify(s?.path)}`);
+    const e = s.equals;
+    if (e !== null && typeof e !== "string" && typeof e !== "boolean" && !(typeof e === "number" && Number.isFinite(e))) throw new SearchError(`${field}[${i}].equals`, `expected a string, finite number, boolean or null, got ${JSON.stringify(e)}`);
+  });
+  return v;
 }
 
 /** Coarse shape of a value: small strings and booleans kept, numbers as sign, arrays as length class, objects by key to depth 2. */

@@ -14,7 +14,7 @@ import { encodeCase } from "./replay.js";
 import { SearchError, type SystemSpace } from "./space.js";
 
 /** Options of {@link sweep}. */
-export interface SweepOptions {
+export interface SweepOptions<Config = any> {
   /** How cases are drawn (default "guided"). */
   readonly mode?: SearchMode;
   /** Cases to run (default 200). */
@@ -29,6 +29,12 @@ export interface SweepOptions {
   readonly cases?: CaseArbitraryOptions;
   /** The variable name the replay line uses for the space (default: the space's name). */
   readonly spaceName?: string;
+  /**
+   * The system without the bug looked for (mutation testing: the real reducers). A failing case
+   * that fails on the baseline too is the baseline's own failure, not the bug's: it is counted in
+   * `baselineFailures` and the sweep goes on.
+   */
+  readonly baseline?: SystemSpace<Config>;
   /** Called after every run (progress bars, benches). */
   readonly onRun?: (run: number, failed: boolean) => void;
 }
@@ -74,6 +80,9 @@ export interface SweepFailure<Config = unknown> extends CaseFailure {
 export interface SweepResult<Config = unknown> {
   readonly ok: boolean;
   readonly runs: number;
+  /** Failing cases that failed on `options.baseline` too (skipped), and the first of them as a case token. */
+  readonly baselineFailures: number;
+  readonly firstBaselineFailure?: string;
   readonly coverage: CoverageReport;
   readonly failure?: SweepFailure<Config>;
 }
@@ -81,7 +90,7 @@ export interface SweepResult<Config = unknown> {
 const MODES: readonly SearchMode[] = ["plain", "swarm", "triggers", "guided"];
 
 /** Runs a sweep of `space`; stops at the first failure. See {@link SweepOptions}. */
-export function sweep<Config>(space: SystemSpace<Config>, options: SweepOptions = {}): SweepResult<Config> {
+export function sweep<Config>(space: SystemSpace<Config>, options: SweepOptions<Config> = {}): SweepResult<Config> {
   const mode = options.mode ?? "guided";
   if (!MODES.includes(mode)) throw new SearchError("mode", `unknown mode ${JSON.stringify(mode)} (known: ${MODES.join(", ")})`);
   const runs = options.runs ?? 200;
@@ -92,13 +101,29 @@ export function sweep<Config>(space: SystemSpace<Config>, options: SweepOptions 
   const draw = (i: number, stream: number) => fc.sample(arb, { seed: (seed * 1_000_003 + i * 7_919 + stream * 104_729) | 0, numRuns: 1 })[0] as Case<Config>;
   const rng = createRng(String(seed), "guided");
   const corpus: Case<Config>[] = [];
+  // Energy (AFLFast's idea): each corpus case keeps the abstract transitions it reached; a case
+  // whose rarest transition has been seen least often is picked more (a tournament of two).
+  const reachedBy: string[][] = [];
+  const hits = new Map<string, number>();
+  const rarity = (k: number) => {
+    let least = Infinity;
+    for (const t of reachedBy[k] ?? []) least = Math.min(least, hits.get(t) ?? 0);
+    return least;
+  };
+  const pickParent = (): Case<Config> => {
+    const a = rng.int(0, corpus.length - 1);
+    const b = rng.int(0, corpus.length - 1);
+    return corpus[rarity(b) < rarity(a) ? b : a] as Case<Config>;
+  };
   const states = new Set<string>();
   const transitions = new Set<string>();
   const firstReached = new Map<string, number>();
   const fired: Record<string, number> = {};
   let done = 0;
+  let baselineFailures = 0;
+  let firstBaselineFailure: string | undefined;
   for (let i = 0; i < runs; i++) {
-    const c = mode === "guided" && corpus.length > 0 && rng.chance(0.75) ? mutateCase(rng.pick(corpus), draw(i, 1), rng.pick(corpus), rng, limits) : draw(i, 0);
+    const c = mode === "guided" && corpus.length > 0 && rng.chance(0.75) ? mutateCase(pickParent(), draw(i, 1), rng.pick(corpus), rng, limits) : draw(i, 0);
     const run = runCase(space, c);
     done++;
     const before = states.size + transitions.size + firstReached.size;
@@ -107,14 +132,25 @@ export function sweep<Config>(space: SystemSpace<Config>, options: SweepOptions 
     for (const s of run.coverage.sometimes) if (!firstReached.has(s)) firstReached.set(s, i + 1);
     const fresh = states.size + transitions.size + firstReached.size - before;
     for (const [k, n] of Object.entries(run.coverage.fired)) fired[k] = (fired[k] ?? 0) + n;
-    if (mode === "guided" && fresh > 0) corpus.push(c);
+    if (mode === "guided") {
+      for (const t of run.coverage.transitions) hits.set(t, (hits.get(t) ?? 0) + 1);
+      if (fresh > 0) {
+        corpus.push(c);
+        reachedBy.push([...run.coverage.transitions]);
+      }
+    }
     options.onRun?.(i + 1, run.failure !== undefined);
+    if (run.failure !== undefined && options.baseline !== undefined && runCase(options.baseline, c, { coverage: false }).failure !== undefined) {
+      baselineFailures++;
+      firstBaselineFailure ??= encodeCase(options.baseline.name, c as Case);
+      continue;
+    }
     if (run.failure !== undefined) {
       const failure = shrinkFailure(space, arb, c, run.failure, i + 1, options);
-      return { ok: false, runs: done, coverage: report(), failure };
+      return { ok: false, runs: done, baselineFailures, ...(firstBaselineFailure ? { firstBaselineFailure } : {}), coverage: report(), failure };
     }
   }
-  return { ok: true, runs: done, coverage: report() };
+  return { ok: true, runs: done, baselineFailures, ...(firstBaselineFailure ? { firstBaselineFailure } : {}), coverage: report() };
 
   function report(): CoverageReport {
     return {
@@ -129,13 +165,15 @@ export function sweep<Config>(space: SystemSpace<Config>, options: SweepOptions 
   }
 }
 
-function shrinkFailure<Config>(space: SystemSpace<Config>, arb: fc.Arbitrary<Case<Config>>, found: Case<Config>, first: CaseFailure, runsUntilFailure: number, options: SweepOptions): SweepFailure<Config> {
+function shrinkFailure<Config>(space: SystemSpace<Config>, arb: fc.Arbitrary<Case<Config>>, found: Case<Config>, first: CaseFailure, runsUntilFailure: number, options: SweepOptions<Config>): SweepFailure<Config> {
   let c = found;
   let shrinkRuns = 0;
   const budget = options.maxShrinkRuns ?? 600;
   // A smaller case must fail the same way: an invariant (any) for an invariant, the end-of-run check for the check.
   const kind = (f: CaseFailure | undefined) => (f === undefined ? "none" : f.property === "check" ? "check" : "invariant");
-  const fails = (x: Case<Config>) => ++shrinkRuns <= budget && kind(runCase(space, x, { coverage: false }).failure) === kind(first);
+  // With a baseline, a smaller case must still pass there (else it shrank onto the baseline's own failure).
+  const baseline = options.baseline;
+  const fails = (x: Case<Config>) => ++shrinkRuns <= budget && kind(runCase(space, x, { coverage: false }).failure) === kind(first) && (baseline === undefined || runCase(baseline, x, { coverage: false }).failure === undefined);
   if (options.shrink !== false) {
     // A cheap first pass: drop whole faults and triggers one at a time (latest first), then
     // fast-check's shrinker on what is left (shorter outages, later faults, smaller knobs).

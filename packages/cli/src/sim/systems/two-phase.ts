@@ -1,14 +1,15 @@
 /**
- * Two-phase commit's search space for sweeps: 2–10 participants, vote timeout, resend and status
- * intervals, commit probability, and closed-loop transaction clients. Every step: the spec's
- * invariants and RepliesMatchOutcome (what clients were told against the durable decision);
- * after every run: once the faults stop every transaction finishes. The CLI's `2pc` system: a copy
- * of packages/two-phase-commit/test/space.ts without the planted-bug hooks.
+ * Two-phase commit's search space for sweeps — the one home of it: the CLI's `2pc` system, and
+ * through `twoPhaseSearchSpace({ cluster })` the 2PC tests and the mutation bench, which plant a
+ * bug there. 2–10 participants, vote timeout, resend and status intervals, commit probability, and
+ * closed-loop transaction clients. Every step: the spec's invariants and RepliesMatchOutcome (what
+ * clients were told against the durable decision); after every run: once the faults stop every
+ * transaction finishes.
  */
 import fc from "fast-check";
 import { defineSystem, sometimes, type SystemSpace } from "@faultline/check";
-import type { WorldView } from "@faultline/kernel";
-import { checkTermination, coordinatorLog, participantLog, transactionClient, twoPhaseCommitCluster, type CoordinatorRecord, type ParticipantRecord } from "@faultline/two-phase-commit";
+import type { NodeId, WorldView } from "@faultline/kernel";
+import { checkTermination, coordinatorLog, participantLog, transactionClient, twoPhaseCommitCluster, type CoordinatorRecord, type ParticipantRecord, type TwoPhaseCluster, type TwoPhaseClusterOptions } from "@faultline/two-phase-commit";
 
 /** One drawn configuration. */
 export interface TwoPhaseSearchConfig {
@@ -38,6 +39,14 @@ const configSpace: fc.Arbitrary<TwoPhaseSearchConfig> = fc.record({
   clientTimeoutMs: fc.integer({ min: 100, max: 1_000 }),
 });
 
+/** What {@link twoPhaseSearchSpace} takes; all optional. */
+export interface TwoPhaseSpaceOptions {
+  /** Names the space in reports and case tokens (default "2pc"). */
+  readonly name?: string;
+  /** Builds the cluster instead of the shipped reducers (a planted bug); same shape as `twoPhaseCommitCluster`. */
+  readonly cluster?: (options: TwoPhaseClusterOptions) => TwoPhaseCluster;
+}
+
 /** 2PC's abstraction: the multiset of transactions' phase vectors (coordinator log, then participants' states sorted). */
 export function twoPhaseAbstraction(view: WorldView): unknown {
   const [coord, ...parts] = view.nodes;
@@ -58,17 +67,18 @@ export const twoPhaseSometimes = [
   sometimes("coordinator restarted with an undecided transaction", (v) => v.nodes[0]?.up === true && (v.nodes[0]?.restarts ?? 0) > 0 && [...coordinatorLog((v.nodes[0]?.records ?? []) as CoordinatorRecord[]).txs.values()].some((e) => e.log === "begun")),
 ];
 
-/** 2PC's search space, named `name` in reports and case tokens. */
-export function twoPhaseSearchSpace(name = "2pc"): SystemSpace<TwoPhaseSearchConfig> {
+/** 2PC's search space (see {@link TwoPhaseSpaceOptions}): the shipped one, or one running a planted bug. */
+export function twoPhaseSearchSpace(options: TwoPhaseSpaceOptions = {}): SystemSpace<TwoPhaseSearchConfig> {
+  const makeCluster = options.cluster ?? twoPhaseCommitCluster;
   return defineSystem({
-    name,
+    name: options.name ?? "2pc",
     config: configSpace,
     defaultConfig: TWO_PHASE_DEFAULT_CONFIG,
     faultWindowMs: 3_000,
     runMs: 9_000,
     build: (c) => {
-      const options = { participants: c.participants, voteTimeoutMs: c.voteTimeoutMs, resendIntervalMs: c.resendIntervalMs, statusIntervalMs: c.statusIntervalMs, commitProbability: c.commitPct / 100 };
-      const cluster = twoPhaseCommitCluster(options);
+      const clusterOptions = { participants: c.participants, voteTimeoutMs: c.voteTimeoutMs, resendIntervalMs: c.resendIntervalMs, statusIntervalMs: c.statusIntervalMs, commitProbability: c.commitPct / 100 };
+      const cluster = makeCluster(clusterOptions);
       const { config, nodes } = cluster;
       const clients = Array.from({ length: c.clients }, (_, i) => ({ id: `c${i + 1}`, actor: transactionClient({ count: c.txs, prefix: `c${i + 1}-tx`, coordinator: config.coordinator, thinkMs: c.thinkMs, timeoutMs: c.clientTimeoutMs }) }));
       return {
@@ -83,10 +93,15 @@ export function twoPhaseSearchSpace(name = "2pc"): SystemSpace<TwoPhaseSearchCon
     abstraction: twoPhaseAbstraction,
     sometimes: twoPhaseSometimes,
     messageTypes: ["prepare", "vote", "commit", "abort", "status", "ack"],
+    recordTypes: ["begun", "decision", "done", "vote", "outcome"],
     maxDown: (n) => Math.max(1, Math.floor((n - 1) / 2)),
   });
 }
 
-/** The real 2PC's space. */
+/** The shipped 2PC space. */
 export const twoPhaseSpace = twoPhaseSearchSpace();
 
+/** Node ids of a configuration (coordinator first). */
+export function twoPhaseIds(c: TwoPhaseSearchConfig): NodeId[] {
+  return ["coordinator", ...Array.from({ length: c.participants }, (_, i) => `p${i + 1}`)];
+}

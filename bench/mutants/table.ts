@@ -1,0 +1,57 @@
+/**
+ * Merges bench rows (`run.ts --out rows.jsonl`, possibly from several processes) into one
+ * markdown table: `node --import tsx bench/mutants/table.ts a.jsonl b.jsonl`. A cell is the runs
+ * to the first failure (shrunk size in fault actions) and the wall time, `> N` when not found
+ * within N runs, `–` when that cell was not run; "baseline" counts failures the real system shares.
+ */
+import { readFileSync } from "node:fs";
+import { MUTANTS } from "./registry.js";
+
+interface Row {
+  mutant: string;
+  observable: string;
+  mode: string;
+  found: boolean;
+  runs: number;
+  size?: number;
+  property?: string;
+  wallMs: number;
+  replayed?: boolean;
+  baselineFailures?: number;
+}
+
+const files = process.argv.slice(2);
+if (files.length === 0) throw new Error("usage: table.ts rows.jsonl [more.jsonl ...]");
+const rows: Row[] = files.flatMap((f) =>
+  readFileSync(f, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as Row),
+);
+const modes = ["plain", "swarm", "triggers", "guided", "explorer"].filter((m) => rows.some((r) => r.mode === m));
+const secs = (ms: number) => `${Math.round(ms / 1000)}s`;
+const cell = (r: Row | undefined) => {
+  if (r === undefined) return "–";
+  if (r.mode === "explorer") return r.found ? `${r.size} steps ${secs(r.wallMs)}` : `none (${r.runs} states)`;
+  const base = r.baselineFailures ? ` b${r.baselineFailures}` : "";
+  return r.found ? `${r.runs} (${r.size}) ${secs(r.wallMs)}${r.replayed === false ? " REPLAY DIFFERS" : ""}${base}` : `> ${r.runs} ${secs(r.wallMs)}${base}`;
+};
+const measured = MUTANTS.filter((m) => rows.some((r) => r.mutant === m.name));
+const lines = [`| mutant | observable | ${modes.join(" | ")} | caught by |`, `|---|---|${modes.map(() => "---").join("|")}|---|`];
+for (const m of measured) {
+  const mine = rows.filter((r) => r.mutant === m.name);
+  const by = [...new Set(mine.filter((r) => r.found && r.property).map((r) => r.property as string))].join(", ") || "—";
+  lines.push(`| ${m.name} | ${m.observable} | ${modes.map((mode) => cell(mine.find((r) => r.mode === mode))).join(" | ")} | ${by} |`);
+}
+const sizes = rows.filter((r) => r.found && r.mode !== "explorer").map((r) => r.size as number).sort((a, b) => a - b);
+const found = measured.filter((m) => rows.some((r) => r.mutant === m.name && r.found));
+const replays = rows.filter((r) => r.replayed !== undefined);
+lines.push(
+  "",
+  `measured: ${measured.length} of ${MUTANTS.length} mutants; found by some mode: ${found.length} of ${measured.length}; ` +
+    `median shrunk size ${sizes.length ? sizes[Math.floor((sizes.length - 1) / 2)] : "-"} fault action(s) over ${sizes.length} finding(s); ` +
+    `replays reproducing the trace hash in a fresh process: ${replays.filter((r) => r.replayed).length} / ${replays.length}`,
+);
+const missing = MUTANTS.filter((m) => !measured.includes(m)).map((m) => m.name);
+if (missing.length > 0) lines.push(`not measured: ${missing.join(", ")}`);
+process.stdout.write(lines.join("\n") + "\n");

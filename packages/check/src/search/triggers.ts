@@ -1,0 +1,169 @@
+/**
+ * A case's event-triggered faults: the kernel's own plan actions `trigger` (fired by a persist, a
+ * send or a state a node reaches) and `clog` (a link holds every message for a while), with nodes
+ * named by index (taken modulo the cluster size) so a case still runs on fewer nodes. The kernel
+ * does the firing; this module draws them, checks them and turns them into kernel actions.
+ */
+import fc from "fast-check";
+import { PLAN_RANGES, type FaultAction, type NodeId, type TriggerResponse, type TriggerValue } from "@faultline/kernel";
+import { SearchError } from "./space.js";
+
+/** What a trigger waits for; a node index left out means any node. */
+export type TriggerWhen =
+  /** The next step of `node` that persisted a record (of `recordType`, when given). */
+  | { readonly on: "persist"; readonly node?: number; readonly recordType?: string }
+  /** The next message from `from` to `to` (of `msgType`, when given). */
+  | { readonly on: "send"; readonly from?: number; readonly to?: number; readonly msgType?: string }
+  /** The next step after which a node's state at `path` became `equals` (the node that just became leader). */
+  | { readonly on: "state"; readonly node?: number; readonly path: string; readonly equals: TriggerValue };
+
+/**
+ * One event-triggered fault of a case, armed at `at` (within the fault window) and disarmed,
+ * unfired, when the window ends:
+ * - `trigger`: the kernel's triggered fault (`when` → `then`: crash, crash-before-send, isolate,
+ *   pause, drop, duplicate, hold); a crash without `restartAfterSteps` lasts until the window ends;
+ * - `clog`: link `from` → `to` holds every message for `forMs`, then releases them in order.
+ */
+export type Trigger =
+  | { readonly type: "trigger"; readonly at: number; readonly when: TriggerWhen; readonly then: TriggerResponse }
+  | { readonly type: "clog"; readonly at: number; readonly from: number; readonly to: number; readonly forMs: number };
+
+/** Every trigger type. */
+export const TRIGGER_TYPES = ["trigger", "clog"] as const;
+
+/** A state a trigger may wait for, e.g. `{ path: "role", equals: "leader" }`. */
+export interface TriggerState {
+  readonly path: string;
+  readonly equals: TriggerValue;
+}
+
+/** What a system declares for its triggers: message types, record types and states to wait for. */
+export interface TriggerVocabulary {
+  readonly messageTypes: readonly string[];
+  readonly recordTypes: readonly string[];
+  readonly states: readonly TriggerState[];
+}
+
+const MAX_NODE_INDEX = 9;
+const R = PLAN_RANGES;
+
+/**
+ * Triggers a sweep draws, biased towards the faults that expose ordering bugs (figure 8 and its
+ * kin): the node that just reached a declared state (became leader) crashed, isolated or paused;
+ * a crash between a write and its sends; a restart after a few steps; long holds and clogs.
+ */
+export function triggerArbitrary(vocabulary: TriggerVocabulary, windowMs: number): fc.Arbitrary<Trigger> {
+  const at = fc.integer({ min: 0, max: windowMs - 1 });
+  const node = fc.integer({ min: 0, max: MAX_NODE_INDEX });
+  const restart = fc.integer({ min: R.restartAfterSteps.min, max: R.restartAfterSteps.max });
+  const outage = fc.integer({ min: R.outageMs.min, max: R.outageMs.max });
+  const crash = fc.oneof(
+    fc.record({ do: fc.constantFrom("crash" as const), restartAfterSteps: restart }, { requiredKeys: ["do"] }),
+    fc.record({ do: fc.constantFrom("isolate" as const, "pause" as const), forMs: outage }, { requiredKeys: ["do"] }),
+  );
+  const onPersist = fc.oneof(crash, fc.record({ do: fc.constant("crash-before-send" as const), restartAfterSteps: restart }, { requiredKeys: ["do"] }));
+  const send = fc.record(
+    {
+      type: fc.constant("trigger" as const),
+      at,
+      when: fc.record({ on: fc.constant("send" as const), from: node, to: node, ...(vocabulary.messageTypes.length > 0 ? { msgType: fc.constantFrom(...vocabulary.messageTypes) } : {}) }, { requiredKeys: ["on"] }),
+      then: fc.oneof(fc.record({ do: fc.constantFrom("drop" as const, "duplicate" as const) }), fc.record({ do: fc.constant("hold" as const), forMs: fc.integer({ min: R.holdMs.min, max: R.holdMs.max }) })),
+    },
+    { requiredKeys: ["type", "at", "when", "then"] },
+  );
+  const persist = fc.record({
+    type: fc.constant("trigger" as const),
+    at,
+    when: fc.record({ on: fc.constant("persist" as const), node, ...(vocabulary.recordTypes.length > 0 ? { recordType: fc.constantFrom(...vocabulary.recordTypes) } : {}) }, { requiredKeys: ["on"] }),
+    then: onPersist,
+  });
+  const clog = fc.record({ type: fc.constant("clog" as const), at, from: node, to: node, forMs: fc.integer({ min: R.outageMs.min, max: R.holdMs.max }) });
+  const arms: fc.WeightedArbitrary<Trigger>[] = [
+    { weight: 3, arbitrary: persist },
+    { weight: 2, arbitrary: send },
+    { weight: 1, arbitrary: clog },
+  ];
+  if (vocabulary.states.length > 0) {
+    // One arm per declared state (no `map`, so a mutated case still shrinks without context).
+    const when = fc.oneof(...vocabulary.states.map((s) => fc.record({ on: fc.constant("state" as const), node, path: fc.constant(s.path), equals: fc.constant(s.equals) }, { requiredKeys: ["on", "path", "equals"] })));
+    arms.push({ weight: 4, arbitrary: fc.record({ type: fc.constant("trigger" as const), at, when, then: crash }) });
+  }
+  return fc.oneof(...arms);
+}
+
+/** The kernel actions of `triggers` for nodes `ids`, disarmed (unfired) at `windowMs`. */
+export function triggerActions(triggers: readonly Trigger[], ids: readonly NodeId[], windowMs: number): FaultAction[] {
+  const id = (i: number | undefined) => (i === undefined ? undefined : (ids[i % ids.length] as NodeId));
+  const out: FaultAction[] = [];
+  for (const t of triggers) {
+    if (t.at >= windowMs) continue;
+    if (t.type === "clog") {
+      const from = id(t.from) as NodeId;
+      const to = id(t.to) as NodeId;
+      if (from !== to) out.push({ at: t.at, type: "clog", from, to, forMs: t.forMs });
+      continue;
+    }
+    const w = t.when;
+    const when =
+      w.on === "persist"
+        ? { on: w.on, ...(w.node === undefined ? {} : { node: id(w.node) as NodeId }), ...(w.recordType === undefined ? {} : { recordType: w.recordType }) }
+        : w.on === "send"
+          ? { on: w.on, ...(w.from === undefined ? {} : { from: id(w.from) as NodeId }), ...(w.to === undefined ? {} : { to: id(w.to) as NodeId }), ...(w.msgType === undefined ? {} : { msgType: w.msgType }) }
+          : { on: w.on, ...(w.node === undefined ? {} : { node: id(w.node) as NodeId }), path: w.path, equals: w.equals };
+    out.push({ at: t.at, type: "trigger", when, then: t.then, untilMs: windowMs } as FaultAction);
+  }
+  return out;
+}
+
+/** A short name of a trigger's kind, for coverage ("persist→crash-before-send", "clog"). */
+export function triggerKind(t: Trigger | FaultAction): string {
+  if (t.type === "clog") return "clog";
+  if (t.type !== "trigger") return t.type;
+  return `${t.when.on}→${t.then.do}`;
+}
+
+function int(field: string, v: unknown, min: number, max: number): void {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) throw new SearchError(field, `expected a whole number in [${min}, ${max}], got ${JSON.stringify(v)}`);
+}
+function optInt(field: string, v: unknown, min: number, max: number): void {
+  if (v !== undefined) int(field, v, min, max);
+}
+function optName(field: string, v: unknown): void {
+  if (v !== undefined && (typeof v !== "string" || v.length === 0)) throw new SearchError(field, `expected a non-empty string, got ${JSON.stringify(v)}`);
+}
+
+const RESPONSES: Record<TriggerWhen["on"], readonly string[]> = {
+  persist: ["crash", "crash-before-send", "isolate", "pause"],
+  send: ["drop", "duplicate", "hold"],
+  state: ["crash", "isolate", "pause"],
+};
+
+/** Checks one trigger (plain JSON from a user or a token); throws a {@link SearchError} naming the field. */
+export function validateTrigger(t: Trigger, field = "trigger"): void {
+  if (typeof t !== "object" || t === null) throw new SearchError(field, `expected a trigger object, got ${JSON.stringify(t)}`);
+  if (!(TRIGGER_TYPES as readonly string[]).includes(t.type)) throw new SearchError(`${field}.type`, `unknown trigger type ${JSON.stringify(t.type)} (known: ${TRIGGER_TYPES.join(", ")})`);
+  int(`${field}.at`, t.at, 0, 1e9);
+  if (t.type === "clog") {
+    int(`${field}.from`, t.from, 0, 1_000);
+    int(`${field}.to`, t.to, 0, 1_000);
+    int(`${field}.forMs`, t.forMs, 1, 1e9);
+    return;
+  }
+  const w = t.when as Partial<Record<string, unknown>> | undefined;
+  if (typeof w !== "object" || w === null) throw new SearchError(`${field}.when`, `expected { on: "persist" | "send" | "state", ... }, got ${JSON.stringify(w)}`);
+  const on = w.on as TriggerWhen["on"];
+  if (!(on in RESPONSES)) throw new SearchError(`${field}.when.on`, `expected "persist", "send" or "state", got ${JSON.stringify(w.on)}`);
+  for (const k of ["node", "from", "to"] as const) optInt(`${field}.when.${k}`, w[k], 0, 1_000);
+  optName(`${field}.when.recordType`, w.recordType);
+  optName(`${field}.when.msgType`, w.msgType);
+  if (on === "state") {
+    if (typeof w.path !== "string" || w.path.length === 0) throw new SearchError(`${field}.when.path`, `expected a dot-separated field path such as "role", got ${JSON.stringify(w.path)}`);
+    const v = w.equals;
+    if (v !== null && typeof v !== "string" && typeof v !== "boolean" && !(typeof v === "number" && Number.isFinite(v))) throw new SearchError(`${field}.when.equals`, `expected a string, finite number, boolean or null, got ${JSON.stringify(v)}`);
+  }
+  const then = t.then as Partial<Record<string, unknown>> | undefined;
+  if (typeof then !== "object" || then === null) throw new SearchError(`${field}.then`, `expected { do: ... }, got ${JSON.stringify(then)}`);
+  if (!RESPONSES[on].includes(then.do as string)) throw new SearchError(`${field}.then.do`, `a ${on} trigger can ${RESPONSES[on].join(", ")}; got ${JSON.stringify(then.do)}`);
+  optInt(`${field}.then.restartAfterSteps`, then.restartAfterSteps, 1, 1e9);
+  if (then.do === "hold" || then.forMs !== undefined) int(`${field}.then.forMs`, then.forMs, 1, 1e9);
+}
