@@ -16,17 +16,20 @@ import { raftConfigOf, raftSearchSpace } from "../../packages/raft/test/space.js
 import { twoPhaseMutants } from "../../packages/two-phase-commit/test/mutants/index.js";
 import { twoPhaseSearchSpace } from "../../packages/two-phase-commit/test/space.js";
 import { loadPatched, type Patch, type Patches } from "./patch.js";
+import { PUBSUB_BENCH_MUTANTS } from "./pubsub.js";
 
 /** One planted bug. */
 export interface Mutant {
   readonly name: string;
-  readonly system: "raft" | "2pc";
+  readonly system: "raft" | "2pc" | "pubsub";
   /** The rule it breaks. */
   readonly rule: string;
   readonly observable: "safety" | "liveness";
   /** Where it comes from: the package's rule mutants, or a text patch here. */
-  readonly source: "raft rules" | "2pc rules" | "patch";
+  readonly source: "raft rules" | "2pc rules" | "patch" | "pubsub hooks";
   readonly patches?: Patches;
+  /** A mutant that brings its own search space (pub/sub's: ./pubsub.ts). */
+  readonly space?: () => SystemSpace<any>;
 }
 
 const p = (find: string, replace: string): Patch => ({ find, replace });
@@ -66,6 +69,7 @@ export const MUTANTS: readonly Mutant[] = [
   ...RAFT_MUTANTS.map((m): Mutant => ({ name: `raft-${m.name}`, system: "raft", rule: m.description, observable: LIVENESS.has(m.name) ? "liveness" : "safety", source: "raft rules" })),
   ...RAFT_PATCHES,
   ...twoPhaseMutants.map((m): Mutant => ({ name: `2pc-${m.name}`, system: "2pc", rule: `${m.breaks}: ${m.description}`, observable: "safety", source: "2pc rules" })),
+  ...PUBSUB_BENCH_MUTANTS,
 ];
 
 /** The mutant named `name`; an unknown name is an error naming it and listing the known ones. */
@@ -77,6 +81,7 @@ export function mutantNamed(name: string): Mutant {
 
 /** The search space running mutant `m` (a patched reducer is generated and imported first). */
 export async function mutantSpace(m: Mutant): Promise<SystemSpace<any>> {
+  if (m.space !== undefined) return m.space();
   const variable = m.name.replace(/-(\w)/g, (_x, c: string) => c.toUpperCase());
   if (m.source === "raft rules") {
     const rule = m.name.slice("raft-".length);

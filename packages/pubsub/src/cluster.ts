@@ -23,8 +23,9 @@ export interface PubSubCluster {
   readonly protocol: BrokerProtocol;
 }
 
+/** A node as Raft's invariants see it (fields named: spreading the kernel's node host copies all of its internals). */
 function raftView(v: NodeView): NodeView {
-  return { ...v, state: (v.state as BrokerState | undefined)?.raft };
+  return { id: v.id, protocol: v.protocol, up: v.up, paused: v.paused, state: (v.state as BrokerState | undefined)?.raft, records: v.records, restarts: v.restarts };
 }
 
 /** The world as Raft's invariants see it: each node's state is its broker's Raft state (projected on first use). */
@@ -63,7 +64,7 @@ class Projector {
     this.step = s;
     this.world = w;
     this.view = new RaftWorld(w);
-    this.last = { ...s, before: s.before?.raft, after: s.after?.raft };
+    this.last = { node: s.node, before: s.before?.raft, after: s.after?.raft, cause: s.cause };
   }
 }
 
