@@ -125,8 +125,19 @@ export interface PubSubSearchOptions {
 
 const FAULT_WINDOW_MS = 3_000;
 
-/** Acknowledged publishes of `client` so far. */
-const acked = (history: SimulationResult["history"], client: string) => history.filter((h) => h.client === client && (h.res as PubSubResponse | undefined)?.ok === true && (h.res as { op?: string }).op === "publish").length;
+/** Reads each history reader makes. */
+const READS = 10;
+
+/** Successful replies so far, by client (one pass: `done` asks every 50 virtual ms). */
+function answered(history: SimulationResult["history"]): Map<string, number> {
+  const n = new Map<string, number>();
+  for (const h of history) {
+    const res = h.res as PubSubResponse | undefined;
+    // Publishes, polls and history reads: each client's unit of work (a consumer's commits are not counted).
+    if (res?.ok === true && (res.op === "publish" || res.op === "poll" || res.op === "history")) n.set(h.client, (n.get(h.client) ?? 0) + 1);
+  }
+  return n;
+}
 
 /**
  * Pub/sub's search space. Faults run in the first 3 s; a run lasts at most 9 s and ends once
@@ -154,8 +165,18 @@ export function pubsubSearchSpace(options: PubSubSearchOptions = {}): SystemSpac
           const g = Math.floor(i / c.members);
           return { id: `g${g}-c${i % c.members}`, actor: consumerClient({ ...common, group: `g${g}`, topic: topics[g % c.topics] as string, polls: c.polls, max: c.pollMax }) };
         }),
-        ...Array.from({ length: c.historyReaders }, (_, i) => ({ id: `r${i + 1}`, actor: historyReader({ nodes, topics, timeoutMs: c.clientTimeoutMs }) })),
+        ...Array.from({ length: c.historyReaders }, (_, i) => ({ id: `r${i + 1}`, actor: historyReader({ nodes, topics, reads: READS, timeoutMs: c.clientTimeoutMs }) })),
       ];
+      const work: [string, number, string][] = [
+        ...producers.map((id): [string, number, string] => [id, c.messages, "publishes acknowledged"]),
+        ...clients.filter((x) => x.id.startsWith("g")).map((x): [string, number, string] => [x.id, c.polls, "polls answered"]),
+        ...clients.filter((x) => x.id.startsWith("r")).map((x): [string, number, string] => [x.id, READS, "history reads answered"]),
+      ];
+      /** The first client short of its work, as text; undefined when all are done. */
+      const unfinished = (n: Map<string, number>): string | undefined => {
+        for (const [id, want, what] of work) if ((n.get(id) ?? 0) < want) return `client ${id} had ${n.get(id) ?? 0} of ${want} ${what}`;
+        return undefined;
+      };
       return {
         nodes: cluster.nodes,
         invariants: cluster.invariants,
@@ -163,18 +184,16 @@ export function pubsubSearchSpace(options: PubSubSearchOptions = {}): SystemSpac
         network: { minLatencyMs: 1, maxLatencyMs: 15 },
         // A single broker syncs only when it replies (Raft's single-node case, see the Raft space).
         ...(c.nodes === 1 ? { storage: { loseUnsyncedOnCrash: false } } : {}),
-        // Once the faults stopped: every publish acknowledged and a leader that has applied its whole log.
-        done: (view: WorldView) => producers.every((p) => acked(view.history, p) >= c.messages) && settled(view) !== undefined,
+        // Once the faults stopped: every client done (each retries until answered) and a leader that has applied its whole log.
+        done: (view: WorldView) => unfinished(answered(view.history)) === undefined && settled(view) !== undefined,
         check: (result) => {
           const reads = finalReads(result.view, topics, result.time);
           if (reads === undefined) return `no leader had applied its whole log by ${result.time} ms (faults stopped at ${FAULT_WINDOW_MS} ms)`;
           const check = checkPubSubHistory([...result.history, ...reads]);
           options.onCheck?.(check);
           if (!check.ok) return check.violations.map((v) => `${v.kind}: ${v.message}`).join("; ");
-          for (const p of producers) {
-            const n = acked(result.history, p);
-            if (n < c.messages) return `producer ${p} had ${n} of ${c.messages} publishes acknowledged by ${result.time} ms (faults stopped at ${FAULT_WINDOW_MS} ms)`;
-          }
+          const late = unfinished(answered(result.history));
+          if (late !== undefined) return `${late} by ${result.time} ms (faults stopped at ${FAULT_WINDOW_MS} ms)`;
           if (check.unverified > 0) return `${check.unverified} acknowledged publish(es) not covered by the final reads`;
           return undefined;
         },
