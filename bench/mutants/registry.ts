@@ -16,6 +16,7 @@ import { raftConfigOf, raftSearchSpace } from "../../packages/raft/test/space.js
 import { twoPhaseMutants } from "../../packages/two-phase-commit/test/mutants/index.js";
 import { twoPhaseSearchSpace } from "../../packages/two-phase-commit/test/space.js";
 import { loadPatched, type Patch, type Patches } from "./patch.js";
+import { PUBSUB_BENCH_MUTANTS } from "./pubsub.js";
 
 /** One planted bug. */
 export interface Mutant {
@@ -67,10 +68,10 @@ const RAFT_PATCHES: readonly Mutant[] = [
 
 /**
  * Every mutant: the packages' rule mutants first, then the patches. More join with one line in
- * EXTRA_MUTANTS below (e.g. pub/sub's: `...PUBSUB_MUTANTS,` from "./pubsub.js"); a mutant of
- * another system brings its own space through `space` and `baseline`.
+ * EXTRA_MUTANTS below; a mutant of another system brings its own space through `space` and
+ * `baseline`.
  */
-const EXTRA_MUTANTS: readonly Mutant[] = [];
+const EXTRA_MUTANTS: readonly Mutant[] = [...PUBSUB_BENCH_MUTANTS];
 
 export const MUTANTS: readonly Mutant[] = [
   ...RAFT_MUTANTS.map((m): Mutant => ({ name: `raft-${m.name}`, system: "raft", rule: m.description, observable: LIVENESS.has(m.name) ? "liveness" : "safety", source: "raft rules" })),

@@ -35,3 +35,12 @@ export { checkPubSubHistory, type PubSubOp, type PubSubCheck, type PubSubViolati
 export { wireParser, wireFeed, WIRE_LIMITS, type WireCommand, type WireItem, type WireLimits, type WireParser } from "./wire/protocol.js";
 export { encodeCommand, encodeMsg, encodeOk, encodeErr } from "./wire/encode.js";
 export { serveConnection, type PubSubBackend, type ServeOptions } from "./wire/server.js";
+export {
+  pubsubSearchSpace,
+  pubsubConfigOf,
+  PUBSUB_DEFAULT_CONFIG,
+  type PubSubSearchConfig,
+  type PubSubSearchOptions,
+} from "./search/space.js";
+export { pubsubAbstraction, PUBSUB_SOMETIMES, type PubSubSometimes } from "./search/coverage.js";
+export { historyReader, finalReader, type HistoryReaderOptions, type FinalReaderOptions, type ReaderState } from "./search/readers.js";

@@ -6,7 +6,7 @@
  * its reply carry the four timestamps of an SNTP exchange and serve as heartbeats.
  */
 import type { Ctx, Effect, Input, NodeId, Protocol, Step } from "@faultline/kernel";
-import { createRaftProtocol, type RaftMessage, type RaftRecord, type RaftState, type RaftTimer } from "@faultline/raft";
+import { createRaftProtocol, type RaftMessage, type RaftRecord, type RaftState, type RaftTimer, type StateMachine } from "@faultline/raft";
 import { resolvePubSubConfig, type PubSubConfig, type PubSubConfigInput } from "./config.js";
 import { pubsubMachine, type PubSubMachineState } from "./machine.js";
 import { HLC_ZERO, hlcReceive, hlcTick, maxHlc, type Hlc } from "./time/hlc.js";
@@ -60,6 +60,8 @@ export interface BrokerHooks {
    * the step's result) — how a test plants a reply sent before the entry commits.
    */
   readonly afterLeaderRequest?: (step: BrokerStep, request: { readonly client: string; readonly id: number; readonly req: PubSubRequest; readonly hlc: Hlc }) => BrokerStep;
+  /** Replaces the replicated state machine (how a test plants a mistake in the log's own rules). */
+  readonly machine?: (real: StateMachine<PubSubMachineState, PubSubCommand, PubSubResponse>) => StateMachine<PubSubMachineState, PubSubCommand, PubSubResponse>;
 }
 
 /** What {@link createBrokerProtocol} builds a broker from. @internal */
@@ -76,7 +78,8 @@ const PROBE_TIMER = Object.freeze({ kind: "probe" as const });
 export function createBrokerProtocol(parts: BrokerParts = {}): BrokerProtocol {
   const config = resolvePubSubConfig(parts.config);
   const hooks = parts.hooks ?? {};
-  const machine = pubsubMachine({ dedupWindow: config.dedupWindow });
+  const real = pubsubMachine({ dedupWindow: config.dedupWindow });
+  const machine = hooks.machine === undefined ? real : hooks.machine(real);
   const raft = createRaftProtocol({ config: config.raft, machine: machine as never, name: "pubsub-raft" });
   const phiOptions: PhiOptions = { expectedMs: config.probeIntervalMs };
 

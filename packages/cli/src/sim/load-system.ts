@@ -9,6 +9,7 @@ import { pathToFileURL } from "node:url";
 import type { SystemSpace } from "@faultline/check";
 import { raftSpace } from "./systems/raft.js";
 import { twoPhaseSpace } from "./systems/two-phase.js";
+import { pubsubSpace } from "./systems/pubsub.js";
 
 /** A usage error (exit code 2): `field` names the bad flag, argument or field. */
 export class UsageError extends Error {
@@ -21,7 +22,7 @@ export class UsageError extends Error {
 }
 
 /** The systems shipped with the command. */
-export const SHIPPED_SYSTEMS: Readonly<Record<string, () => SystemSpace<any>>> = { raft: () => raftSpace, "2pc": () => twoPhaseSpace };
+export const SHIPPED_SYSTEMS: Readonly<Record<string, () => SystemSpace<any>>> = { raft: () => raftSpace, "2pc": () => twoPhaseSpace, pubsub: () => pubsubSpace };
 
 /** A loaded system and how to load it again (in a worker, or from a report). */
 export interface LoadedSystem {

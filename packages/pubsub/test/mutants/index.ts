@@ -3,7 +3,8 @@
  * (`BrokerHooks`), so tests (and a mutation bench) can show the history checker catches it.
  * Nothing here ships.
  */
-import type { BrokerEffect, BrokerHooks, BrokerStep, PubSubMachineState, PubSubRequest, PubSubResponse } from "@faultline/pubsub";
+import { pubsubMachine, type BrokerEffect, type BrokerHooks, type BrokerStep, type PubSubCommand, type PubSubMachineState, type PubSubRequest, type PubSubResponse } from "@faultline/pubsub";
+import type { StateMachine } from "@faultline/raft";
 
 /**
  * The planted mistake of the two "ack before durable" mutants: for requests `which` picks, the
@@ -21,6 +22,43 @@ function ackOnPropose(which: (req: PubSubRequest) => boolean): BrokerHooks["afte
   };
 }
 
+/**
+ * The planted mistake of "history from the uncommitted log": a leader answers a poll or a
+ * history read at once from its whole log, committed or not (as if its log were the record),
+ * and forgets the pending read. A deposed leader's uncommitted tail is then read, and vanishes.
+ */
+const readUncommitted: BrokerHooks["afterLeaderRequest"] = (out, { client, id, req }) => {
+  if (req.op !== "poll" && req.op !== "history") return out;
+  const raft = out.state.raft;
+  const machine = pubsubMachine({ dedupWindow: 1_000 });
+  let m = raft.machine as PubSubMachineState;
+  for (let i = raft.lastApplied + 1; i <= raft.log.lastIndex; i++) {
+    const c = raft.log.entryAt(i)?.command as PubSubCommand | undefined;
+    if (c !== undefined && (c.op === "publish" || c.op === "commit" || c.op === "create")) m = machine.apply(m, c).state;
+  }
+  const res = machine.apply(m, req).result;
+  const pending = raft.pending.filter((p) => !(p.client === client && p.id === id));
+  const effects = out.effects.filter((e) => !(e.type === "reply" && e.client === client && e.id === id));
+  return { state: { ...out.state, raft: { ...raft, pending } }, effects: [...effects, { type: "reply", client, id, res }] };
+};
+
+/**
+ * The planted mistake of "a retry of the latest publish appended again": the dedup check compares
+ * `seq < last` where it means `seq <= last`, so a retry of a producer's most recent publish (after
+ * a timeout or a leader change) looks new and is appended a second time.
+ */
+function retryOfLatestLooksNew(real: StateMachine<PubSubMachineState, PubSubCommand, PubSubResponse>): StateMachine<PubSubMachineState, PubSubCommand, PubSubResponse> {
+  return {
+    ...real,
+    apply(state, cmd) {
+      const entry = cmd.op === "publish" ? state.producers[cmd.producer] : undefined;
+      if (cmd.op !== "publish" || entry === undefined || entry.last !== cmd.seq) return real.apply(state, cmd);
+      const forgot = { last: cmd.seq - 1, recent: entry.recent.filter((r) => r[0] !== cmd.seq) };
+      return real.apply({ ...state, producers: { ...state.producers, [cmd.producer]: forgot } }, cmd);
+    },
+  };
+}
+
 /** One planted mistake. */
 export interface PubSubMutant {
   readonly name: string;
@@ -34,6 +72,21 @@ export const PUBSUB_MUTANTS: readonly PubSubMutant[] = [
     name: "dedup-not-in-snapshot",
     description: "the producers' dedup table is left out of snapshots: a broker restored from one appends a retried publish again",
     hooks: { restore: (m: PubSubMachineState) => ({ ...m, producers: {} }) },
+  },
+  {
+    name: "offsets-not-in-snapshot",
+    description: "the groups' committed offsets are left out of snapshots: a broker restored from one serves a group from offset 0 again",
+    hooks: { restore: (m: PubSubMachineState) => ({ ...m, groups: {} }) },
+  },
+  {
+    name: "dedup-retry-reappended",
+    description: "the dedup check is off by one (seq < last instead of seq <= last): a retry of a producer's latest publish is appended again",
+    hooks: { machine: retryOfLatestLooksNew },
+  },
+  {
+    name: "history-from-uncommitted-log",
+    description: "a leader answers polls and history reads from its whole log, uncommitted entries included: a deposed leader's tail is read, then vanishes",
+    hooks: { afterLeaderRequest: readUncommitted },
   },
   {
     name: "commit-ack-before-durable",
