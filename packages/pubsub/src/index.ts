@@ -35,3 +35,7 @@ export { checkPubSubHistory, type PubSubOp, type PubSubCheck, type PubSubViolati
 export { wireParser, wireFeed, WIRE_LIMITS, type WireCommand, type WireItem, type WireLimits, type WireParser } from "./wire/protocol.js";
 export { encodeCommand, encodeMsg, encodeOk, encodeErr } from "./wire/encode.js";
 export { serveConnection, type PubSubBackend, type ServeOptions } from "./wire/server.js";
+export { replyParser, replyFeed, WireReplyError, type WireReply, type ReplyParser } from "./wire/reply.js";
+export { WireConnection, ConnectionLost, type BrokerAddress, type WireAnswer } from "./client/connection.js";
+export { connectPubSub, PubSubClient, PubSubError, type PubSubClientOptions, type PublishAck } from "./client/client.js";
+export { Subscription, type SubscribeOptions } from "./client/subscription.js";
