@@ -10,6 +10,7 @@ import { readClusterFile, requireNode } from "./cluster.js";
 import { beginTransaction, kvRequest, statusOf } from "./clients.js";
 import { NODE_SETTINGS, PROTOCOL_SETTINGS, runNodeProcess } from "./processes.js";
 import { flagName, SettingsError, type SettingSpec } from "./settings.js";
+import { registerPubSubCommands } from "./pubsub-commands.js";
 import { registerSimulationCommands } from "./sim/commands.js";
 
 function fail(err: unknown): never {
@@ -97,5 +98,6 @@ for (const [name, args, make] of [
     .action(kvAction(make));
 }
 
+registerPubSubCommands(program, { addOptions, fail });
 registerSimulationCommands(program);
 program.parseAsync(process.argv).catch(fail);

@@ -44,3 +44,7 @@ export {
 } from "./search/space.js";
 export { pubsubAbstraction, PUBSUB_SOMETIMES, type PubSubSometimes } from "./search/coverage.js";
 export { historyReader, finalReader, type HistoryReaderOptions, type FinalReaderOptions, type ReaderState } from "./search/readers.js";
+export { replyParser, replyFeed, WireReplyError, type WireReply, type ReplyParser } from "./wire/reply.js";
+export { WireConnection, ConnectionLost, type BrokerAddress, type WireAnswer } from "./client/connection.js";
+export { connectPubSub, PubSubClient, PubSubError, type PubSubClientOptions, type PublishAck } from "./client/client.js";
+export { Subscription, type SubscribeOptions } from "./client/subscription.js";

@@ -70,7 +70,7 @@ describe("the wire server", () => {
     c.send("FROB x\r\nPUB t p 1 20\r\n01234567890123456789\r\nACK t g nine\r\nPUB t p 0 1\r\nx\r\nUNSUB t g\r\nPING\r\n");
     const text = await c.until("PONG\r\n");
     expect(text.split("\r\n").slice(0, 6)).toEqual([
-      '-ERR unknown command "FROB" (known: PUB, SUB, UNSUB, ACK, HISTORY, PING, STATUS)',
+      '-ERR unknown command "FROB" (known: PUB, SUB, UNSUB, ACK, HISTORY, PING, STATUS, AUTH)',
       "-ERR payload: 20 bytes is over the limit of 16",
       '-ERR offset: expected a whole number, got "nine"',
       "-ERR seq: must be at least 1, got 0",

@@ -17,6 +17,8 @@ export function encodeCommand(c: WireCommand): string {
       return `ACK ${c.topic} ${c.group} ${c.offset}\r\n`;
     case "HISTORY":
       return `HISTORY ${c.topic} ${c.from} ${c.limit}\r\n`;
+    case "AUTH":
+      return `AUTH ${c.token}\r\n`;
     case "PING":
     case "STATUS":
       return `${c.cmd}\r\n`;

@@ -10,7 +10,9 @@
  * HISTORY <topic> <from> <limit>\r\n                       → MSG lines, then +OK <end>
  * PING\r\n                                                 → PONG
  * STATUS\r\n                                               → +STATUS <json>
+ * AUTH <token>\r\n                                         → +OK (required first when the broker has a client token)
  * pushed: MSG <topic> <offset> <producer> <seq> <lamport> <wall>.<logical> <bytes>\r\n<payload>\r\n
+ * pushed: END <topic> <group> <reason>\r\n    (the broker ended a subscription, e.g. it is no longer the leader)
  * ```
  *
  * A malformed command gets `-ERR <reason>` and the connection stays usable: a publish whose
@@ -26,7 +28,8 @@ export type WireCommand =
   | { readonly cmd: "ACK"; readonly topic: string; readonly group: string; readonly offset: number }
   | { readonly cmd: "HISTORY"; readonly topic: string; readonly from: number; readonly limit: number }
   | { readonly cmd: "PING" }
-  | { readonly cmd: "STATUS" };
+  | { readonly cmd: "STATUS" }
+  | { readonly cmd: "AUTH"; readonly token: string };
 
 /** What the parser yields: a command, or the reason for an `-ERR`. */
 export type WireItem = WireCommand | { readonly error: string };
@@ -124,6 +127,10 @@ function parseLine(line: string, limits: WireLimits): WireItem | { pub: NonNulla
       const bad = name("topic", parts[1], limits.maxName) ?? name("group", parts[2], limits.maxName);
       return bad ? err(bad) : { cmd: "SUB", topic: parts[1] as string, group: parts[2] as string, max };
     }
+    case "AUTH": {
+      const bad = arity(1, "AUTH <token>");
+      return bad ? err(bad) : { cmd: "AUTH", token: parts[1] as string };
+    }
     case "UNSUB": {
       const bad = arity(2, "UNSUB <topic> <group>") ?? name("topic", parts[1], limits.maxName) ?? name("group", parts[2], limits.maxName);
       return bad ? err(bad) : { cmd: "UNSUB", topic: parts[1] as string, group: parts[2] as string };
@@ -146,7 +153,7 @@ function parseLine(line: string, limits: WireLimits): WireItem | { pub: NonNulla
     case "":
       return err("empty command");
     default:
-      return err(`unknown command ${JSON.stringify(verb.slice(0, 32))} (known: PUB, SUB, UNSUB, ACK, HISTORY, PING, STATUS)`);
+      return err(`unknown command ${JSON.stringify(verb.slice(0, 32))} (known: PUB, SUB, UNSUB, ACK, HISTORY, PING, STATUS, AUTH)`);
   }
 }
 

@@ -4,10 +4,12 @@
  * answers become `+OK`/`-ERR`/`MSG` lines. Subscriptions poll the backend and push each message
  * once per connection; the client commits with ACK (at-least-once delivery: after a reconnect,
  * delivery resumes from the group's committed offset). Host timers are fine here: this is the
- * I/O edge, not the reducer.
+ * I/O edge, not the reducer. Create the server with `allowHalfOpen: true` so that a client that
+ * half-closes after its commands (as `nc` does) still gets their answers.
  */
-import type { Duplex } from "node:stream";
-import type { PubSubRequest, PubSubResponse } from "../types.js";
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { Duplex, Writable } from "node:stream";
+import type { PubSubRequest, PubSubResponse, StoredMessage } from "../types.js";
 import { encodeErr, encodeMsg, encodeOk } from "./encode.js";
 import { wireFeed, wireParser, type WireCommand, type WireLimits } from "./protocol.js";
 
@@ -19,6 +21,12 @@ export interface ServeOptions {
   readonly limits?: Partial<WireLimits>;
   /** How often a subscription polls (default 50 ms). */
   readonly pollMs?: number;
+  /** When set, every command but PING and AUTH is refused until the client sends `AUTH <token>`. */
+  readonly token?: string;
+  /** Most subscriptions one connection may hold (default 16). */
+  readonly maxSubscriptions?: number;
+  /** Commands read but not yet answered before the socket is paused (default 256): backpressure for pipelining clients. */
+  readonly maxQueued?: number;
 }
 
 /** Why a refusal was refused, as one `-ERR` reason. */
@@ -28,35 +36,64 @@ function refusal(res: Extract<PubSubResponse, { ok: false }>): string {
   return "no leader yet: retry";
 }
 
+const digest = (s: string) => createHash("sha256").update(s).digest();
+
+/** A subscriber slower than this many unsent bytes is not polled for more until it catches up. */
+const MAX_UNSENT = 1 << 20;
+
+type Sub = { timer: ReturnType<typeof setTimeout> | undefined; next: number; busy: boolean };
+
 /** Serves `socket` until it closes. Commands are answered in the order they arrive. */
 export function serveConnection(socket: Duplex, backend: PubSubBackend, options: ServeOptions = {}): void {
   let parser = wireParser(options.limits);
   let chain: Promise<void> = Promise.resolve();
   let closed = false;
-  const subs = new Map<string, { timer: ReturnType<typeof setTimeout>; next: number; busy: boolean }>();
+  let queued = 0;
+  let authed = options.token === undefined;
+  const pollMs = options.pollMs ?? 50;
+  const maxQueued = options.maxQueued ?? 256;
+  const subs = new Map<string, Sub>();
   const write = (s: string) => {
     if (!closed) socket.write(s);
   };
+  const push = (topic: string, sub: Sub, messages: readonly StoredMessage[], from: number): string => {
+    const text = messages.filter((m) => m.offset >= sub.next).map((m) => encodeMsg(topic, m)).join("");
+    sub.next = Math.max(sub.next, from + messages.length);
+    return text;
+  };
 
+  const schedule = (key: string, sub: Sub, c: Extract<WireCommand, { cmd: "SUB" }>) => {
+    if (subs.get(key) === sub && !closed) sub.timer = setTimeout(() => poll(key, c), pollMs);
+  };
   const poll = (key: string, c: Extract<WireCommand, { cmd: "SUB" }>) => {
     const sub = subs.get(key);
     if (sub === undefined || sub.busy || closed) return;
+    if ((socket as Partial<Writable>).writableLength !== undefined && (socket as Writable).writableLength > MAX_UNSENT) return schedule(key, sub, c);
     sub.busy = true;
     backend({ op: "poll", topic: c.topic, group: c.group, max: c.max })
       .then((res) => {
-        if (res.ok && res.op === "poll") {
-          for (const m of res.messages) if (m.offset >= sub.next) write(encodeMsg(c.topic, m));
-          sub.next = Math.max(sub.next, res.from + res.messages.length);
+        if (subs.get(key) !== sub) return;
+        if (res.ok && res.op === "poll") write(push(c.topic, sub, res.messages, res.from));
+        else if (!res.ok && (res.redirect !== undefined || res.error !== undefined)) {
+          // Deposed (or refused): the subscription ends here; the client resubscribes at the leader.
+          subs.delete(key);
+          write(`END ${c.topic} ${c.group} ${refusal(res).replace(/[\r\n]+/g, " ")}\r\n`);
         }
       })
-      .catch(() => undefined)
+      .catch(() => undefined) // the node is busy or restarting: poll again
       .finally(() => {
         sub.busy = false;
-        if (subs.get(key) === sub && !closed) sub.timer = setTimeout(() => poll(key, c), options.pollMs ?? 50);
+        schedule(key, sub, c);
       });
   };
 
   const run = async (c: WireCommand): Promise<string> => {
+    if (c.cmd === "AUTH") {
+      if (options.token === undefined) return encodeOk();
+      authed = timingSafeEqual(digest(c.token), digest(options.token));
+      return authed ? encodeOk() : encodeErr("auth: wrong token");
+    }
+    if (!authed && c.cmd !== "PING") return encodeErr("auth: this broker requires AUTH <token> first");
     switch (c.cmd) {
       case "PING":
         return "PONG\r\n";
@@ -81,8 +118,17 @@ export function serveConnection(socket: Duplex, backend: PubSubBackend, options:
       case "SUB": {
         const key = `${c.topic} ${c.group}`;
         if (subs.has(key)) return encodeErr(`already subscribed to ${c.topic} as ${c.group}`);
-        subs.set(key, { timer: setTimeout(() => poll(key, c), 0), next: 0, busy: false });
-        return encodeOk();
+        if (subs.size >= (options.maxSubscriptions ?? 16)) return encodeErr(`too many subscriptions on this connection (limit ${options.maxSubscriptions ?? 16})`);
+        // The first poll answers the SUB itself: a follower refuses it with a redirect, and
+        // nothing is subscribed; the leader answers +OK followed by the first messages.
+        const res = await backend({ op: "poll", topic: c.topic, group: c.group, max: c.max });
+        if (!res.ok) return encodeErr(refusal(res));
+        if (closed) return "";
+        const sub: Sub = { timer: undefined, next: 0, busy: false };
+        subs.set(key, sub);
+        const first = res.op === "poll" ? push(c.topic, sub, res.messages, res.from) : "";
+        schedule(key, sub, c);
+        return encodeOk() + first;
       }
       case "UNSUB": {
         const key = `${c.topic} ${c.group}`;
@@ -99,8 +145,21 @@ export function serveConnection(socket: Duplex, backend: PubSubBackend, options:
     const r = wireFeed(parser, chunk);
     parser = r.parser;
     for (const item of r.items) {
-      chain = chain.then(async () => write("error" in item ? encodeErr(item.error) : await run(item).catch((e: unknown) => encodeErr(`internal: ${String(e)}`))));
+      queued++;
+      if (queued >= maxQueued) socket.pause();
+      chain = chain.then(async () => {
+        write("error" in item ? encodeErr(item.error) : await run(item).catch((e: unknown) => encodeErr(`internal: ${e instanceof Error ? e.message : String(e)}`)));
+        queued--;
+        if (queued < maxQueued && socket.isPaused()) socket.resume();
+      });
     }
+  });
+  // A client that half-closes (`nc` at the end of its input) still gets every answer; the
+  // connection ends after them, unless subscriptions are still pushing.
+  socket.on("end", () => {
+    void chain.then(() => {
+      if (subs.size === 0) socket.end();
+    });
   });
   socket.on("close", () => {
     closed = true;

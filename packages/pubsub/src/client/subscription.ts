@@ -1,0 +1,134 @@
+/**
+ * A subscription over the wire: SUB on a connection of its own (so pushed MSG lines never mix
+ * with other answers), delivery from the group's committed offset, ACK to commit. When the
+ * broker ends it (`END`: no longer the leader) or the connection drops, it re-subscribes at the
+ * leader, which pushes again from the committed offset; messages this instance has already
+ * handled are skipped, so each is handled once per instance (at-least-once across instances,
+ * exactly-once observation with committed offsets).
+ */
+import type { PubSubClient } from "./client.js";
+import type { WireConnection } from "./connection.js";
+import type { StoredMessage } from "../types.js";
+
+/** Options of {@link PubSubClient.subscribe}. */
+export interface SubscribeOptions {
+  /** Called once per message, in offset order; the next is not handed over before it resolves. */
+  readonly onMessage: (message: StoredMessage) => void | Promise<void>;
+  /** Commit the offset past each message once `onMessage` resolves (default true). */
+  readonly autoCommit?: boolean;
+  /** Most messages a broker pushes ahead of commits (default 100). */
+  readonly max?: number;
+  /** Told of each (re)attachment failure; the subscription keeps trying until closed. */
+  readonly onError?: (err: Error) => void;
+}
+
+const REDIRECT = /^not the leader: try (\S+)/;
+
+/** A running subscription; see the module comment. */
+export class Subscription {
+  /** The next offset this instance has not handled yet. */
+  next = 0;
+  /** The largest offset a broker acknowledged committing. */
+  committed = 0;
+  /** The broker currently serving it, if attached. */
+  broker: string | undefined;
+  private conn: WireConnection | undefined;
+  private work: Promise<void> = Promise.resolve();
+  private closed = false;
+  private attaching = false;
+
+  /** Use {@link PubSubClient.subscribe}. @internal */
+  constructor(
+    private readonly client: PubSubClient,
+    readonly topic: string,
+    readonly group: string,
+    private readonly options: SubscribeOptions,
+  ) {
+    void this.attach(client.preferred);
+  }
+
+  /** Commits `offset` (the next offset the group wants) through this subscription's broker; resolves with the stored offset. */
+  async commit(offset: number): Promise<number> {
+    const conn = this.conn;
+    if (conn === undefined) throw new Error(`subscription ${this.topic}/${this.group} is not attached to a broker`);
+    const invokedAt = Date.now();
+    const a = await conn.send({ cmd: "ACK", topic: this.topic, group: this.group, offset }, this.client.options.attemptTimeoutMs ?? 2_000);
+    if (a.reply.kind !== "ok") throw new Error(`commit ${offset}: ${a.reply.kind === "err" ? a.reply.reason : a.reply.kind}`);
+    const stored = Number(a.reply.words[0]);
+    this.committed = Math.max(this.committed, stored);
+    this.client.record({ op: "commit", topic: this.topic, group: this.group, offset }, { ok: true, op: "commit", offset: stored }, this.broker ?? "?", invokedAt);
+    return stored;
+  }
+
+  /** Stops: closes the connection; messages not yet handled are not handed over. */
+  close(): void {
+    this.closed = true;
+    this.conn?.close();
+  }
+
+  /** Resolves once every message received so far has been handled. */
+  idle(): Promise<void> {
+    return this.work;
+  }
+
+  private fail(err: Error, retryAt: string): void {
+    this.options.onError?.(err);
+    if (this.closed) return;
+    setTimeout(() => void this.attach(retryAt), this.client.options.retryDelayMs ?? 50);
+  }
+
+  private next_(node: string): string {
+    const ids = Object.keys(this.client.options.brokers);
+    return ids[(ids.indexOf(node) + 1) % ids.length] as string;
+  }
+
+  private async attach(node: string): Promise<void> {
+    if (this.closed || this.attaching) return;
+    this.attaching = true;
+    let conn: WireConnection | undefined;
+    try {
+      conn = await this.client.open(
+        node,
+        (item) => {
+          if (conn !== this.conn) return;
+          if (item.kind === "end") return conn?.close(); // onClose re-attaches
+          const m = item.message;
+          this.client.record({ op: "poll", topic: this.topic, group: this.group, max: 1 }, { ok: true, op: "poll", from: m.offset, messages: [m] }, node, Date.now());
+          this.work = this.work.then(() => this.handle(m));
+        },
+        (err) => {
+          if (conn !== undefined && conn === this.conn) {
+            this.conn = undefined;
+            this.broker = undefined;
+            this.fail(err, this.next_(node));
+          }
+        },
+      );
+      this.conn = conn;
+      const a = await conn.send({ cmd: "SUB", topic: this.topic, group: this.group, max: this.options.max ?? 100 }, this.client.options.attemptTimeoutMs ?? 2_000);
+      if (a.reply.kind === "err") {
+        const to = REDIRECT.exec(a.reply.reason)?.[1];
+        this.conn = undefined;
+        conn.close();
+        this.attaching = false;
+        return this.fail(new Error(`${node}: ${a.reply.reason}`), to !== undefined && to in this.client.options.brokers ? to : this.next_(node));
+      }
+      this.broker = node;
+      this.attaching = false;
+      // What this instance handled but the group may not have stored (a commit lost with the old broker).
+      if (this.options.autoCommit !== false && this.next > this.committed) void this.commit(this.next).catch(() => undefined);
+    } catch (err) {
+      this.attaching = false;
+      if (conn !== undefined && this.conn === conn) this.conn = undefined;
+      conn?.close();
+      this.fail(err as Error, this.next_(node));
+    }
+  }
+
+  private async handle(m: StoredMessage): Promise<void> {
+    if (this.closed || m.offset < this.next) return; // handled already (a redelivery after re-attaching)
+    await this.options.onMessage(m);
+    this.next = m.offset + 1;
+    if (this.options.autoCommit !== false) await this.commit(this.next).catch(() => undefined);
+  }
+}
