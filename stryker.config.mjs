@@ -2,7 +2,8 @@
 /**
  * StrykerJS on the protocol reducers (issue 13 item 8): `pnpm stryker` mutates the 2PC
  * coordinator/participant step files against the 2PC tests; `STRYKER_TARGET=raft pnpm stryker`
- * mutates Raft's role step files against the Raft tests. Not part of `pnpm test`.
+ * mutates Raft's role step files against the Raft tests (STRYKER_FILES narrows either, below).
+ * STRYKER_CONCURRENCY sets the test runners (default 1). Not part of `pnpm test`.
  * Figures and triage: bench/mutants/STRYKER.md.
  *
  * Everything it writes (sandbox, reports, incremental file) goes under .mutants/stryker/, which
@@ -30,7 +31,12 @@ const TARGETS = {
 const target = process.env.STRYKER_TARGET ?? "2pc";
 const chosen = TARGETS[/** @type {keyof typeof TARGETS} */ (target)];
 if (chosen === undefined) throw new Error(`STRYKER_TARGET=${JSON.stringify(target)} is not a target (targets: ${Object.keys(TARGETS).join(", ")})`);
-const out = `.mutants/stryker/${target}`;
+// STRYKER_FILES=quorum.ts,candidate.ts narrows a target to some of its files (each narrowing keeps
+// its own incremental file and reports), so a long target can be run piece by piece.
+const files = process.env.STRYKER_FILES?.split(",").filter((f) => f !== "");
+const mutate = files === undefined ? chosen.mutate : chosen.mutate.filter((m) => files.includes(m.slice(m.lastIndexOf("/") + 1)));
+if (files !== undefined && mutate.length !== files.length) throw new Error(`STRYKER_FILES=${process.env.STRYKER_FILES} names a file outside target ${target} (its files: ${chosen.mutate.join(", ")})`);
+const out = `.mutants/stryker/${target}${files === undefined ? "" : `-${files.map((f) => f.replace(/\.ts$/, "")).join("+")}`}`;
 
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
@@ -38,7 +44,7 @@ export default {
   testRunner: "vitest",
   vitest: { configFile: "stryker.vitest.config.ts", related: false },
   testFiles: [`${chosen.tests}/**/*.test.ts`],
-  mutate: chosen.mutate,
+  mutate,
   coverageAnalysis: "perTest",
   incremental: true,
   incrementalFile: `${out}/incremental.json`,
