@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { ChunkResult } from "../src/sim/chunks.js";
 import { sweepSummaryHtml } from "../src/sim/html/summary.js";
 import { formatReport, mergeChunks, type SweepReport } from "../src/sim/report.js";
-import { faultline } from "./sim.js";
+import { faultline, root } from "./sim.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const dispensers = "examples/find-a-bug/system.ts";
@@ -67,10 +67,17 @@ describe("the sweep report page in Chromium", () => {
       // The first failure's picture, embedded: its violation is shown.
       const frame = tab.frameLocator("iframe.picture").first();
       expect(await frame.locator("#verdict").textContent()).toMatch(/VIOLATION UniqueTickets/);
+      // The embedded pictures scroll their own lanes to the violation, not the report.
+      expect(await tab.evaluate(() => (globalThis as unknown as { scrollY: number }).scrollY)).toBe(0);
       expect(errors).toEqual([]);
       const shot = join(dir, "report.png");
       await tab.screenshot({ path: shot, fullPage: true });
       expect(statSync(shot).size).toBeGreaterThan(10_000);
+      if (process.env.FAULTLINE_UPDATE_DOCS) {
+        // The README's picture: the page's first screen (summary, chart, sometimes, fault kinds).
+        await tab.setViewportSize({ width: 1000, height: 1150 });
+        await tab.screenshot({ path: join(root, "docs/sweep-report.png") });
+      }
     } finally {
       await browser.close();
     }

@@ -76,7 +76,7 @@ export function registerSimulationCommands(program: Command): void {
     .action(action((dirs: string[], _o: unknown, cmd: Command) => mergeCommand(dirs, cmd.optsWithGlobals<{ json?: boolean; out?: string }>())));
   program
     .command("explore")
-    .description("exhaustive model checking of a model module, with states/s")
+    .description("exhaustive model checking of a model module; live progress (states, states/s, depth, queue) on stderr")
     .argument("<model>", "path/to/module.ts#exportName (default export name: model) of a function returning a Model")
     .option("--bfs", "breadth first (default): shortest counterexample")
     .option("--dfs", "depth first: less memory")

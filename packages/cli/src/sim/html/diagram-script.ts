@@ -201,6 +201,7 @@ function startZoom(){
 }
 document.getElementById("zoom").value = String(startZoom());
 draw();
-const vi = document.getElementById("violation");
-if (vi) vi.scrollIntoView({ block: "center" });
+// Scroll the lanes (only them: scrollIntoView would also scroll a report embedding this page) to the violation.
+const vi = document.getElementById("violation"), pane = document.getElementById("lanes");
+if (vi) pane.scrollTop = Math.max(0, Number(vi.getAttribute("y")) + 18 - pane.clientHeight / 2);
 `;

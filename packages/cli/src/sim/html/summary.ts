@@ -56,18 +56,31 @@ export function growthChart(points: readonly GrowthPoint[]): string {
   const L = 56;
   const B = 34;
   const last = points[points.length - 1] as GrowthPoint;
-  const maxX = Math.max(1, last.runs);
-  const maxY = Math.max(1, ...points.map((p) => Math.max(p.states, p.transitions)));
+  const stepX = niceStep(last.runs);
+  const stepY = niceStep(Math.max(...points.map((p) => Math.max(p.states, p.transitions))));
+  const maxX = Math.max(1, Math.ceil(last.runs / stepX) * stepX);
+  const maxY = Math.max(1, Math.ceil(Math.max(...points.map((p) => Math.max(p.states, p.transitions))) / stepY) * stepY);
   const x = (v: number) => (L + (v / maxX) * (W - L - 12)).toFixed(1);
   const y = (v: number) => (H - B - (v / maxY) * (H - B - 12)).toFixed(1);
   const line = (f: (p: GrowthPoint) => number) => [{ runs: 0, states: 0, transitions: 0 }, ...points].map((p) => `${x(p.runs)},${y(f(p))}`).join(" ");
-  const ticks = [0, 0.25, 0.5, 0.75, 1];
-  const axes = ticks.map((t) => `<text x="${L - 6}" y="${y(maxY * t)}" text-anchor="end" dy="4">${Math.round(maxY * t)}</text><line x1="${L}" x2="${W - 12}" y1="${y(maxY * t)}" y2="${y(maxY * t)}" stroke="#eee"/><text x="${x(maxX * t)}" y="${H - B + 16}" text-anchor="middle">${Math.round(maxX * t)}</text>`).join("");
+  const ticks = (max: number, step: number) => Array.from({ length: Math.floor(max / step) + 1 }, (_, i) => i * step);
+  const axes = [
+    ...ticks(maxY, stepY).map((v) => `<text x="${L - 6}" y="${y(v)}" text-anchor="end" dy="4">${v}</text><line x1="${L}" x2="${W - 12}" y1="${y(v)}" y2="${y(v)}" stroke="#eee"/>`),
+    ...ticks(maxX, stepX).map((v) => `<text x="${x(v)}" y="${H - B + 16}" text-anchor="middle">${v}</text>`),
+  ].join("");
   return `<svg id="growth" width="${W}" height="${H}" role="img" aria-label="distinct abstract states and transitions against runs" data-points="${points.length}">${axes}
 <line x1="${L}" y1="${H - B}" x2="${W - 12}" y2="${H - B}" stroke="#888"/><line x1="${L}" y1="12" x2="${L}" y2="${H - B}" stroke="#888"/>
 <polyline class="transitions" fill="none" stroke="#c60" stroke-width="2" points="${line((p) => p.transitions)}"/><polyline class="states" fill="none" stroke="#36c" stroke-width="2" points="${line((p) => p.states)}"/>
 <text x="${(W + L) / 2}" y="${H - 4}" text-anchor="middle">runs</text><text x="${L + 8}" y="24" style="fill:#36c">states ${last.states}</text><text x="${L + 8}" y="40" style="fill:#c60">transitions ${last.transitions}</text></svg>
 <p class="note">One point per chunk of runs, in index order (the same for any number of workers or shards). A curve still rising at the right means more runs would likely find more.</p>`;
+}
+
+/** A round tick step (1, 2 or 5 times a power of ten) giving about four ticks up to `max`. */
+function niceStep(max: number): number {
+  const raw = Math.max(1, max) / 4;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const m = raw / p;
+  return Math.max(1, (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p);
 }
 
 const STYLE = `body{font:14px system-ui,sans-serif;margin:20px;max-width:1100px}td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}table{border-collapse:collapse;margin:6px 0}
