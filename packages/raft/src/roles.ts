@@ -79,6 +79,7 @@ export function becomeLeader(node: NodeStep): void {
   state.role = "leader";
   state.leader = ctx.self;
   state.votes = NO_VOTES;
+  state.incoming = null; // a snapshot it was receiving as a follower is of no use to a leader
   fx.cancelTimer(ELECTION_TIMER);
   state.progress = ProgressTracker.forLeader(peersOf(node), state.log.lastIndex, ctx.now());
   if (node.rules.leaderNoop) appendOwn(node, { op: "noop" });
