@@ -9,9 +9,11 @@ export {
   CRASHED_AFTER_WRITE, ConfigError, DEFAULT_NETWORK, DEFAULT_RUN, Effects, EventQueue,
   FAULTLINE_VERSION, FAULT_KINDS, PLAN_RANGES, ProtocolError, Simulation, calmDown,
   checkPlanOptions, createRng, describeValue, generatePlan, interpretEffects, isFiniteNumber,
-  isNonEmptyString, isNonNegativeNumber, isObject, isPositiveInteger, isPositiveNumber, replay,
+  isNonEmptyString, isNonNegativeInteger, isNonNegativeNumber, isObject, isPositiveInteger,
+  isPositiveNumber, isProbability, replay, requireBoolean, requireInteger,
   requireNonNegativeNumber, requireObject, requirePositiveInteger, requirePositiveNumber,
-  requireRate, runInit, runStep, simulate, timerKey, toJsonLines, transition, unchanged,
+  requireProbability, requireRate, runInit, runStep, simulate, timerKey, toJsonLines, transition,
+  unchanged,
 } from "@faultline/kernel";
 export type {
   AnyProtocol, ClientAction, ClientActor, ClientId, ClientReaction, ClientReply, ClientSpec,
