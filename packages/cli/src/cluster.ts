@@ -6,6 +6,7 @@
  *              "p1": { "host": "127.0.0.1", "port": 7101 } } }
  * ```
  */
+import { isNonEmptyString, isObject, isPositiveInteger } from "@faultline/kernel";
 import { readConfigFile, SettingsError } from "./settings.js";
 
 /** A node's address. */
@@ -53,15 +54,15 @@ export function parseClusterFile(value: unknown, source: string): ClusterFile {
 /** Parses and validates a cluster object; `source` prefixes error messages. */
 export function parseCluster(value: unknown, source: string): Cluster {
   const nodes = (value as { nodes?: unknown } | null)?.nodes;
-  if (nodes === null || typeof nodes !== "object" || Array.isArray(nodes)) throw new SettingsError(`${source}: "nodes" must be an object of id → { host, port }`);
+  if (!isObject(nodes)) throw new SettingsError(`${source}: "nodes" must be an object of id → { host, port }`);
   const out: Record<string, Address> = {};
   const seen = new Set<string>();
   for (const [id, addr] of Object.entries(nodes as Record<string, unknown>)) {
     const where = `${source}: nodes.${id}`;
     if (id.length === 0) throw new SettingsError(`${source}: a node id must not be empty`);
     const { host, port } = (addr ?? {}) as { host?: unknown; port?: unknown };
-    if (typeof host !== "string" || host.length === 0) throw new SettingsError(`${where}.host: expected a host name, got ${JSON.stringify(host)}`);
-    if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65_535) {
+    if (!isNonEmptyString(host)) throw new SettingsError(`${where}.host: expected a host name, got ${JSON.stringify(host)}`);
+    if (!isPositiveInteger(port) || port > 65_535) {
       throw new SettingsError(`${where}.port: expected a port in 1..65535, got ${JSON.stringify(port)}`);
     }
     const key = `${host}:${port}`;

@@ -5,6 +5,7 @@
  * `FAULTLINE_PORT`).
  */
 import { readFileSync } from "node:fs";
+import { isNonEmptyString, isNonNegativeInteger, isPositiveNumber, isProbability } from "@faultline/kernel";
 
 /** How a setting is parsed and checked. */
 export type SettingKind = "string" | "integer" | "positive" | "probability" | "level" | "boolean";
@@ -62,7 +63,7 @@ function parse(spec: SettingSpec, raw: unknown, source: string): string | number
   const bad = (why: string) => new SettingsError(`${source}: ${why}, got ${JSON.stringify(raw)}`);
   switch (spec.kind) {
     case "string":
-      if (typeof raw !== "string" || raw.length === 0) throw bad("expected a non-empty string");
+      if (!isNonEmptyString(raw)) throw bad("expected a non-empty string");
       return raw;
     case "boolean":
       if (typeof raw === "boolean") return raw;
@@ -75,9 +76,9 @@ function parse(spec: SettingSpec, raw: unknown, source: string): string | number
     default: {
       const n = typeof raw === "number" ? raw : typeof raw === "string" && raw.trim() !== "" ? Number(raw) : Number.NaN;
       if (!Number.isFinite(n)) throw bad("expected a number");
-      if (spec.kind === "integer" && (!Number.isInteger(n) || n < 0)) throw bad("expected a whole number ≥ 0");
-      if (spec.kind === "positive" && !(n > 0)) throw bad("expected a number > 0");
-      if (spec.kind === "probability" && (n < 0 || n > 1)) throw bad("expected a probability in [0, 1]");
+      if (spec.kind === "integer" && !isNonNegativeInteger(n)) throw bad("expected a whole number ≥ 0");
+      if (spec.kind === "positive" && !isPositiveNumber(n)) throw bad("expected a number > 0");
+      if (spec.kind === "probability" && !isProbability(n)) throw bad("expected a probability in [0, 1]");
       return n;
     }
   }

@@ -165,6 +165,8 @@ export class Engine {
    */
   private deliver(h: NodeHost, input: Input<unknown, unknown>): void {
     const before = h.state;
+    const log = h.records;
+    const logLength = log.length;
     try {
       const out = runStep(h.impl, before, input, h.ctx);
       h.state = out.state;
@@ -173,13 +175,15 @@ export class Engine {
       if (err instanceof ProtocolError) return this.fail("protocol-error", err.message);
       throw err;
     }
-    this.afterStep(h, before, input);
+    this.afterStep(h, before, input, h.records === log ? logLength : 0);
   }
 
   private startNode(h: NodeHost): void {
     h.up = true;
     h.restarts++;
     h.synced = h.records.length;
+    const log = h.records;
+    const logLength = log.length;
     try {
       const out = runInit(h.impl, h.ctx, h.records.slice());
       h.state = out.state;
@@ -188,7 +192,7 @@ export class Engine {
       if (err instanceof ProtocolError) return this.fail("protocol-error", err.message);
       throw err;
     }
-    this.afterStep(h, undefined, RESTART);
+    this.afterStep(h, undefined, RESTART, h.records === log ? logLength : 0);
   }
 
   private apply(h: NodeHost, effects: readonly Effect<unknown, unknown, unknown>[]): void {
@@ -204,7 +208,7 @@ export class Engine {
     h.timers.clear();
     h.held = [];
     if (this.config.storage.loseUnsyncedOnCrash) h.records.length = h.synced;
-    this.afterStep(h, before, CRASH);
+    this.afterStep(h, before, CRASH, h.records.length);
   }
 
   private resume(h: NodeHost): void {
@@ -315,7 +319,7 @@ export class Engine {
   }
 
   /** Counts the step and checks the invariants against it; `h.state` is the state after. */
-  private afterStep(h: NodeHost, before: unknown, cause: StepInfo["cause"]): void {
+  private afterStep(h: NodeHost, before: unknown, cause: StepInfo["cause"], logFrom: number): void {
     const state = this.state;
     if (state.stopped) return;
     state.schedule.events++;
@@ -336,7 +340,7 @@ export class Engine {
       }
     }
     if (!state.checker.active) return;
-    const outcome = state.checker.afterStep(this.view, { node: h.id, before, after: h.state, cause });
+    const outcome = state.checker.afterStep(this.view, { node: h.id, before, after: h.state, cause, logFrom });
     if (outcome === "stop") state.stopped = true;
     else if (outcome !== undefined) this.fail(outcome.invariant, outcome.message);
   }

@@ -25,9 +25,19 @@ export function isPositiveNumber(value: unknown): value is number {
   return typeof value === "number" && Number.isFinite(value) && value > 0;
 }
 
-/** True for a whole number > 0. */
+/** True for a whole number > 0 (a safe integer: counts and ids stay exact). */
 export function isPositiveInteger(value: unknown): value is number {
-  return Number.isInteger(value) && (value as number) > 0;
+  return Number.isSafeInteger(value) && (value as number) > 0;
+}
+
+/** True for a whole number ≥ 0 (a safe integer: an index, a count, a sequence number). */
+export function isNonNegativeInteger(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
+/** True for a probability: a number in [0, 1]. */
+export function isProbability(value: unknown): value is number {
+  return typeof value === "number" && value >= 0 && value <= 1;
 }
 
 /** True for a string with at least one character. */
@@ -66,9 +76,27 @@ export function requireNonNegativeNumber(field: string, value: unknown, unit = "
   return value;
 }
 
-/** Returns `value` when it is a probability in [0, 1]; throws {@link ConfigError} naming `field` otherwise. */
+/** Returns `value` when it is a rate in [0, 1]; throws {@link ConfigError} naming `field` otherwise. */
 export function requireRate(field: string, value: unknown): number {
-  if (!isFiniteNumber(value) || value < 0 || value > 1) throw new ConfigError(field, `a rate must be in [0, 1], got ${describeValue(value)}`);
+  if (!isProbability(value)) throw new ConfigError(field, `a rate must be in [0, 1], got ${describeValue(value)}`);
+  return value;
+}
+
+/** Returns `value` when it is a probability in [0, 1]; throws {@link ConfigError} naming `field` otherwise. */
+export function requireProbability(field: string, value: unknown): number {
+  if (!isProbability(value)) throw new ConfigError(field, `expected a probability in [0, 1], got ${describeValue(value)}`);
+  return value;
+}
+
+/** Returns `value` when it is a whole number ≥ `min` (a safe integer); throws {@link ConfigError} naming `field` otherwise. */
+export function requireInteger(field: string, value: unknown, min: number): number {
+  if (!Number.isSafeInteger(value) || (value as number) < min) throw new ConfigError(field, `expected a whole number ≥ ${min}, got ${describeValue(value)}`);
+  return value as number;
+}
+
+/** Returns `value` when it is true or false; throws {@link ConfigError} naming `field` otherwise. */
+export function requireBoolean(field: string, value: unknown): boolean {
+  if (typeof value !== "boolean") throw new ConfigError(field, `expected true or false, got ${describeValue(value)}`);
   return value;
 }
 

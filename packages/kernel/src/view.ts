@@ -66,6 +66,14 @@ export interface StepInfo<State = any> {
   readonly after: State | undefined;
   /** The input delivered, or the lifecycle change. */
   readonly cause: Input<unknown, unknown> | { readonly type: "crash" } | { readonly type: "restart" };
+  /**
+   * Where the node's durable log changed: its records from this index on were written by this
+   * step (0 when the step compacted the log; the log's length when it wrote nothing). A crash
+   * may lose unsynced records instead, which no index names. The simulator always sets it;
+   * `undefined` means unknown (treat the whole log as changed). Lets a property over the logs
+   * check only what a step wrote, from the world alone.
+   */
+  readonly logFrom?: number;
 }
 
 /**

@@ -134,3 +134,37 @@ describe("ghost state", () => {
     expect(a.fingerprint()).not.toBe(sim.fingerprint());
   });
 });
+
+describe("StepInfo.logFrom: where a step wrote its node's log", () => {
+  /** Persists every message it gets; compacts to one record on a "compact" message. */
+  const logger = {
+    name: "logger",
+    init: (ctx: Ctx, records: readonly unknown[]) => ({
+      state: records.length,
+      effects: ctx.self === "a" ? ["x", "x", "compact", "quiet"].map((msg) => ({ type: "send" as const, to: "b", msg })) : [],
+    }),
+    step: (s: number, input: { type: string; msg?: unknown }) => {
+      if (input.type !== "message" || input.msg === "quiet") return { state: s, effects: [] };
+      const record = { type: "r", n: s };
+      const write = input.msg === "compact" ? { type: "compact" as const, snapshot: record } : { type: "persist" as const, record };
+      return { state: s + 1, effects: [write, { type: "persist" as const, record }] };
+    },
+  };
+  it("names the first record a step wrote: the old length, 0 after a compaction, the length when nothing was written", () => {
+    const seen: [string, string, number | undefined, number][] = [];
+    const recorder: Invariant = {
+      name: "recorder",
+      check: (view, last) => void seen.push([last.node, last.cause.type === "message" ? String((last.cause as { msg: unknown }).msg) : last.cause.type, last.logFrom, view.node(last.node).records.length]),
+    };
+    const r = simulate({ seed: 1, nodes: [{ id: "a", protocol: logger }, { id: "b", protocol: logger }], invariants: [recorder], network: { minLatencyMs: 1, maxLatencyMs: 1 } });
+    expect(r.ok).toBe(true);
+    expect(seen).toEqual([
+      ["a", "restart", 0, 0],
+      ["b", "restart", 0, 0],
+      ["b", "x", 0, 2], // two records appended to an empty log
+      ["b", "x", 2, 4], // two more after the first two
+      ["b", "compact", 0, 2], // compacted: the whole log is new
+      ["b", "quiet", 2, 2], // nothing written
+    ]);
+  });
+});

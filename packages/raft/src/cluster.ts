@@ -1,5 +1,5 @@
 /** A ready-to-run Raft cluster: nodes and invariants for `new Simulation({...})`. */
-import { ConfigError, type Invariant, type NodeId, type NodeSpec } from "@faultline/kernel";
+import { ConfigError, isPositiveInteger, type Invariant, type NodeId, type NodeSpec } from "@faultline/kernel";
 import { resolveRaftConfig, type RaftConfig, type RaftConfigInput } from "./config.js";
 import { raftInvariants } from "./invariants.js";
 import { raftProtocol } from "./protocol.js";
@@ -31,6 +31,6 @@ export function raftCluster(options: RaftClusterOptions): RaftCluster {
 
 /** Node ids "n1".."nN". */
 export function nodeIds(n: number): NodeId[] {
-  if (!Number.isInteger(n) || n < 1) throw new ConfigError("nodes", `expected a whole number >= 1 of nodes, got ${n}`);
+  if (!isPositiveInteger(n)) throw new ConfigError("nodes", `expected a whole number >= 1 of nodes, got ${n}`);
   return Array.from({ length: n }, (_, i) => `n${i + 1}`);
 }

@@ -1,5 +1,5 @@
 /** Configuration of a Raft node: validated once, defaults filled in. */
-import { ConfigError } from "@faultline/kernel";
+import { ConfigError, describeValue, requireBoolean, requirePositiveInteger, requirePositiveNumber } from "@faultline/kernel";
 
 /** What a caller may set; every field has a default. */
 export interface RaftConfigInput {
@@ -55,21 +55,16 @@ export const RAFT_DEFAULTS = {
   maxSnapshotChunkBytes: 256 * 1024,
 } as const;
 
+/** A positive number of ms, or a positive whole number (the kernel's checks, naming the field). */
 function positive(field: string, v: unknown, integer = false): number {
-  if (typeof v !== "number" || !Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) {
-    throw new ConfigError(field, `expected a positive ${integer ? "whole number" : "number of ms"}, got ${JSON.stringify(v) ?? String(v)}`);
-  }
-  return v;
+  return integer ? requirePositiveInteger(field, v) : requirePositiveNumber(field, v, "number of ms");
 }
 
-function flag(field: string, v: unknown): boolean {
-  if (typeof v !== "boolean") throw new ConfigError(field, `expected true or false, got ${JSON.stringify(v) ?? String(v)}`);
-  return v;
-}
+const flag = requireBoolean;
 
 /** Fills in defaults and validates; throws the kernel's {@link ConfigError} naming the bad field. */
 export function resolveRaftConfig(input: RaftConfigInput = {}): RaftConfig {
-  if (typeof input !== "object" || input === null) throw new ConfigError("config", `expected an object, got ${JSON.stringify(input) ?? String(input)}`);
+  if (typeof input !== "object" || input === null) throw new ConfigError("config", `expected an object, got ${describeValue(input)}`);
   for (const field of Object.keys(input)) {
     if (!(field in RAFT_DEFAULTS)) throw new ConfigError(field, `unknown Raft setting (known: ${Object.keys(RAFT_DEFAULTS).join(", ")})`);
   }

@@ -1,18 +1,13 @@
 /** Checks for Raft messages and client requests that arrive from an untrusted wire. */
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-const show = (v: unknown) => JSON.stringify(v) ?? String(v);
+import { describeValue, isNonNegativeInteger, isObject } from "@faultline/kernel";
 
 function nat(m: Record<string, unknown>, field: string): string | undefined {
   const v = m[field];
-  return typeof v === "number" && Number.isInteger(v) && v >= 0 ? undefined : `${field}: expected a whole number >= 0, got ${show(v)}`;
+  return isNonNegativeInteger(v) ? undefined : `${field}: expected a whole number >= 0, got ${describeValue(v)}`;
 }
 
 function bool(m: Record<string, unknown>, field: string): string | undefined {
-  return typeof m[field] === "boolean" ? undefined : `${field}: expected true or false, got ${show(m[field])}`;
+  return typeof m[field] === "boolean" ? undefined : `${field}: expected true or false, got ${describeValue(m[field])}`;
 }
 
 function checkCommand(c: unknown, field: string): string | undefined {
@@ -38,7 +33,7 @@ const TYPES = ["prevote", "prevote-reply", "vote", "vote-reply", "append", "appe
 /** Returns what is wrong with `msg` (naming the field), or `undefined` when it is a valid RaftMessage. */
 export function validateMessage(msg: unknown): string | undefined {
   if (!isObject(msg)) return "message: expected an object";
-  if (typeof msg.type !== "string" || !TYPES.includes(msg.type)) return `type: expected one of ${TYPES.join(", ")}, got ${show(msg.type)}`;
+  if (typeof msg.type !== "string" || !TYPES.includes(msg.type)) return `type: expected one of ${TYPES.join(", ")}, got ${describeValue(msg.type)}`;
   const term = nat(msg, "term");
   if (term) return term;
   switch (msg.type) {
@@ -79,13 +74,13 @@ export function validateMessage(msg: unknown): string | undefined {
 /** Returns what is wrong with `req` (naming the field), or `undefined` when it is a valid KvRequest. */
 export function validateRequest(req: unknown): string | undefined {
   if (!isObject(req)) return "request: expected an object";
-  if (req.op !== "put" && req.op !== "get" && req.op !== "delete") return `op: expected "put", "get" or "delete", got ${show(req.op)}`;
-  if (typeof req.key !== "string") return `key: expected a string, got ${show(req.key)}`;
-  if (req.op === "put" && typeof req.value !== "string") return `value: expected a string, got ${show(req.value)}`;
+  if (req.op !== "put" && req.op !== "get" && req.op !== "delete") return `op: expected "put", "get" or "delete", got ${describeValue(req.op)}`;
+  if (typeof req.key !== "string") return `key: expected a string, got ${describeValue(req.key)}`;
+  if (req.op === "put" && typeof req.value !== "string") return `value: expected a string, got ${describeValue(req.value)}`;
   if (req.session !== undefined) {
     const s = req.session;
     if (!isObject(s) || typeof s.client !== "string") return `session.client: expected a string`;
-    if (typeof s.seq !== "number" || !Number.isInteger(s.seq) || s.seq < 0) return `session.seq: expected a whole number >= 0, got ${show(s.seq)}`;
+    if (!isNonNegativeInteger(s.seq)) return `session.seq: expected a whole number >= 0, got ${describeValue(s.seq)}`;
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 /** A closed-loop client that runs transactions one after another through the coordinator. */
-import type { ClientActor, NodeId, Workload } from "@faultline/kernel";
-import { checkId, checkInterval, checkKnownKeys, checkNonNegative, checkWhole } from "./config.js";
+import { requireInteger, requireNonNegativeNumber, type ClientActor, type NodeId, type Workload } from "@faultline/kernel";
+import { checkId, checkKnownKeys, positiveMs } from "./config.js";
 import type { BeginRequest, Decision, TransactionResult, TxId } from "./types.js";
 
 /** What a {@link transactionClient} has seen. */
@@ -33,11 +33,11 @@ export interface TransactionClientOptions {
  */
 export function transactionClient(options: TransactionClientOptions = {}): ClientActor<TransactionClientState, BeginRequest, TransactionResult> {
   checkKnownKeys("transactionClient", options, ["count", "prefix", "coordinator", "thinkMs", "timeoutMs"]);
-  const count = checkWhole("count", options.count ?? 10, 0);
+  const count = requireInteger("count", options.count ?? 10, 0);
   const prefix = checkId("prefix", options.prefix ?? "tx");
   const coordinator = checkId("coordinator", options.coordinator ?? "coordinator");
-  const thinkMs = checkNonNegative("thinkMs", options.thinkMs ?? 10);
-  const timeoutMs = checkInterval("timeoutMs", options.timeoutMs ?? 500);
+  const thinkMs = requireNonNegativeNumber("thinkMs", options.thinkMs ?? 10);
+  const timeoutMs = positiveMs("timeoutMs", options.timeoutMs ?? 500);
   const ask = (n: number, afterMs: number) => ({ node: coordinator, req: { type: "begin" as const, tx: `${prefix}-${n}` }, afterMs, timeoutMs });
   return {
     name: "2pc-transactions",
@@ -71,9 +71,9 @@ export interface TransactionWorkloadOptions {
  */
 export function transactionWorkload(options: TransactionWorkloadOptions = {}): Workload<BeginRequest> {
   checkKnownKeys("transactionWorkload", options, ["count", "startMs", "spacingMs", "coordinator", "prefix"]);
-  const count = checkWhole("count", options.count ?? 10, 0);
-  const startMs = checkNonNegative("startMs", options.startMs ?? 0);
-  const spacingMs = checkNonNegative("spacingMs", options.spacingMs ?? 0);
+  const count = requireInteger("count", options.count ?? 10, 0);
+  const startMs = requireNonNegativeNumber("startMs", options.startMs ?? 0);
+  const spacingMs = requireNonNegativeNumber("spacingMs", options.spacingMs ?? 0);
   const coordinator = checkId("coordinator", options.coordinator ?? "coordinator");
   const prefix = checkId("prefix", options.prefix ?? "tx");
   return Array.from({ length: count }, (_, i) => ({

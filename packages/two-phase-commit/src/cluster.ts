@@ -1,5 +1,5 @@
 /** A ready-to-run two-phase commit cluster: nodes and invariants for `new Simulation({...})`. */
-import { ConfigError, type Invariant, type NodeSpec, type NodeId } from "@faultline/kernel";
+import { ConfigError, isPositiveInteger, type Invariant, type NodeSpec, type NodeId } from "@faultline/kernel";
 import { resolveTwoPhaseConfig, type TwoPhaseConfig, type TwoPhaseConfigInput } from "./config.js";
 import { coordinatorProtocol } from "./coordinator.js";
 import { twoPhaseInvariants } from "./invariants.js";
@@ -23,7 +23,7 @@ export interface TwoPhaseCluster {
 
 /** Participant ids "p1".."pN". */
 export function participantIds(n: number): NodeId[] {
-  if (!Number.isInteger(n) || n < 1) throw new ConfigError("participants", `expected a whole number ≥ 1 of participants, got ${n}`);
+  if (!isPositiveInteger(n)) throw new ConfigError("participants", `expected a whole number ≥ 1 of participants, got ${n}`);
   return Array.from({ length: n }, (_, i) => `p${i + 1}`);
 }
 

@@ -3,9 +3,8 @@
  * size and knobs). Plain data — closed ranges per knob — so any generator can use it: the
  * package needs no property-testing library at run time.
  */
-import { ConfigError } from "@faultline/kernel";
+import { ConfigError, describeValue, isObject } from "@faultline/kernel";
 import type { TwoPhaseClusterOptions } from "./cluster.js";
-import { show } from "./config.js";
 
 /** A closed range `[min, max]` of one knob. */
 export type KnobRange = readonly [min: number, max: number];
@@ -63,7 +62,7 @@ const KNOBS = Object.keys(DOMAIN) as (keyof TwoPhaseConfigSpace)[];
  * `min > max`, outside what the knob can be, or not whole where it must be.
  */
 export function validateTwoPhaseConfigSpace(space: Partial<TwoPhaseConfigSpace> = {}): TwoPhaseConfigSpace {
-  if (typeof space !== "object" || space === null || Array.isArray(space)) throw new ConfigError("configSpace", `expected an object of [min, max] ranges, got ${show(space)}`);
+  if (!isObject(space)) throw new ConfigError("configSpace", `expected an object of [min, max] ranges, got ${describeValue(space)}`);
   for (const key of Object.keys(space)) {
     if (!KNOBS.includes(key as keyof TwoPhaseConfigSpace)) throw new ConfigError(`configSpace.${key}`, `unknown knob (knobs: ${KNOBS.join(", ")})`);
   }
@@ -73,7 +72,7 @@ export function validateTwoPhaseConfigSpace(space: Partial<TwoPhaseConfigSpace> 
     const field = `configSpace.${knob}`;
     const { min, max, what } = DOMAIN[knob];
     if (!Array.isArray(range) || range.length !== 2 || !range.every((v) => typeof v === "number" && Number.isFinite(v))) {
-      throw new ConfigError(field, `expected a [min, max] pair of finite numbers, got ${show(range)}`);
+      throw new ConfigError(field, `expected a [min, max] pair of finite numbers, got ${describeValue(range)}`);
     }
     const [lo, hi] = range as KnobRange;
     if (lo > hi) throw new ConfigError(field, `min ${lo} exceeds max ${hi}`);
@@ -94,7 +93,7 @@ export function twoPhaseConfigAt(point: TwoPhaseConfigPoint, space: TwoPhaseConf
     const v = point[knob];
     const [lo, hi] = space[knob];
     const field = `config.${knob}`;
-    if (typeof v !== "number" || !Number.isFinite(v) || v < lo || v > hi) throw new ConfigError(field, `expected a value within [${lo}, ${hi}], got ${show(v)}`);
+    if (typeof v !== "number" || !Number.isFinite(v) || v < lo || v > hi) throw new ConfigError(field, `expected a value within [${lo}, ${hi}], got ${describeValue(v)}`);
     if (TWO_PHASE_WHOLE_KNOBS.includes(knob) && !Number.isInteger(v)) throw new ConfigError(field, `expected a whole number, got ${v}`);
   }
   return {

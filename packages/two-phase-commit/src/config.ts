@@ -1,5 +1,13 @@
 /** Configuration of a two-phase commit cluster: validated once, defaults filled in. */
-import { ConfigError, type NodeId } from "@faultline/kernel";
+import {
+  ConfigError,
+  describeValue,
+  isNonEmptyString,
+  isObject,
+  requirePositiveNumber,
+  requireProbability,
+  type NodeId,
+} from "@faultline/kernel";
 
 /** What a caller may set; every field has a default. */
 export interface TwoPhaseConfigInput {
@@ -41,44 +49,20 @@ export const TWO_PHASE_DEFAULTS = {
   commitProbability: 1,
 } as const;
 
-/** A value for an error message. @internal */
-export function show(v: unknown): string {
-  return typeof v === "number" ? String(v) : (JSON.stringify(v) ?? String(v));
-}
-
-/** A positive, finite number of ms. @internal */
-export function checkInterval(field: string, v: unknown): number {
-  if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) throw new ConfigError(field, `expected a positive number of ms, got ${show(v)}`);
-  return v;
-}
-
-/** A finite number ≥ 0 (a time or a delay that may be zero). @internal */
-export function checkNonNegative(field: string, v: unknown): number {
-  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw new ConfigError(field, `expected a finite number ≥ 0, got ${show(v)}`);
-  return v;
-}
-
-/** A whole number ≥ `min`. @internal */
-export function checkWhole(field: string, v: unknown, min: number): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min) throw new ConfigError(field, `expected a whole number ≥ ${min}, got ${show(v)}`);
-  return v;
-}
-
-/** A probability in [0, 1]. @internal */
-export function checkProbability(field: string, v: unknown): number {
-  if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > 1) throw new ConfigError(field, `expected a probability in [0, 1], got ${show(v)}`);
-  return v;
+/** A positive, finite number of ms (the kernel's check, naming the field). @internal */
+export function positiveMs(field: string, v: unknown): number {
+  return requirePositiveNumber(field, v, "number of ms");
 }
 
 /** A non-empty string (a node id, a prefix). @internal */
 export function checkId(field: string, v: unknown): NodeId {
-  if (typeof v !== "string" || v.length === 0) throw new ConfigError(field, `expected a non-empty string, got ${show(v)}`);
+  if (!isNonEmptyString(v)) throw new ConfigError(field, `expected a non-empty string, got ${describeValue(v)}`);
   return v;
 }
 
 /** Rejects keys of `input` that are not in `known`, naming the first one (a typo, usually). @internal */
 export function checkKnownKeys(what: string, input: object, known: readonly string[]): void {
-  if (typeof input !== "object" || input === null || Array.isArray(input)) throw new ConfigError(what, `expected an options object, got ${show(input)}`);
+  if (!isObject(input)) throw new ConfigError(what, `expected an options object, got ${describeValue(input)}`);
   for (const key of Object.keys(input)) {
     if (!known.includes(key)) throw new ConfigError(key, `unknown ${what} option (known: ${known.join(", ")})`);
   }
@@ -95,27 +79,27 @@ export function resolveTwoPhaseConfig(input: TwoPhaseConfigInput = {}): TwoPhase
   const seen = new Set<NodeId>();
   participants.forEach((p, i) => {
     checkId(`participants[${i}]`, p);
-    if (p === coordinator) throw new ConfigError(`participants[${i}]`, `${show(p)} is the coordinator's id`);
-    if (seen.has(p)) throw new ConfigError(`participants[${i}]`, `duplicate participant id ${show(p)}`);
+    if (p === coordinator) throw new ConfigError(`participants[${i}]`, `${describeValue(p)} is the coordinator's id`);
+    if (seen.has(p)) throw new ConfigError(`participants[${i}]`, `duplicate participant id ${describeValue(p)}`);
     seen.add(p);
   });
   const raw = input.commitProbability ?? TWO_PHASE_DEFAULTS.commitProbability;
   const commitProbability: Record<NodeId, number> = {};
   if (typeof raw === "object" && raw !== null) {
     for (const id of Object.keys(raw)) {
-      if (!seen.has(id)) throw new ConfigError(`commitProbability.${id}`, `unknown participant ${show(id)} (participants: ${participants.join(", ")})`);
+      if (!seen.has(id)) throw new ConfigError(`commitProbability.${id}`, `unknown participant ${describeValue(id)} (participants: ${participants.join(", ")})`);
     }
-    for (const p of participants) commitProbability[p] = checkProbability(`commitProbability.${p}`, raw[p] ?? 1);
+    for (const p of participants) commitProbability[p] = requireProbability(`commitProbability.${p}`, raw[p] ?? 1);
   } else {
-    const p = checkProbability("commitProbability", raw);
+    const p = requireProbability("commitProbability", raw);
     for (const id of participants) commitProbability[id] = p;
   }
   return {
     coordinator,
     participants: [...participants],
-    voteTimeoutMs: checkInterval("voteTimeoutMs", input.voteTimeoutMs ?? TWO_PHASE_DEFAULTS.voteTimeoutMs),
-    resendIntervalMs: checkInterval("resendIntervalMs", input.resendIntervalMs ?? TWO_PHASE_DEFAULTS.resendIntervalMs),
-    statusIntervalMs: checkInterval("statusIntervalMs", input.statusIntervalMs ?? TWO_PHASE_DEFAULTS.statusIntervalMs),
+    voteTimeoutMs: positiveMs("voteTimeoutMs", input.voteTimeoutMs ?? TWO_PHASE_DEFAULTS.voteTimeoutMs),
+    resendIntervalMs: positiveMs("resendIntervalMs", input.resendIntervalMs ?? TWO_PHASE_DEFAULTS.resendIntervalMs),
+    statusIntervalMs: positiveMs("statusIntervalMs", input.statusIntervalMs ?? TWO_PHASE_DEFAULTS.statusIntervalMs),
     commitProbability,
   };
 }

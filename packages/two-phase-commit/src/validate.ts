@@ -1,14 +1,11 @@
 /** Checks for messages and requests that arrive from an untrusted wire. */
+import { isNonEmptyString, isObject } from "@faultline/kernel";
 import type { BeginRequest, TwoPhaseMessage } from "./types.js";
 
 const TX_MESSAGES = new Set(["prepare", "commit", "abort", "status", "vote", "ack"]);
 
 function checkTx(tx: unknown, field: string): string | undefined {
-  return typeof tx === "string" && tx.length > 0 ? undefined : `${field}: expected a non-empty string, got ${JSON.stringify(tx) ?? String(tx)}`;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+  return isNonEmptyString(tx) ? undefined : `${field}: expected a non-empty string, got ${JSON.stringify(tx) ?? String(tx)}`;
 }
 
 /** Returns what is wrong with `msg` (naming the field), or `undefined` when it is a {@link TwoPhaseMessage}. */
