@@ -36,6 +36,8 @@ export class Subscription {
   private work: Promise<void> = Promise.resolve();
   private closed = false;
   private attaching = false;
+  private flushing = false;
+  private flushed: Promise<void> = Promise.resolve();
 
   /** Use {@link PubSubClient.subscribe}. @internal */
   constructor(
@@ -66,9 +68,11 @@ export class Subscription {
     this.conn?.close();
   }
 
-  /** Resolves once every message received so far has been handled. */
-  idle(): Promise<void> {
-    return this.work;
+  /** Resolves once every message received so far has been handled (and, with auto-commit, its commit answered or failed). */
+  async idle(): Promise<void> {
+    await this.work;
+    await this.flushed;
+    if (this.options.autoCommit !== false && this.next > this.committed && !this.closed && this.conn !== undefined) await (this.flushed = this.flush());
   }
 
   private fail(err: Error, retryAt: string): void {
@@ -86,6 +90,9 @@ export class Subscription {
     if (this.closed || this.attaching) return;
     this.attaching = true;
     let conn: WireConnection | undefined;
+    // Everything one attachment delivers, contiguous from the group's offset its SUB reported:
+    // recorded as one poll (a push is not a statement of the group's offset; the SUB answer is).
+    const delivered: StoredMessage[] = [];
     try {
       conn = await this.client.open(
         node,
@@ -93,7 +100,7 @@ export class Subscription {
           if (conn !== this.conn) return;
           if (item.kind === "end") return conn?.close(); // onClose re-attaches
           const m = item.message;
-          this.client.record({ op: "poll", topic: this.topic, group: this.group, max: 1 }, { ok: true, op: "poll", from: m.offset, messages: [m] }, node, Date.now());
+          delivered.push(m);
           this.work = this.work.then(() => this.handle(m));
         },
         (err) => {
@@ -105,6 +112,7 @@ export class Subscription {
         },
       );
       this.conn = conn;
+      const invokedAt = Date.now();
       const a = await conn.send({ cmd: "SUB", topic: this.topic, group: this.group, max: this.options.max ?? 100 }, this.client.options.attemptTimeoutMs ?? 2_000);
       if (a.reply.kind === "err") {
         const to = REDIRECT.exec(a.reply.reason)?.[1];
@@ -115,6 +123,8 @@ export class Subscription {
       }
       this.broker = node;
       this.attaching = false;
+      const from = Number(a.reply.kind === "ok" ? a.reply.words[0] : 0);
+      this.client.record({ op: "poll", topic: this.topic, group: this.group, max: this.options.max ?? 100 }, { ok: true, op: "poll", from, messages: delivered }, node, invokedAt);
       // What this instance handled but the group may not have stored (a commit lost with the old broker).
       if (this.options.autoCommit !== false && this.next > this.committed) void this.commit(this.next).catch(() => undefined);
     } catch (err) {
@@ -129,6 +139,22 @@ export class Subscription {
     if (this.closed || m.offset < this.next) return; // handled already (a redelivery after re-attaching)
     await this.options.onMessage(m);
     this.next = m.offset + 1;
-    if (this.options.autoCommit !== false) await this.commit(this.next).catch(() => undefined);
+    if (this.options.autoCommit !== false && !this.flushing) this.flushed = this.flush();
+  }
+
+  /** Auto-commit: one commit in flight at a time, each for the latest handled offset (commits coalesce). */
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (!this.closed && this.next > this.committed && this.conn !== undefined) {
+        const ok = await this.commit(this.next).then(
+          () => true,
+          () => false,
+        );
+        if (!ok) break; // re-attaching commits what was handled
+      }
+    } finally {
+      this.flushing = false;
+    }
   }
 }
