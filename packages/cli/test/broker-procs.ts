@@ -23,9 +23,12 @@ export type BrokerCluster = Awaited<ReturnType<typeof makeBrokerCluster>>;
 /** Starts `faultline broker` for `id` and waits until its wire port listens. */
 export async function startBroker(id: string, c: BrokerCluster, extra: string[] = []): Promise<Proc> {
   const p = faultline(["broker", "--id", id, "--cluster", c.file, "--data", c.data(id), ...extra]);
-  const deadline = Date.now() + 40_000; // tsx starts slowly on a loaded machine
+  const deadline = Date.now() + 90_000; // tsx starts slowly on a loaded machine
   while (!p.output().includes('"msg":"wire listening"')) {
-    if (Date.now() > deadline || p.child.exitCode !== null) throw new Error(`broker ${id} did not start: ${p.output()}`);
+    if (Date.now() > deadline || p.child.exitCode !== null || p.child.signalCode !== null) {
+      p.child.kill("SIGKILL");
+      throw new Error(`broker ${id} did not start (exit ${p.child.exitCode ?? p.child.signalCode ?? "none: timed out"}): ${p.output()}`);
+    }
     await new Promise((r) => setTimeout(r, 25));
   }
   return p;
