@@ -39,7 +39,7 @@ describe("faultline broker over TCP", () => {
 
   it("pub, sub and history from the command line; a follower redirects; bad flags name the flag", async () => {
     const c = await makeBrokerCluster(["n1", "n2", "n3"]);
-    await Promise.all(["n1", "n2", "n3"].map((id) => startBroker(id, c)));
+    const procs = Object.fromEntries(await Promise.all(["n1", "n2", "n3"].map(async (id) => [id, await startBroker(id, c, ["--metrics-port", "0"])] as const)));
     const admin = await brokerClient(c);
     const leader = await findLeader(admin, ["n1", "n2", "n3"], 20_000);
     const follower = ["n1", "n2", "n3"].find((id) => id !== leader) as string;
@@ -56,6 +56,13 @@ describe("faultline broker over TCP", () => {
     const again = await run(["pub", "t", "two", "--cluster", c.file, "--producer", "cli-1", "--first-seq", "2"]);
     expect(again.out).toContain('"offset":1,');
     expect(again.out).toContain('"duplicate":true');
+
+    // The leader's metrics count the acknowledged publishes (the duplicate answered as one).
+    const url = /"url":"([^"]+)"/.exec(procs[leader]!.output())?.[1] as string;
+    const metrics = await (await fetch(url)).text();
+    expect(metrics).toMatch(/faultline_pubsub_publishes_total\{duplicate="false"[^}]*\} 2/);
+    expect(metrics).toMatch(/faultline_pubsub_publishes_total\{duplicate="true"[^}]*\} 1/);
+    expect(metrics).toMatch(/faultline_raft_leaderships_total\{[^}]*\} 1/);
 
     const sub = await run(["sub", "t", "--group", "g", "--count", "2", "--cluster", c.file]);
     expect(sub.code).toBe(0);
