@@ -93,34 +93,40 @@ export class Subscription {
     // Everything one attachment delivers, contiguous from the group's offset its SUB reported:
     // recorded as one poll (a push is not a statement of the group's offset; the SUB answer is).
     const delivered: StoredMessage[] = [];
+    // One way out per attachment, whichever of a refusal, an error or the connection's end comes first.
+    let over = false;
+    const retry = (err: Error, at: string) => {
+      if (over) return;
+      over = true;
+      this.attaching = false;
+      if (conn !== undefined && conn === this.conn) {
+        this.conn = undefined;
+        this.broker = undefined;
+      }
+      conn?.close();
+      this.fail(err, at);
+    };
     try {
       conn = await this.client.open(
         node,
         (item) => {
           if (conn !== this.conn) return;
-          if (item.kind === "end") return conn?.close(); // onClose re-attaches
+          if (item.kind === "end") return retry(new Error(`${node} ended the subscription: ${item.reason}`), this.next_(node));
           const m = item.message;
           delivered.push(m);
           this.work = this.work.then(() => this.handle(m));
         },
-        (err) => {
-          if (conn !== undefined && conn === this.conn) {
-            this.conn = undefined;
-            this.broker = undefined;
-            this.fail(err, this.next_(node));
-          }
-        },
+        (err) => retry(err, this.next_(node)),
       );
+      if (this.closed || over) return conn.close();
       this.conn = conn;
       const invokedAt = Date.now();
       const a = await conn.send({ cmd: "SUB", topic: this.topic, group: this.group, max: this.options.max ?? 100 }, this.client.options.attemptTimeoutMs ?? 2_000);
       if (a.reply.kind === "err") {
         const to = REDIRECT.exec(a.reply.reason)?.[1];
-        this.conn = undefined;
-        conn.close();
-        this.attaching = false;
-        return this.fail(new Error(`${node}: ${a.reply.reason}`), to !== undefined && to in this.client.options.brokers ? to : this.next_(node));
+        return retry(new Error(`${node}: ${a.reply.reason}`), to !== undefined && to in this.client.options.brokers ? to : this.next_(node));
       }
+      if (over) return;
       this.broker = node;
       this.attaching = false;
       const from = Number(a.reply.kind === "ok" ? a.reply.words[0] : 0);
@@ -128,10 +134,7 @@ export class Subscription {
       // What this instance handled but the group may not have stored (a commit lost with the old broker).
       if (this.options.autoCommit !== false && this.next > this.committed) void this.commit(this.next).catch(() => undefined);
     } catch (err) {
-      this.attaching = false;
-      if (conn !== undefined && this.conn === conn) this.conn = undefined;
-      conn?.close();
-      this.fail(err as Error, this.next_(node));
+      retry(err as Error, this.next_(node));
     }
   }
 
