@@ -6,13 +6,13 @@ import { join } from "node:path";
 import { connectPubSub, type BrokerAddress, type PubSubClient, type PubSubClientOptions } from "@faultline/pubsub";
 import { faultline, freePorts, type Proc } from "./procs.js";
 
-/** A broker cluster file on fresh ports: each node with a peer `port` and a `wirePort`. */
-export async function makeBrokerCluster(ids: string[]) {
+/** A broker cluster file on fresh ports: each node with a peer `port` and a `wirePort`; `extra` adds top-level keys (e.g. `clientToken`). */
+export async function makeBrokerCluster(ids: string[], extra: Record<string, unknown> = {}) {
   const dir = mkdtempSync(join(tmpdir(), "faultline-broker-"));
   const ports = await freePorts(ids.length * 2);
   const nodes = Object.fromEntries(ids.map((id, i) => [id, { host: "127.0.0.1", port: ports[2 * i] as number, wirePort: ports[2 * i + 1] as number }]));
   const file = join(dir, "cluster.json");
-  writeFileSync(file, JSON.stringify({ cluster: `broker-${randomBytes(4).toString("hex")}`, secret: randomBytes(16).toString("hex"), nodes }));
+  writeFileSync(file, JSON.stringify({ cluster: `broker-${randomBytes(4).toString("hex")}`, secret: randomBytes(16).toString("hex"), nodes, ...extra }));
   const wire: Record<string, BrokerAddress> = Object.fromEntries(ids.map((id) => [id, { host: "127.0.0.1", port: nodes[id]!.wirePort }]));
   return { dir, file, nodes, wire, data: (id: string) => join(dir, "data", id) };
 }

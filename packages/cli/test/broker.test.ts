@@ -81,4 +81,17 @@ describe("faultline broker over TCP", () => {
     const help = await run(["pub", "--help"]);
     expect(help.out).toContain("--producer <id>");
   }, 120_000);
+
+  it("with a clientToken in the cluster file, wire clients must AUTH; the CLI sends it", async () => {
+    const c = await makeBrokerCluster(["n1"], { clientToken: "wire-token-123" });
+    await startBroker("n1", c);
+    const stranger = await brokerClient(c, { timeoutMs: 3_000 }); // PING needs no token
+    await expect(stranger.publish("t", "x")).rejects.toThrow(/auth: this broker requires AUTH <token> first/);
+    stranger.close();
+    const pub = await run(["pub", "t", "hello", "--cluster", c.file]);
+    expect(pub.code).toBe(0);
+    expect(pub.out).toContain('"offset":0,');
+    const hist = await run(["history", "t", "--cluster", c.file]);
+    expect(hist.out).toContain('"payload":"hello"');
+  }, 120_000);
 });
