@@ -11,6 +11,7 @@ import { benchExplore } from "./explore.js";
 import { benchKernel } from "./kernel.js";
 import { benchLinearizability } from "./linearizability.js";
 import { benchPubSub } from "./pubsub.js";
+import { benchPubSubTcp } from "./pubsub-tcp.js";
 import { benchRaft } from "./raft.js";
 import type { BenchRow } from "./row.js";
 import { benchTcp } from "./tcp.js";
@@ -25,6 +26,7 @@ const suites: Record<string, () => BenchRow[] | Promise<BenchRow[]>> = {
   lin: benchLinearizability,
   explore: benchExplore,
   tcp: benchTcp,
+  "pubsub-tcp": benchPubSubTcp,
 };
 
 const json = process.argv.includes("--json");

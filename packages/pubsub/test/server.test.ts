@@ -52,8 +52,8 @@ describe("the wire server", () => {
     await c.until("+OK 1 2 1002.0\r\n");
     expect(c.text()).toBe("PONG\r\n+OK 0 1 1000.0\r\n+OK 0 1 1000.0 dup\r\n+OK 1 2 1002.0\r\n");
     c.send("HISTORY orders 0 10\r\nSUB orders g\r\n");
-    await c.until("MSG orders 1 p1 2 2 1002.0 2\r\nhi\r\n+OK 2\r\n+OK\r\n");
-    await c.until("+OK\r\nMSG orders 0 p1 1 1 1000.0 5\r\nhello\r\nMSG orders 1 p1 2 2 1002.0 2\r\nhi\r\n");
+    await c.until("MSG orders 1 p1 2 2 1002.0 2\r\nhi\r\n+OK 2\r\n+OK 0\r\n");
+    await c.until("+OK 0\r\nMSG orders 0 p1 1 1 1000.0 5\r\nhello\r\nMSG orders 1 p1 2 2 1002.0 2\r\nhi\r\n");
     c.send("ACK orders g 2\r\nUNSUB orders g\r\n");
     await c.until("+OK 2\r\n+OK\r\n");
     c.end();

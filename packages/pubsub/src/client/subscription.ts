@@ -36,6 +36,8 @@ export class Subscription {
   private work: Promise<void> = Promise.resolve();
   private closed = false;
   private attaching = false;
+  private flushing = false;
+  private flushed: Promise<void> = Promise.resolve();
 
   /** Use {@link PubSubClient.subscribe}. @internal */
   constructor(
@@ -66,9 +68,11 @@ export class Subscription {
     this.conn?.close();
   }
 
-  /** Resolves once every message received so far has been handled. */
-  idle(): Promise<void> {
-    return this.work;
+  /** Resolves once every message received so far has been handled (and, with auto-commit, its commit answered or failed). */
+  async idle(): Promise<void> {
+    await this.work;
+    await this.flushed;
+    if (this.options.autoCommit !== false && this.next > this.committed && !this.closed && this.conn !== undefined) await (this.flushed = this.flush());
   }
 
   private fail(err: Error, retryAt: string): void {
@@ -86,42 +90,51 @@ export class Subscription {
     if (this.closed || this.attaching) return;
     this.attaching = true;
     let conn: WireConnection | undefined;
+    // Everything one attachment delivers, contiguous from the group's offset its SUB reported:
+    // recorded as one poll (a push is not a statement of the group's offset; the SUB answer is).
+    const delivered: StoredMessage[] = [];
+    // One way out per attachment, whichever of a refusal, an error or the connection's end comes first.
+    let over = false;
+    const retry = (err: Error, at: string) => {
+      if (over) return;
+      over = true;
+      this.attaching = false;
+      if (conn !== undefined && conn === this.conn) {
+        this.conn = undefined;
+        this.broker = undefined;
+      }
+      conn?.close();
+      this.fail(err, at);
+    };
     try {
       conn = await this.client.open(
         node,
         (item) => {
           if (conn !== this.conn) return;
-          if (item.kind === "end") return conn?.close(); // onClose re-attaches
+          if (item.kind === "end") return retry(new Error(`${node} ended the subscription: ${item.reason}`), this.next_(node));
           const m = item.message;
-          this.client.record({ op: "poll", topic: this.topic, group: this.group, max: 1 }, { ok: true, op: "poll", from: m.offset, messages: [m] }, node, Date.now());
+          delivered.push(m);
           this.work = this.work.then(() => this.handle(m));
         },
-        (err) => {
-          if (conn !== undefined && conn === this.conn) {
-            this.conn = undefined;
-            this.broker = undefined;
-            this.fail(err, this.next_(node));
-          }
-        },
+        (err) => retry(err, this.next_(node)),
       );
+      if (this.closed || over) return conn.close();
       this.conn = conn;
+      const invokedAt = Date.now();
       const a = await conn.send({ cmd: "SUB", topic: this.topic, group: this.group, max: this.options.max ?? 100 }, this.client.options.attemptTimeoutMs ?? 2_000);
       if (a.reply.kind === "err") {
         const to = REDIRECT.exec(a.reply.reason)?.[1];
-        this.conn = undefined;
-        conn.close();
-        this.attaching = false;
-        return this.fail(new Error(`${node}: ${a.reply.reason}`), to !== undefined && to in this.client.options.brokers ? to : this.next_(node));
+        return retry(new Error(`${node}: ${a.reply.reason}`), to !== undefined && to in this.client.options.brokers ? to : this.next_(node));
       }
+      if (over) return;
       this.broker = node;
       this.attaching = false;
+      const from = Number(a.reply.kind === "ok" ? a.reply.words[0] : 0);
+      this.client.record({ op: "poll", topic: this.topic, group: this.group, max: this.options.max ?? 100 }, { ok: true, op: "poll", from, messages: delivered }, node, invokedAt);
       // What this instance handled but the group may not have stored (a commit lost with the old broker).
       if (this.options.autoCommit !== false && this.next > this.committed) void this.commit(this.next).catch(() => undefined);
     } catch (err) {
-      this.attaching = false;
-      if (conn !== undefined && this.conn === conn) this.conn = undefined;
-      conn?.close();
-      this.fail(err as Error, this.next_(node));
+      retry(err as Error, this.next_(node));
     }
   }
 
@@ -129,6 +142,22 @@ export class Subscription {
     if (this.closed || m.offset < this.next) return; // handled already (a redelivery after re-attaching)
     await this.options.onMessage(m);
     this.next = m.offset + 1;
-    if (this.options.autoCommit !== false) await this.commit(this.next).catch(() => undefined);
+    if (this.options.autoCommit !== false && !this.flushing) this.flushed = this.flush();
+  }
+
+  /** Auto-commit: one commit in flight at a time, each for the latest handled offset (commits coalesce). */
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (!this.closed && this.next > this.committed && this.conn !== undefined) {
+        const ok = await this.commit(this.next).then(
+          () => true,
+          () => false,
+        );
+        if (!ok) break; // re-attaching commits what was handled
+      }
+    } finally {
+      this.flushing = false;
+    }
   }
 }

@@ -4,7 +4,7 @@
  *
  * ```text
  * PUB <topic> <producer> <seq> <bytes>\r\n<payload>\r\n   → +OK <offset> <lamport> <wall>.<logical> [dup]
- * SUB <topic> <group> [max]\r\n                            → +OK, then MSG lines as messages commit
+ * SUB <topic> <group> [max]\r\n                            → +OK <group's offset>, then MSG lines from it as messages commit
  * UNSUB <topic> <group>\r\n                                → +OK
  * ACK <topic> <group> <offset>\r\n                         → +OK <offset>   (commits the group's offset)
  * HISTORY <topic> <from> <limit>\r\n                       → MSG lines, then +OK <end>
@@ -168,8 +168,9 @@ export function wireFeed(parser: WireParser, chunk: Uint8Array): { parser: WireP
       if (buf.length < pending.bytes + 2) break;
       const payload = buf.subarray(0, pending.bytes);
       const ok = buf[pending.bytes] === 13 && buf[pending.bytes + 1] === 10;
-      if (pending.refused !== undefined) items.push({ error: pending.refused });
-      else if (!ok) items.push({ error: `payload: not followed by \\r\\n after ${pending.bytes} bytes` });
+      if (pending.refused !== undefined) {
+        // Already answered when its header was read; the payload is only skipped.
+      } else if (!ok) items.push({ error: `payload: not followed by \\r\\n after ${pending.bytes} bytes` });
       else items.push({ ...pending.head, payload: decoder.decode(payload) });
       // Without the CRLF, resynchronise at the next line break; the bytes up to it are dropped.
       buf = ok ? buf.subarray(pending.bytes + 2) : buf.subarray(pending.bytes);
@@ -197,7 +198,11 @@ export function wireFeed(parser: WireParser, chunk: Uint8Array): { parser: WireP
       continue;
     }
     const item = parseLine(decoder.decode(line), parser.limits);
-    if ("pub" in item) pending = item.pub;
+    if ("pub" in item) {
+      pending = item.pub;
+      // A refused publish is answered at once, not after its (possibly never sent) payload.
+      if (pending.refused !== undefined) items.push({ error: pending.refused });
+    }
     else items.push(item);
   }
   return { parser: { limits: parser.limits, buffer: buf.slice(), discarding, ...(pending === undefined ? {} : { pending }) }, items };

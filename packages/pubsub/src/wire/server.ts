@@ -128,7 +128,7 @@ export function serveConnection(socket: Duplex, backend: PubSubBackend, options:
         subs.set(key, sub);
         const first = res.op === "poll" ? push(c.topic, sub, res.messages, res.from) : "";
         schedule(key, sub, c);
-        return encodeOk() + first;
+        return encodeOk(res.op === "poll" ? res.from : 0) + first;
       }
       case "UNSUB": {
         const key = `${c.topic} ${c.group}`;
