@@ -46,6 +46,10 @@ export default {
   testFiles: [`${chosen.tests}/**/*.test.ts`],
   mutate,
   coverageAnalysis: "perTest",
+  // Mutants reached only while a module loads (the frozen rule tables, a default protocol name
+  // bound at describe time) are never activated by this runner with vitest 4.1: they came out
+  // "survived" although tests fail on them (bench/mutants/STRYKER.md). Skip them.
+  ignoreStatic: true,
   incremental: true,
   incrementalFile: `${out}/incremental.json`,
   concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 1),
@@ -53,7 +57,8 @@ export default {
   timeoutFactor: 3,
   timeoutMS: 20_000,
   dryRunTimeoutMinutes: 20,
-  tempDirName: ".mutants/stryker/tmp",
+  // One sandbox dir per run: Stryker empties its temp dir at the end, so two runs must not share one.
+  tempDirName: `${out}/tmp`,
   ignorePatterns: ["dist", ".mutants", "spec/**/states", "tools", "docs"],
   reporters: ["clear-text", "progress-append-only", "json", "html"],
   jsonReporter: { fileName: `${out}/mutation.json` },
