@@ -41,12 +41,17 @@ export function benchCheck(): BenchRow[] {
     clients: Array.from({ length: 6 }, (_, i) => ({ id: `c${i}`, actor: kvClient({ nodes: raft.ids, name: `c${i}`, ops: 1_000, keys: ["x", "y", "z"], readShare: 0.5, thinkMs: 2, timeoutMs: 300 }) })),
     maxTimeMs: 60_000,
   });
-  // Replies with ok: false were not applied; an unanswered get showed nothing.
+  // Replies with ok: false were not applied; an unanswered get showed nothing; a write's retries
+  // (same session) are one operation, as the store applies it once.
   const ops = operationsFromHistory<KvInput, KvOutput>(result.history, {
     toOperation: (req, res) => {
       const q = req as KvRequest;
       const s = res as KvResponse | undefined;
       return (s !== undefined && !s.ok) || (s === undefined && q.op === "get") ? undefined : { input: q, output: s };
+    },
+    attemptOf: (h) => {
+      const q = h.req as KvRequest;
+      return q.op !== "get" && q.session !== undefined ? `${q.session.client}/${q.session.seq}` : undefined;
     },
   });
   let linear = false;
