@@ -43,7 +43,13 @@ describe("faultline broker over TCP", () => {
     const admin = await brokerClient(c);
     const leader = await findLeader(admin, ["n1", "n2", "n3"], 20_000);
     const follower = ["n1", "n2", "n3"].find((id) => id !== leader) as string;
-    const status = (await admin.status(follower)) as { leader: string; peers: Record<string, { phi: number; suspected: boolean }> };
+    // A follower names the leader once it has heard from it (the leader may have just been elected).
+    type Status = { leader: string | null; peers: Record<string, { phi: number; suspected: boolean }> };
+    let status = (await admin.status(follower)) as Status;
+    for (let i = 0; i < 100 && status.leader !== leader; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = (await admin.status(follower)) as Status;
+    }
     expect(status.leader).toBe(leader);
     expect(status.peers[leader]?.suspected).toBe(false);
     admin.close();
