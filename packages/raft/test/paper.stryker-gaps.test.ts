@@ -70,6 +70,10 @@ describe("figure 2 AppendEntries receiver, beyond the paper's figure", () => {
     const n = OneNode.follower(3, [entry(1), entry(1), entry(2), entry(2), entry(2)]);
     n.deliver("n2", { type: "append", term: 3, prevIndex: 5, prevTerm: 3, entries: [], commit: 0 });
     expect(n.sent()).toEqual([["n2", { type: "append-reply", term: 3, success: false, match: 0, conflictIndex: 3, conflictTerm: 2 }]]);
+    // When that term reaches back into the snapshot, the hint stops at the first entry it still holds.
+    const c = compacted(); // snapshot through 3 (term 1), then 4 (term 1) and 5 (term 2)
+    c.deliver("n2", { type: "append", term: 2, prevIndex: 4, prevTerm: 2, entries: [], commit: 0 });
+    expect(c.sent()).toEqual([["n2", { type: "append-reply", term: 2, success: false, match: 0, conflictIndex: 4, conflictTerm: 1 }]]);
   });
 
   it("a stale snapshot is answered with the commit index it already holds", () => {
