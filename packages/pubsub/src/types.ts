@@ -55,8 +55,9 @@ export interface PeerStatus {
 
 /**
  * A reply. `ok: false` means nothing was applied under this request: the broker is not the
- * leader (`redirect` names the leader it knows), lost leadership, or the request was refused
- * (`error` says why). `suspects` lists the brokers the answering broker suspects, so a client
+ * leader (`redirect` names the leader it knows) or the request was refused (`error` says why). A
+ * broker that loses leadership with the request pending does not answer: the entry may still
+ * commit, so the client's timeout is the unknown outcome it retries. `suspects` lists the brokers the answering broker suspects, so a client
  * can steer away from them.
  */
 export type PubSubResponse =
