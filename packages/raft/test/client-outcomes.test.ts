@@ -9,8 +9,8 @@
  *
  * The space now merges a retried write's attempts into one operation called at its first attempt
  * (`attemptOf`), and the client retries a write answered "not applied" under the same session: so
- * the old reply, planted back (./step-down-bug.ts), no longer shows in the checked history — four
- * guided sweeps of 2,000–3,000 runs with it planted found nothing. That is why the replays below
+ * the old reply, planted back (./step-down-bug.ts), no longer shows in the checked history: with it
+ * planted, guided sweeps of seeds 1–3 (7,000 runs) and a swarm sweep (3,000 runs) found nothing. That is why the replays below
  * assert the fix's runs pass, and the planted bug is caught by the reducer test, not a sweep.
  */
 import { describe, expect, it } from "vitest";
