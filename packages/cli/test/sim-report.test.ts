@@ -28,13 +28,13 @@ describe("the sweep report's coverage growth", () => {
 
   it("the page lists sometimes-assertions never reached and every fault kind, the unfired ones marked", () => {
     const plan = { system: "x", mode: "triggers" as const, runs: 10, seed: 1, chunkSize: 10 };
-    const r: SweepReport = mergeChunks("x", ["reached", "never <seen>"], plan, [{ ...chunk(0, 10, ["a"], []), sometimes: { reached: 3 }, fired: { crash: 2, "drop-next": 1 } }]);
+    const r: SweepReport = mergeChunks("x", ["reached", "never <seen>"], plan, [{ ...chunk(0, 10, ["a"], []), sometimes: { reached: 3 }, fired: { crash: 2, "send→drop": 1 } }]);
     const html = sweepSummaryHtml(r, 2);
     expect(html).toMatch(/<ul id="never"><li class="bad">never &lt;seen&gt;<\/li><\/ul>/);
     expect(html).toContain('<tr class="fired"><td>crash</td><td>timed</td><td>2</td></tr>');
-    expect(html).toContain('<tr class="fired"><td>drop-next</td><td>trigger</td><td>1</td></tr>');
+    expect(html).toContain('<tr class="fired"><td>send→drop</td><td>trigger</td><td>1</td></tr>');
     expect(html).toContain('<tr class="unfired"><td>partition</td><td>timed</td><td>never</td></tr>');
-    expect(html).toContain('<tr class="unfired"><td>crash-leader</td><td>trigger</td><td>never</td></tr>');
+    expect(html).toContain('<tr class="unfired"><td>state→crash</td><td>trigger</td><td>never</td></tr>');
     expect(html).toContain('<svg id="growth"');
   });
 });
@@ -63,7 +63,7 @@ describe("the sweep report page in Chromium", () => {
       expect(await tab.locator("#growth").textContent()).toContain(`transitions ${report.coverage.transitions}`);
       // Swarm mode draws no triggers: every trigger row says never; the timed kinds that fired give their counts.
       for (const [kind, n] of Object.entries(report.coverage.fired)) expect(await tab.locator(`#faults tr.fired:has(td:text-is("${kind}")) td`).last().textContent()).toBe(String(n));
-      expect(await tab.locator('#faults tr.unfired:has(td:text-is("crash-leader"))').count()).toBe(1);
+      expect(await tab.locator('#faults tr.unfired:has(td:text-is("state→crash"))').count()).toBe(1);
       // The first failure's picture, embedded: its violation is shown.
       const frame = tab.frameLocator("iframe.picture").first();
       expect(await frame.locator("#verdict").textContent()).toMatch(/VIOLATION UniqueTickets/);

@@ -6,7 +6,7 @@
  * its reply carry the four timestamps of an SNTP exchange and serve as heartbeats.
  */
 import type { Ctx, Effect, Input, NodeId, Protocol, Step } from "@faultline/kernel";
-import { createRaftProtocol, type RaftMessage, type RaftRecord, type RaftState, type RaftTimer, type StateMachine } from "@faultline/raft";
+import { createRaftProtocol, RaftLog, type RaftMessage, type RaftRecord, type RaftState, type RaftTimer, type StateMachine } from "@faultline/raft";
 import { resolvePubSubConfig, type PubSubConfig, type PubSubConfigInput } from "./config.js";
 import { pubsubMachine, type PubSubMachineState } from "./machine.js";
 import { HLC_ZERO, hlcReceive, hlcTick, maxHlc, type Hlc } from "./time/hlc.js";
@@ -157,7 +157,23 @@ export function createBrokerProtocol(parts: BrokerParts = {}): BrokerProtocol {
     }
     const raftMsg =
       msg.type === "snapshot" && hooks.restore !== undefined ? { ...msg, snapshot: { ...msg.snapshot, machine: hooks.restore(msg.snapshot.machine as PubSubMachineState) } } : msg;
-    return lift(raft.step(s.raft, { type: "message", from, msg: raftMsg }, ctx), s, now);
+    const out = raft.step(s.raft, { type: "message", from, msg: raftMsg }, ctx);
+    return lift(msg.type === "snapshot-chunk" && msg.done ? restoreChunked(s.raft, out) : out, s, now);
+  }
+
+  /**
+   * A snapshot sent in chunks is reassembled inside Raft, so the hook cannot rewrite the message:
+   * when the last chunk installed it, rewrite the installed machine, the log's snapshot and the
+   * compaction record instead (what the whole `snapshot` message's rewrite yields).
+   */
+  function restoreChunked(before: RaftState, out: Step<RaftState, RaftMessage, unknown, RaftRecord, RaftTimer>): Step<RaftState, RaftMessage, unknown, RaftRecord, RaftTimer> {
+    const restore = hooks.restore;
+    const installed = out.state.log.snapshot;
+    if (restore === undefined || installed === before.log.snapshot || installed.index <= before.commitIndex) return out;
+    const snapshot = { ...installed, machine: restore(installed.machine as PubSubMachineState) };
+    const state: RaftState = { ...out.state, machine: snapshot.machine, log: RaftLog.of(snapshot, out.state.log.entries()) };
+    const effects = out.effects.map((e) => (e.type === "compact" && e.snapshot.type === "snapshot" ? { ...e, snapshot: { ...e.snapshot, snapshot } } : e));
+    return { state, effects };
   }
 
   function probe(state: BrokerState, ctx: Ctx) {

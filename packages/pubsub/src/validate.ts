@@ -59,7 +59,7 @@ function validateCommand(c: unknown, config: Pick<PubSubConfig, "maxTopicLength"
   return validatePubSubRequest(c, config);
 }
 
-const RAFT_TYPES = ["prevote", "prevote-reply", "vote", "vote-reply", "append", "append-reply", "snapshot", "snapshot-reply"];
+const RAFT_TYPES = ["prevote", "prevote-reply", "vote", "vote-reply", "append", "append-reply", "snapshot", "snapshot-chunk", "snapshot-reply"];
 
 /**
  * Returns what is wrong with a broker-to-broker message (naming the field), or `undefined`.

@@ -204,7 +204,7 @@ export function pubsubSearchSpace(options: PubSubSearchOptions = {}): SystemSpac
     abstraction: pubsubAbstraction,
     sometimes: PUBSUB_SOMETIMES.map((s) => sometimes(s.name, s.condition)),
     role: (s) => (s as BrokerState).raft.role,
-    messageTypes: ["prevote", "prevote-reply", "vote", "vote-reply", "append", "append-reply", "snapshot", "snapshot-reply", "probe", "probe-reply"],
+    messageTypes: ["prevote", "prevote-reply", "vote", "vote-reply", "append", "append-reply", "snapshot", "snapshot-chunk", "snapshot-reply", "probe", "probe-reply"],
     maxDown: (n) => Math.max(1, Math.floor((n - 1) / 2)),
   });
 }

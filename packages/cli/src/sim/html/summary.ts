@@ -10,6 +10,13 @@ import { esc } from "./diagram.js";
 
 /** Kernel plan actions a sweep's timed faults turn into (their ends included). */
 const ACTION_KINDS = [...FAULT_KINDS, "restart", "resume", "heal"] as const;
+/** What a sweep's triggers count as when they fire (`triggerKind`: condition→response, and clogs): every pair the kernel allows. */
+const TRIGGER_KINDS = [
+  ...["crash", "crash-before-send", "isolate", "pause"].map((r) => `persist→${r}`),
+  ...["drop", "duplicate", "hold"].map((r) => `send→${r}`),
+  ...["crash", "isolate", "pause"].map((r) => `state→${r}`),
+  ...TRIGGER_TYPES.filter((t) => t !== "trigger"),
+];
 
 /** Pictures of failures, by failure index (0-based): the page's HTML, embedded in the report. */
 export type FailurePictures = Readonly<Record<number, string>>;
@@ -39,13 +46,13 @@ export function sweepSummaryHtml(r: SweepReport, seconds?: number, pictures: Fai
 /** Which fault kinds fired and how often: every kind a sweep can draw, the ones never fired marked. */
 function faultTable(r: SweepReport): string {
   const fired = r.coverage.fired;
-  const known: readonly string[] = [...ACTION_KINDS, ...TRIGGER_TYPES];
+  const known: readonly string[] = [...ACTION_KINDS, ...TRIGGER_KINDS];
   const other = Object.keys(fired).filter((k) => !known.includes(k));
   const row = (k: string, trigger: boolean) => {
     const n = fired[k] ?? 0;
     return `<tr class="${n > 0 ? "fired" : "unfired"}"><td>${esc(k)}</td><td>${trigger ? "trigger" : "timed"}</td><td>${n > 0 ? String(n) : "never"}</td></tr>`;
   };
-  return `<table id="faults"><tr><th>kind</th><th></th><th>fired</th></tr>${[...ACTION_KINDS, ...other].map((k) => row(k, false)).join("")}${TRIGGER_TYPES.map((k) => row(k, true)).join("")}</table>${r.mode === "plain" || r.mode === "swarm" ? `<p class="note">Mode ${r.mode} draws no triggers.</p>` : ""}`;
+  return `<table id="faults"><tr><th>kind</th><th></th><th>fired</th></tr>${[...ACTION_KINDS, ...other].map((k) => row(k, k.includes("→"))).join("")}${TRIGGER_KINDS.map((k) => row(k, true)).join("")}</table>${r.mode === "plain" || r.mode === "swarm" ? `<p class="note">Mode ${r.mode} draws no triggers.</p>` : ""}`;
 }
 
 /** A line chart of distinct states and transitions against runs (inline SVG). */

@@ -200,7 +200,7 @@ export function raftSearchSpace(options: RaftSpaceOptions = {}): SystemSpace<Raf
     },
     abstraction: raftAbstraction,
     sometimes: raftSometimes,
-    messageTypes: ["prevote", "prevote-reply", "vote", "vote-reply", "append", "append-reply", "snapshot", "snapshot-reply"],
+    messageTypes: ["prevote", "prevote-reply", "vote", "vote-reply", "append", "append-reply", "snapshot", "snapshot-chunk", "snapshot-reply"],
     recordTypes: ["term", "append", "snapshot"],
     // Triggers may crash, isolate or pause the node that just became leader.
     states: [{ path: "role", equals: "leader" }],
