@@ -85,6 +85,28 @@ describe("figure 2 AppendEntries receiver, beyond the paper's figure", () => {
   });
 });
 
+describe("§5.3 the leader's replication", () => {
+  it("a success that leaves the follower behind sends it the next entries at once, and the next heartbeat carries none of them again", () => {
+    const n = OneNode.leader(2, [entry(1), entry(1)], { config: { maxEntriesPerAppend: 1 } }); // log: 1, 1, then its no-op at 3
+    n.deliver("n2", { type: "append-reply", term: 2, success: false, match: 0, conflictIndex: 2 });
+    expect(n.sent("append")).toEqual([["n2", { type: "append", term: 2, prevIndex: 1, prevTerm: 1, entries: [entry(1)], commit: 0 }]]);
+    n.deliver("n2", { type: "append-reply", term: 2, success: true, match: 2 });
+    expect(n.sent("append").map(([to, m]) => [to, m.prevIndex, m.entries.length])).toEqual([["n2", 2, 1]]);
+    n.timer("heartbeat");
+    expect(n.sent("append").map(([to, m]) => [to, m.prevIndex, m.entries.length])).toContainEqual(["n2", 3, 0]);
+  });
+
+  it("a step never changes the state it was given (the follower's next index is copied, not written in place)", () => {
+    const n = OneNode.leader(2, [entry(1)]);
+    n.deliver("n2", { type: "append-reply", term: 2, success: false, match: 0, conflictIndex: 1 });
+    const before = n.state;
+    const next = [...before.progress.next];
+    n.request({ op: "put", key: "k", value: "x" });
+    expect(n.state.progress.next).not.toEqual(next);
+    expect(before.progress.next).toEqual(next);
+  });
+});
+
 describe("§5.3 the quorum index", () => {
   it("is what a majority holds in even-sized clusters too", () => {
     expect(quorumIndex(9, [8, 5, 1])).toBe(5); // 4 nodes: 9, 8 and 5 hold index 5; only two hold 8
