@@ -16,6 +16,12 @@ export class StateCache<S> {
   private ppool: Uint32Array;
   private readonly states: S[] = [];
   private count = 0;
+  /**
+   * Entries looked at by every {@link StateCache.add} so far. Configurations that differ only in
+   * pending operations share a hash, so a chain can grow long; the search charges these probes
+   * to its step budget so the budget bounds all of its work, not only the model steps.
+   */
+  probes = 0;
 
   constructor(
     private readonly words: number,
@@ -33,7 +39,9 @@ export class StateCache<S> {
     const pool = this.pool;
     const ppool = this.ppool;
     const keys = this.keys;
+    let probes = 0;
     for (let i = this.buckets[(hash ^ (hash >>> 15)) & (this.buckets.length - 1)] as number; i !== -1; i = this.chain[i] as number) {
+      probes++;
       if (keys[i] !== hash) continue;
       let same = true;
       for (let w = 0, o = i * words; w < words; w++, o++) {
@@ -45,8 +53,12 @@ export class StateCache<S> {
       for (let w = 0, o = i * pwords; same && w < pwords; w++, o++) {
         if (((ppool[o] as number) & ~(pbits[w] as number)) !== 0) same = false;
       }
-      if (same && this.equal(this.states[i] as S, state)) return false;
+      if (same && this.equal(this.states[i] as S, state)) {
+        this.probes += probes;
+        return false;
+      }
     }
+    this.probes += probes;
     const i = this.count;
     if (i === keys.length) this.grow();
     this.pool.set(bits, i * words);

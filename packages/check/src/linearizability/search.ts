@@ -83,9 +83,13 @@ export function search<S, I, O>(model: SequentialModel<S, I, O>, input: SearchIn
   const stackState: S[] = new Array<S>(n);
   let depth = 0;
   let state = model.init();
+  // `steps` counts model steps plus memo entries probed (see StateCache.probes): both are work.
   let steps = 0;
+  const allowed = budget.steps;
   let op = -1;
   cache.add(hash(state), bits, pbits, state);
+  let charged = cache.probes;
+  let calls = 0; // model steps tried: when to look at the clock (steps jumps by probes)
 
   // Partial linearizations: the longest prefix containing each op, and the deepest dead end.
   const bestLen = partials ? new Int32Array(n).fill(-1) : undefined;
@@ -99,7 +103,7 @@ export function search<S, I, O>(model: SequentialModel<S, I, O>, input: SearchIn
     while (e !== -1) {
       op = e >>> 1;
       if ((e & 1) === 0) {
-        if (--budget.steps < 0 || (budget.now !== undefined && (steps & 1023) === 0 && budget.now() > budget.deadline)) return { verdict: "unknown", steps };
+        if (--budget.steps < 0 || (budget.now !== undefined && (++calls & 1023) === 0 && budget.now() > budget.deadline)) return { verdict: "unknown", steps: Math.min(steps, allowed) };
         steps++;
         const r = model.step(state, inputs[op] as I, outputs[op] as O | Unknown);
         if (r.ok) {
@@ -108,7 +112,12 @@ export function search<S, I, O>(model: SequentialModel<S, I, O>, input: SearchIn
           const bit = 1 << ((slot[op] as number) & 31);
           set[w] = (set[w] as number) | bit;
           bitsHash ^= zobrist[op] as number;
-          if (cache.add(bitsHash ^ hash(r.state), bits, pbits, r.state)) {
+          const added = cache.add(bitsHash ^ hash(r.state), bits, pbits, r.state);
+          const probes = cache.probes - charged;
+          charged = cache.probes;
+          steps += probes;
+          budget.steps -= probes;
+          if (added) {
             stackEntry[depth] = e;
             stackState[depth] = state;
             depth++;
