@@ -48,7 +48,7 @@ export interface TriggerAction {
   readonly type: "trigger";
   readonly when: TriggerCondition;
   readonly then: TriggerResponse;
-  /** Disarmed, unfired, at this virtual time (default: armed until it fires). */
+  /** Disarmed, unfired, at this virtual time: it fires only before it (default: armed until it fires). */
   readonly untilMs?: number;
 }
 
@@ -198,7 +198,7 @@ export class Triggers {
 function take(list: Armed[], time: number, match: (a: Armed) => boolean): TriggerAction | undefined {
   for (let i = 0; i < list.length; i++) {
     const a = list[i] as Armed;
-    if (a.action.untilMs !== undefined && a.action.untilMs < time) {
+    if (a.action.untilMs !== undefined && a.action.untilMs <= time) {
       list.splice(i--, 1);
       continue;
     }

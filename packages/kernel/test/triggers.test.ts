@@ -114,6 +114,15 @@ describe("triggered faults", () => {
     const expired = new Simulation({ ...base, plan: [{ at: 0, type: "trigger", when: { on: "persist" }, then: { do: "crash" }, untilMs: 15 }], workload: [ask(20, "a", { record: { type: "x", n: 1 } })] });
     expired.run();
     expect(expired.node("a").up).toBe(true);
+    // untilMs itself is outside the window (a sweep's fault window ends where its calm restarts
+    // every node: a crash firing then would never be undone), one ms before it is inside.
+    const at = (untilMs: number) => new Simulation({ ...base, plan: [{ at: 0, type: "trigger", when: { on: "persist" }, then: { do: "crash" }, untilMs }], workload: [ask(20, "a", { record: { type: "x", n: 1 } })] });
+    const edge = at(20);
+    edge.run();
+    expect(edge.node("a").up).toBe(true);
+    const inside = at(21);
+    inside.run();
+    expect(inside.node("a").up).toBe(false);
   });
 });
 
