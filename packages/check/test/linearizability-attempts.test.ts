@@ -69,7 +69,20 @@ describe("operationsFromHistory with attemptOf", () => {
       entry("b", 2, { op: "put", key: "k", value: "b1", seq: 1 }, 12, 13, { ok: false, redirect: "n2" }),
     ];
     const ops = operationsFromHistory(history, { toOperation, attemptOf });
-    expect(ops).toEqual([{ client: "a", input: { op: "put", key: "k", value: "a1" }, call: 0, outcome: "unknown" }]);
+    expect(ops).toEqual([{ client: "a", input: { op: "put", key: "k", value: "a1" }, call: 5, outcome: "unknown" }]);
     expect(isPending(ops[0] as never)).toBe(true);
+  });
+
+  it("starts a write at its first attempt that may have been applied: a refused attempt took no effect", () => {
+    // a's first attempt is refused ("not applied"), yet a read during the gap already sees "a1":
+    // the refusal was false (a deposed leader's answer for an entry that later committed).
+    const history = [
+      entry("a", 1, { op: "put", key: "k", value: "a1", seq: 1 }, 0, 1, { ok: false, redirect: "n2" }),
+      entry("c", 1, { op: "get", key: "k" }, 20, 25, { ok: true, value: "a1" }),
+      entry("a", 2, { op: "put", key: "k", value: "a1", seq: 1 }, 40, 50, { ok: true }),
+    ];
+    const ops = operationsFromHistory(history, { toOperation, attemptOf });
+    expect(ops[0]).toEqual({ client: "a", input: { op: "put", key: "k", value: "a1" }, output: {}, call: 40, ret: 50 });
+    expect(checkLinearizable(ops, kvModel).verdict).toBe("illegal");
   });
 });

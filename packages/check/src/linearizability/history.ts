@@ -22,7 +22,7 @@ export interface HistoryOptions<I, O> {
    * sequence number), or undefined for an operation of its own. A client that retries after a
    * timeout or a redirect makes one request per attempt, but a store that deduplicates them applies
    * the write once: its attempts (of one client, with the same key) become ONE operation, called at
-   * the first attempt and returned by the first answered attempt `toOperation` keeps; with none
+   * the first attempt that may have been applied (not one `toOperation` drops as refused) and returned by the first answered attempt `toOperation` keeps; with none
    * answered it stays of unknown outcome if any attempt may have been applied. Counting each
    * attempt as a write of its own would place the write again at a retry answered from the
    * deduplication table, after writes that really came later, and report a correct store as stale.
@@ -36,8 +36,9 @@ export interface HistoryOptions<I, O> {
  */
 export function operationsFromHistory<I, O>(history: readonly HistoryEntry[], options: HistoryOptions<I, O> = {}): Operation<I, O>[] {
   const out: (Operation<I, O> | undefined)[] = [];
-  // Per logical operation (client and key): its slot in `out`, its first call, whether it is done.
-  const groups = new Map<string, { slot: number; call: number; done: boolean }>();
+  // Per logical operation (client and key): its slot in `out`, its first call that may have been
+  // applied (an attempt `toOperation` drops was refused: it cannot have taken effect), whether it is done.
+  const groups = new Map<string, { slot: number; call: number | undefined; done: boolean }>();
   for (const h of history) {
     const answered = h.completedAt !== undefined;
     const mapped = options.toOperation ? options.toOperation(h.req, answered ? h.res : undefined, h) : { input: h.req as I, output: h.res as O };
@@ -51,15 +52,16 @@ export function operationsFromHistory<I, O>(history: readonly HistoryEntry[], op
     const id = `${h.client}\u0000${key}`;
     let group = groups.get(id);
     if (group === undefined) {
-      group = { slot: out.length, call: h.invokedAt, done: false };
+      group = { slot: out.length, call: undefined, done: false };
       groups.set(id, group);
       out.push(undefined);
     }
     if (mapped === undefined || group.done) continue;
+    group.call ??= h.invokedAt;
     if (answered) {
-      out[group.slot] = { client: h.client, input: mapped.input, output: mapped.output as O, call: group.call, ret: h.completedAt as number };
+      out[group.slot] = { client: h.client, input: mapped.input, output: mapped.output as O, call: group.call as number, ret: h.completedAt as number };
       group.done = true;
-    } else out[group.slot] ??= { client: h.client, input: mapped.input, call: group.call, outcome: "unknown" };
+    } else out[group.slot] ??= { client: h.client, input: mapped.input, call: group.call as number, outcome: "unknown" };
   }
   return out.filter((o): o is Operation<I, O> => o !== undefined);
 }
