@@ -17,7 +17,7 @@ const FOUND: readonly { name: string; mode: SearchMode; seed: number; runs: numb
   { name: "publish-ack-before-durable", mode: "triggers", seed: 1, runs: 200, kind: /lost|not covered|divergent/ },
   { name: "history-from-uncommitted-log", mode: "triggers", seed: 1, runs: 400, kind: /divergent|lost|skipped|gap|offset-regression/ },
   { name: "dedup-not-in-snapshot", mode: "guided", seed: 1, runs: 600, kind: /duplicate/ },
-  { name: "offsets-not-in-snapshot", mode: "guided", seed: 1, runs: 600, kind: /offset-regression|gap/ },
+  { name: "offsets-not-in-snapshot", mode: "triggers", seed: 2, runs: 300, kind: /offset-regression|gap|polls answered/ },
   { name: "commit-ack-before-durable", mode: "guided", seed: 2, runs: 600, kind: /offset-regression|gap|polls answered/ },
 ];
 
