@@ -63,7 +63,7 @@ export function validateMessage(msg: unknown): string | undefined {
         nat(msg, "lastIncludedIndex") ??
         nat(msg, "lastIncludedTerm") ??
         nat(msg, "offset") ??
-        (typeof msg.data === "string" ? undefined : `data: expected a string, got ${show(msg.data)}`) ??
+        (typeof msg.data === "string" ? undefined : `data: expected a string, got ${describeValue(msg.data)}`) ??
         bool(msg, "done")
       );
     default:
