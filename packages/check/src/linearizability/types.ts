@@ -92,7 +92,10 @@ export interface CheckOptions {
    * longest prefix and the failing operation are reported either way.
    */
   readonly partials?: boolean;
-  /** Model steps allowed over the whole check (deterministic). Smaller partitions are checked first. */
+  /**
+   * Search steps allowed over the whole check (deterministic): one per model step tried and one per
+   * memo entry probed, so the budget bounds all the search's work. Smaller partitions are checked first.
+   */
   readonly maxSteps?: number;
   /** Host milliseconds allowed (not deterministic: for interactive use). */
   readonly timeoutMs?: number;
@@ -108,7 +111,7 @@ export interface PartitionResult {
   /** Its operations, as indices into the history, in history order. */
   readonly operations: readonly number[];
   readonly verdict: Verdict;
-  /** Model steps taken. */
+  /** Search steps taken (model steps tried plus memo entries probed; see {@link CheckOptions.maxSteps}). */
   readonly steps: number;
   /** For "ok": the order found (pending operations missing from it never took effect). */
   readonly linearization?: readonly number[];
@@ -138,7 +141,7 @@ export interface LinearizabilityResult<S, I, O> {
   readonly partitions: readonly PartitionResult[];
   /** The partitions found illegal (every one of them). */
   readonly failures: readonly PartitionResult[];
-  /** Model steps taken in all. */
+  /** Search steps taken in all (model steps tried plus memo entries probed). */
   readonly steps: number;
   /** One line saying what was found. */
   readonly message: string;
