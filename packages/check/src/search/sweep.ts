@@ -101,20 +101,6 @@ export function sweep<Config>(space: SystemSpace<Config>, options: SweepOptions<
   const draw = (i: number, stream: number) => fc.sample(arb, { seed: (seed * 1_000_003 + i * 7_919 + stream * 104_729) | 0, numRuns: 1 })[0] as Case<Config>;
   const rng = createRng(String(seed), "guided");
   const corpus: Case<Config>[] = [];
-  // Energy (AFLFast's idea): each corpus case keeps the abstract transitions it reached; a case
-  // whose rarest transition has been seen least often is picked more (a tournament of two).
-  const reachedBy: string[][] = [];
-  const hits = new Map<string, number>();
-  const rarity = (k: number) => {
-    let least = Infinity;
-    for (const t of reachedBy[k] ?? []) least = Math.min(least, hits.get(t) ?? 0);
-    return least;
-  };
-  const pickParent = (): Case<Config> => {
-    const a = rng.int(0, corpus.length - 1);
-    const b = rng.int(0, corpus.length - 1);
-    return corpus[rarity(b) < rarity(a) ? b : a] as Case<Config>;
-  };
   const states = new Set<string>();
   const transitions = new Set<string>();
   const firstReached = new Map<string, number>();
@@ -123,7 +109,7 @@ export function sweep<Config>(space: SystemSpace<Config>, options: SweepOptions<
   let baselineFailures = 0;
   let firstBaselineFailure: string | undefined;
   for (let i = 0; i < runs; i++) {
-    const c = mode === "guided" && corpus.length > 0 && rng.chance(0.75) ? mutateCase(pickParent(), draw(i, 1), rng.pick(corpus), rng, limits) : draw(i, 0);
+    const c = mode === "guided" && corpus.length > 0 && rng.chance(0.75) ? mutateCase(rng.pick(corpus), draw(i, 1), rng.pick(corpus), rng, limits) : draw(i, 0);
     const run = runCase(space, c);
     done++;
     const before = states.size + transitions.size + firstReached.size;
@@ -132,13 +118,7 @@ export function sweep<Config>(space: SystemSpace<Config>, options: SweepOptions<
     for (const s of run.coverage.sometimes) if (!firstReached.has(s)) firstReached.set(s, i + 1);
     const fresh = states.size + transitions.size + firstReached.size - before;
     for (const [k, n] of Object.entries(run.coverage.fired)) fired[k] = (fired[k] ?? 0) + n;
-    if (mode === "guided") {
-      for (const t of run.coverage.transitions) hits.set(t, (hits.get(t) ?? 0) + 1);
-      if (fresh > 0) {
-        corpus.push(c);
-        reachedBy.push([...run.coverage.transitions]);
-      }
-    }
+    if (mode === "guided" && fresh > 0) corpus.push(c);
     options.onRun?.(i + 1, run.failure !== undefined);
     if (run.failure !== undefined && options.baseline !== undefined && runCase(options.baseline, c, { coverage: false }).failure !== undefined) {
       baselineFailures++;
