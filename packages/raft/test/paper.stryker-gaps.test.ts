@@ -97,11 +97,11 @@ describe("§5.3 the leader's replication", () => {
   });
 
   it("a step never changes the state it was given (the follower's next index is copied, not written in place)", () => {
-    const n = OneNode.leader(2, [entry(1)]);
-    n.deliver("n2", { type: "append-reply", term: 2, success: false, match: 0, conflictIndex: 1 });
+    // One entry per append, so backing up to the conflict leaves n2's next index behind the log's end.
+    const n = OneNode.leader(2, [entry(1)], { config: { maxEntriesPerAppend: 1 } });
     const before = n.state;
     const next = [...before.progress.next];
-    n.request({ op: "put", key: "k", value: "x" });
+    n.deliver("n2", { type: "append-reply", term: 2, success: false, match: 0, conflictIndex: 1 });
     expect(n.state.progress.next).not.toEqual(next);
     expect(before.progress.next).toEqual(next);
   });
