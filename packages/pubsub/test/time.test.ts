@@ -10,8 +10,10 @@ import {
   phiLevel,
   phiStart,
   reorderBuffer,
+  reorderDue,
   reorderFlush,
   reorderPush,
+  reorderTick,
   type Hlc,
   type OrderKey,
 } from "@faultline/pubsub";
@@ -90,6 +92,18 @@ describe("bounded reordering", () => {
     out.push(...end.out.map((x) => x.msg.id));
     expect(out).toEqual([1, 2, 3, 4]);
     expect(end.state.late).toBe(0);
+  });
+
+  it("releases a message at the time reorderDue names, whatever the rounding of fractional clocks", () => {
+    // 0.7 + 0.2 - 0.7 < 0.2 in floating point: a tick at the due time released nothing before, so
+    // a subscriber's timer loop (tick at due, ask due again) spun forever (the pub/sub demo hung).
+    let b = reorderBuffer<M>(0.2);
+    b = reorderPush(b, m(30, "p", 1, 1), 0.7).state;
+    const due = reorderDue(b) as number;
+    expect(due - 0.7 < b.windowMs).toBe(true); // the rounding this guards against
+    const r = reorderTick(b, due);
+    expect(r.out.map((x) => x.msg.id)).toEqual([1]);
+    expect(reorderDue(r.state)).toBeUndefined();
   });
 
   it("delivers a message later than the window at once, flagged late and counted, never dropped", () => {

@@ -50,7 +50,9 @@ export function reorderBuffer<T extends OrderKey>(windowMs: number): ReorderStat
 export function reorderTick<T extends OrderKey>(state: ReorderState<T>, now: number): { state: ReorderState<T>; out: Released<T>[] } {
   let cut = -1;
   state.held.forEach((h, i) => {
-    if (now - h.at >= state.windowMs) cut = i;
+    // Written as reorderDue computes the due time: `now - h.at >= windowMs` can be false at
+    // exactly that time through rounding (fractional skewed clocks), and a timer loop would spin.
+    if (h.at + state.windowMs <= now) cut = i;
   });
   if (cut < 0) return { state, out: [] };
   const out = state.held.slice(0, cut + 1).map((h) => ({ msg: h.msg, late: false, heldMs: now - h.at }));
