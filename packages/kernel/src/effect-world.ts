@@ -31,12 +31,24 @@ export class SimulationEffectWorld implements EffectWorld {
   }
   write(batch: DurableWrite): void | typeof CRASHED_AFTER_WRITE {
     const h = this.host;
+    const before = h.records;
+    const length = before.length;
+    const synced = h.synced;
     if (batch.compacted) {
       h.records = [batch.snapshot];
       h.synced = 1;
     }
     for (const r of batch.records) h.records.push(r);
-    if (this.state.triggers.watchesPersist && this.engine.firePersist(h, batch)) {
+    if (!this.state.triggers.watchesPersist) return;
+    const fired = this.engine.firePersist(h, batch);
+    if (fired === "write-lost") {
+      // The crash came while the write was under way: none of it reached the disk.
+      if (batch.compacted) h.records = before;
+      else h.records.length = length;
+      h.synced = synced;
+      return CRASHED_AFTER_WRITE;
+    }
+    if (fired === "sends-lost") {
       h.synced = h.records.length; // the write itself completed: it survives the crash
       return CRASHED_AFTER_WRITE;
     }

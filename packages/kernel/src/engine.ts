@@ -239,14 +239,17 @@ export class Engine {
     if (reason !== undefined) tracer.record(dropOutcome(schedule.time, target, from.index, msg, reason));
   }
 
-  /** A persist trigger watching `h` matched this write: returns true when the rest of the step is lost. */
-  firePersist(h: NodeHost, batch: DurableWrite): boolean {
+  /**
+   * A persist trigger watching `h` matched this write: says whether the rest of the step is lost
+   * with the write kept ("sends-lost") or with the write itself ("write-lost"), or neither.
+   */
+  firePersist(h: NodeHost, batch: DurableWrite): "sends-lost" | "write-lost" | undefined {
     const records = batch.compacted ? [batch.snapshot, ...batch.records] : batch.records;
     const action = this.state.triggers.firePersist(h.id, records, this.state.schedule.time);
-    if (action === undefined) return false;
+    if (action === undefined) return undefined;
     this.traceFired(action);
     this.respondLater(h, action.then);
-    return action.then.do === "crash-before-send";
+    return action.then.do === "crash-before-send" ? "sends-lost" : action.then.do === "crash-during-write" ? "write-lost" : undefined;
   }
 
   /** Records a fired trigger in the trace, as a fault at the time it fired. */
@@ -262,6 +265,7 @@ export class Engine {
       switch (then.do) {
         case "crash":
         case "crash-before-send":
+        case "crash-during-write":
           if (h.up) this.crash(h);
           if (then.restartAfterSteps !== undefined) this.state.triggers.promiseRestart(h.id, this.state.schedule.events + then.restartAfterSteps);
           return;

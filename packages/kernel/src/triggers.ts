@@ -30,6 +30,12 @@ export type TriggerResponse =
   | { readonly do: "crash"; readonly restartAfterSteps?: number }
   /** `persist` only: crash between the step's durable write and its sends — the write survives, sends and replies are lost. */
   | { readonly do: "crash-before-send"; readonly restartAfterSteps?: number }
+  /**
+   * `persist` only: crash while the write is under way — the write is lost, what the step sent
+   * before it went out, the rest of the step is lost. It tells "send, then persist" from the
+   * right order: a vote or an answer that left before the record it depends on was on disk.
+   */
+  | { readonly do: "crash-during-write"; readonly restartAfterSteps?: number }
   /** Cut the node off both ways; heal every link after `forMs` if given. */
   | { readonly do: "isolate"; readonly forMs?: number }
   /** Freeze the node; resume it after `forMs` if given. */
@@ -53,7 +59,7 @@ export interface TriggerAction {
 }
 
 const RESPONSES: Record<TriggerCondition["on"], readonly TriggerResponse["do"][]> = {
-  persist: ["crash", "crash-before-send", "isolate", "pause"],
+  persist: ["crash", "crash-before-send", "crash-during-write", "isolate", "pause"],
   send: ["drop", "duplicate", "hold"],
   state: ["crash", "isolate", "pause"],
 };

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, Simulation, generatePlan, simulate, type FaultAction, type Protocol, type SimulationOptions, type TraceEvent, type TriggerResponse } from "@faultline/kernel";
 
 type Rec = { readonly type: string; readonly n: number };
-type Req = { readonly record?: Rec; readonly to?: string; readonly msgType?: string; readonly become?: string };
+type Req = { readonly record?: Rec; readonly to?: string; readonly msgType?: string; readonly become?: string; readonly sendFirst?: boolean };
 type Msg = { readonly type: string; readonly n: number };
 interface WriterState {
   readonly restored: readonly Rec[];
@@ -10,7 +10,7 @@ interface WriterState {
   readonly role: string;
 }
 
-/** Each request persists its record (if any), then sends one message (if `to`), then replies — all in one step. */
+/** Each request persists its record (if any), then sends one message (if `to`; before the record if `sendFirst`), then replies — all in one step. */
 const writer: Protocol<WriterState, Msg, Req, string, Rec> = {
   name: "writer",
   init: (_ctx, records) => ({ state: { restored: records, received: [], role: "follower" }, effects: [] }),
@@ -18,11 +18,9 @@ const writer: Protocol<WriterState, Msg, Req, string, Rec> = {
     if (input.type === "message") return { state: { ...s, received: [...s.received, input.msg] }, effects: [] };
     if (input.type !== "request") return { state: s, effects: [] };
     const r = input.req;
-    const effects = [
-      ...(r.record ? [{ type: "persist" as const, record: r.record }] : []),
-      ...(r.to ? [{ type: "send" as const, to: r.to, msg: { type: r.msgType ?? "copy", n: r.record?.n ?? 0 } }] : []),
-      { type: "reply" as const, client: input.client, id: input.id, res: "ok" },
-    ];
+    const persist = r.record ? [{ type: "persist" as const, record: r.record }] : [];
+    const send = r.to ? [{ type: "send" as const, to: r.to, msg: { type: r.msgType ?? "copy", n: r.record?.n ?? 0 } }] : [];
+    const effects = [...(r.sendFirst ? [...send, ...persist] : [...persist, ...send]), { type: "reply" as const, client: input.client, id: input.id, res: "ok" }];
     return { state: r.become ? { ...s, role: r.become } : s, effects };
   },
 };
@@ -47,6 +45,22 @@ describe("triggered faults", () => {
     expect(result.history.map((h) => h.res ?? null)).toEqual(["ok", "ok", null]);
     const fired = result.trace?.filter((e) => e.kind === "fault").map((e) => [e.t, e.action?.type]);
     expect(fired).toEqual([[0, "trigger"], [20, "trigger"]]);
+  });
+
+  it("crash during a write: the write is lost, what the step sent before it went out, the rest is lost", () => {
+    const run = (sendFirst: boolean) => {
+      const sim = new Simulation({
+        ...base,
+        plan: [{ at: 0, type: "trigger", when: { on: "persist", node: "a", recordType: "vote" }, then: { do: "crash-during-write", restartAfterSteps: 1 } }],
+        workload: [ask(10, "a", { record: { type: "note", n: 1 } }), ask(20, "a", { record: { type: "vote", n: 2 }, to: "b", sendFirst }), ask(40, "c", {})],
+      });
+      const result = sim.run();
+      return { records: sim.node("a").records, received: state(sim, "b")?.received.map((m) => m.n), replies: result.history.filter((h) => h.node === "a").map((h) => h.res ?? null), up: sim.node("a").up };
+    };
+    // Persist, then send (the right order): nothing of the step is left; the earlier record is.
+    expect(run(false)).toEqual({ records: [{ type: "note", n: 1 }], received: [], replies: ["ok", null], up: true });
+    // Send, then persist: the message is out, the record it depends on is not on disk.
+    expect(run(true)).toEqual({ records: [{ type: "note", n: 1 }], received: [2], replies: ["ok", null], up: true });
   });
 
   it("crash between a persist and the sends of the same step: the write survives, sends and reply are lost, the node restarts after N steps", () => {
@@ -188,7 +202,7 @@ describe("bad triggers and network settings name the field", () => {
   it.each([
     [{ when: { on: "boot" }, then: { do: "crash" } }, /invalid plan\[0\]\.when\.on: expected "persist", "send" or "state", got "boot"/],
     [{ when: { on: "send" }, then: { do: "crash" } }, /invalid plan\[0\]\.then\.do: a send trigger can drop, duplicate, hold; got "crash"/],
-    [{ when: { on: "persist" }, then: { do: "drop" } }, /plan\[0\]\.then\.do: a persist trigger can crash, crash-before-send, isolate, pause/],
+    [{ when: { on: "persist" }, then: { do: "drop" } }, /plan\[0\]\.then\.do: a persist trigger can crash, crash-before-send, crash-during-write, isolate, pause/],
     [{ when: { on: "send" }, then: { do: "hold" } }, /plan\[0\]\.then\.forMs: expected a positive number of ms, got undefined/],
     [{ when: { on: "persist", node: "zz" }, then: { do: "crash" } }, /plan\[0\]\.when\.node: unknown node "zz"/],
     [{ when: { on: "state", path: "role", equals: { x: 1 } }, then: { do: "crash" } }, /plan\[0\]\.when\.equals: expected a string, finite number, boolean or null/],

@@ -20,7 +20,7 @@ export type TriggerWhen =
 /**
  * One event-triggered fault of a case, armed at `at` (within the fault window) and disarmed,
  * unfired, when the window ends:
- * - `trigger`: the kernel's triggered fault (`when` → `then`: crash, crash-before-send, isolate,
+ * - `trigger`: the kernel's triggered fault (`when` → `then`: crash, crash-before-send, crash-during-write, isolate,
  *   pause, drop, duplicate, hold); a crash without `restartAfterSteps` lasts until the window ends;
  * - `clog`: link `from` → `to` holds every message for `forMs`, then releases them in order.
  */
@@ -61,6 +61,9 @@ export function triggerArbitrary(vocabulary: TriggerVocabulary, windowMs: number
     fc.record({ do: fc.constantFrom("crash" as const), restartAfterSteps: restart }, { requiredKeys: ["do"] }),
     fc.record({ do: fc.constantFrom("isolate" as const, "pause" as const), forMs: outage }, { requiredKeys: ["do"] }),
   );
+  // crash-during-write is valid in a case but not drawn yet: 2,000 triggers runs with it drawn did not
+  // find the four Raft persistence-order mutants it targets (bench/mutants/RESULTS.md), and drawing it
+  // would change every seed's cases.
   const onPersist = fc.oneof(crash, fc.record({ do: fc.constant("crash-before-send" as const), restartAfterSteps: restart }, { requiredKeys: ["do"] }));
   const send = fc.record(
     {
@@ -133,7 +136,7 @@ function optName(field: string, v: unknown): void {
 }
 
 const RESPONSES: Record<TriggerWhen["on"], readonly string[]> = {
-  persist: ["crash", "crash-before-send", "isolate", "pause"],
+  persist: ["crash", "crash-before-send", "crash-during-write", "isolate", "pause"],
   send: ["drop", "duplicate", "hold"],
   state: ["crash", "isolate", "pause"],
 };

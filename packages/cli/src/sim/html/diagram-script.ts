@@ -63,7 +63,7 @@ function laneStates(){
     const a = e.action || {};
     if (isFired(e)) {
       const d = a.then.do;
-      if (d === "crash" || d === "crash-before-send") start(e.hit, "down", e.t, "crashed (trigger " + triggerText(a) + ")");
+      if (d === "crash" || d === "crash-before-send" || d === "crash-during-write") start(e.hit, "down", e.t, "crashed (trigger " + triggerText(a) + ")");
       if (d === "pause") start(e.hit, "paused", e.t, "paused (trigger)");
       if (d === "isolate") isolate(e.hit);
     }

@@ -12,7 +12,7 @@ import { esc } from "./diagram.js";
 const ACTION_KINDS = [...FAULT_KINDS, "restart", "resume", "heal"] as const;
 /** What a sweep's triggers count as when they fire (`triggerKind`: condition→response, and clogs): every pair the kernel allows. */
 const TRIGGER_KINDS = [
-  ...["crash", "crash-before-send", "isolate", "pause"].map((r) => `persist→${r}`),
+  ...["crash", "crash-before-send", "crash-during-write", "isolate", "pause"].map((r) => `persist→${r}`),
   ...["drop", "duplicate", "hold"].map((r) => `send→${r}`),
   ...["crash", "isolate", "pause"].map((r) => `state→${r}`),
   ...TRIGGER_TYPES.filter((t) => t !== "trigger"),
