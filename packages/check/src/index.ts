@@ -4,9 +4,55 @@
  * linearizability checker.
  * @packageDocumentation
  */
-export * from "./arbitraries/index.js";
-export * from "./runner/index.js";
-export * from "./explore/index.js";
+export {
+  type PlanArbitraryOptions,
+  type WorkloadArbitraryOptions,
+  planArbitrary,
+  seedArbitrary,
+  workloadArbitrary,
+} from "./arbitraries/index.js";
+export {
+  type FailureText,
+  type FormatOptions,
+  type NodeSummary,
+  type PropertyCase,
+  type PropertyFailure,
+  type PropertyOptions,
+  type PropertyResult,
+  type ReplayOptions,
+  AFTER_CHECK,
+  checkProperty,
+  decodeReplayToken,
+  encodeReplayToken,
+  eventLine,
+  formatFailure,
+  formatFailureText,
+  isNoise,
+  ReplayedViolation,
+  replayFailure,
+  replayPasses,
+  selectEvents,
+  summarizeNodes,
+  violationText,
+} from "./runner/index.js";
+export {
+  type ExploredWorld,
+  type ExploreModuleOptions,
+  type ExploreOptions,
+  type ExploreProgress,
+  type ExploreResult,
+  type ExploreViolation,
+  type Model,
+  type ModelInvariant,
+  type ModelModule,
+  type SimulationBounds,
+  type StateCodec,
+  type WordWriter,
+  explore,
+  exploreModule,
+  simulationModel,
+  simulationModelFrom,
+} from "./explore/index.js";
 export {
   caseArbitrary,
   caseSize,
