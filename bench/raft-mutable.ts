@@ -178,6 +178,14 @@ function sendAll(s: Step): void {
   for (const p of peers) sendAppend(s, p);
 }
 
+/** A proposal goes at once only to followers with nothing unacknowledged; the others get it with their next ack (as packages/raft). */
+function sendToIdle(s: Step): void {
+  const n = s.n;
+  const peers = s.peers();
+  if (peers.length === 0 && lastIndex(n) > n.commitIndex) s.send(s.ctx.self, { type: "append-reply", term: n.term, success: true, match: lastIndex(n) });
+  for (const p of peers) if ((n.next.get(p) as number) - 1 <= (n.match.get(p) as number)) sendAppend(s, p);
+}
+
 /** `durable`: how far the leader's own log counts (all of it with followers; a lone leader's acknowledged index). */
 function maybeCommit(s: Step, durable = s.ctx.nodes.length > 1 ? lastIndex(s.n) : s.n.commitIndex): void {
   const n = s.n;
@@ -395,8 +403,7 @@ export function mutableRaftProtocol(): Protocol<Node, RaftMessage, KvRequest, Kv
         else {
           const index = appendOwn(s, input.req);
           n.pending.set(index, { client: input.client, id: input.id, term: n.term });
-          sendAll(s);
-          maybeCommit(s);
+          sendToIdle(s);
         }
       } else if (input.timer.kind === "election") {
         if (n.role !== "leader") {
