@@ -23,26 +23,12 @@ import { Connection, newClientId } from "faultline/tcp";
 import { killAll, freePorts } from "../packages/cli/test/procs.js";
 import { findLeader, makeBrokerCluster, startBroker } from "../packages/cli/test/broker-procs.js";
 import { round3, type BenchRow } from "./row.js";
+import { closedLoops } from "./tcp.js";
 
 const SECONDS = 4;
 const PUBLISHERS = 32;
 const PAYLOAD = "x".repeat(100);
 
-/** Runs `clients` closed loops of `op` for SECONDS; returns completed operations per second. */
-async function load(clients: number, op: (client: number, i: number) => Promise<unknown>): Promise<number> {
-  const end = Date.now() + SECONDS * 1000;
-  let done = 0;
-  const start = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: clients }, async (_, c) => {
-      for (let i = 0; Date.now() < end; i++) {
-        await op(c, i);
-        done++;
-      }
-    }),
-  );
-  return done / (Number(process.hrtime.bigint() - start) / 1e9);
-}
 
 /** Through the wire protocol; then the same load as requests straight to the leader's node port (no wire hop). */
 async function faultlinePublishes(): Promise<{ wire: number; direct: number }> {
@@ -53,13 +39,13 @@ async function faultlinePublishes(): Promise<{ wire: number; direct: number }> {
   try {
     await (clients[0] as PubSubClient).publish("warmup", "w"); // waits for a leader
     // Topics spread over publishers, as streams' subjects are: the log of one topic is one array.
-    const wire = await load(PUBLISHERS, (p, i) => (clients[p] as PubSubClient).publish(`bench-${p % 8}`, `${PAYLOAD}${i}`));
+    const wire = (await closedLoops(PUBLISHERS, SECONDS, (p, i) => (clients[p] as PubSubClient).publish(`bench-${p % 8}`, `${PAYLOAD}${i}`))).rate;
     const leader = await findLeader(clients[0] as PubSubClient, ["n1", "n2", "n3"]);
     const ids = Array.from({ length: PUBLISHERS }, () => newClientId("direct"));
     for (let p = 0; p < PUBLISHERS; p++) conns.push(new Connection(c.nodes[leader] as { host: string; port: number }));
-    const direct = await load(PUBLISHERS, (p, i) =>
+    const direct = (await closedLoops(PUBLISHERS, SECONDS, (p, i) =>
       (conns[p] as Connection).request(ids[p] as string, { op: "publish", topic: `direct-${p % 8}`, producer: ids[p], seq: i + 1, payload: `${PAYLOAD}${i}` }, 20_000),
-    );
+    )).rate;
     return { wire, direct };
   } finally {
     for (const cl of clients) cl.close();
@@ -121,7 +107,7 @@ async function natsPublishes(): Promise<{ rate: number; sync: boolean; version: 
         await new Promise((r) => setTimeout(r, 500));
       }
     }
-    const rate = await load(PUBLISHERS, (p, i) => js.publish(`bench.${p % 8}`, enc.encode(`${PAYLOAD}${i}`), { msgID: `p${p}-${i}` }));
+    const rate = (await closedLoops(PUBLISHERS, SECONDS, (p, i) => js.publish(`bench.${p % 8}`, enc.encode(`${PAYLOAD}${i}`), { msgID: `p${p}-${i}` }))).rate;
     return { rate, sync, version };
   } finally {
     await nc?.close().catch(() => undefined);

@@ -19,9 +19,9 @@ import { round3, type BenchRow } from "./row.js";
 
 const SECONDS = 3;
 
-/** Runs `clients` loops of `op` for SECONDS; returns completed operations per second and their count. */
-async function load(clients: number, op: (client: number, i: number) => Promise<unknown>): Promise<{ rate: number; done: number }> {
-  const end = Date.now() + SECONDS * 1000;
+/** Runs `clients` closed loops of `op` for `seconds`; returns completed operations per second and their count. */
+export async function closedLoops(clients: number, seconds: number, op: (client: number, i: number) => Promise<unknown>): Promise<{ rate: number; done: number }> {
+  const end = Date.now() + seconds * 1000;
   let done = 0;
   const start = process.hrtime.bigint();
   await Promise.all(
@@ -70,7 +70,7 @@ export async function benchTcp(): Promise<BenchRow[]> {
   try {
     const tpc = await makeCluster(["coordinator", "p1", "p2", "p3"]);
     await Promise.all([startProcess("coordinator", "coordinator", tpc), ...["p1", "p2", "p3"].map((p) => startProcess("participant", p, tpc))]);
-    const { rate: txs } = await load(8, (c, i) => beginTransaction(tpc.nodes as Cluster, "coordinator", `b${c}-${i}`));
+    const { rate: txs } = await closedLoops(8, SECONDS, (c, i) => beginTransaction(tpc.nodes as Cluster, "coordinator", `b${c}-${i}`));
     killAll();
     const raft = await makeCluster(["n1", "n2", "n3"]);
     await Promise.all(["n1", "n2", "n3"].map((id) => startProcess("raft-node", id, raft)));
@@ -78,7 +78,7 @@ export async function benchTcp(): Promise<BenchRow[]> {
     await (clients[0] as KvClient).get("warmup", 20_000);
     const before = rawFsyncPerSecond();
     const start = await groupCommits(raft.nodes as Cluster);
-    const { rate: commits, done } = await load(64, (c, i) => (clients[c] as KvClient).put(`k${c}`, `${i}`, 20_000));
+    const { rate: commits, done } = await closedLoops(64, SECONDS, (c, i) => (clients[c] as KvClient).put(`k${c}`, `${i}`, 20_000));
     const end = await groupCommits(raft.nodes as Cluster);
     const after = rawFsyncPerSecond();
     // Commits per fsync of the leader: how much group commit (runtime and Raft batching) gathers.
