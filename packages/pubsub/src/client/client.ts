@@ -1,7 +1,5 @@
 /**
  * A client for brokers on TCP, over the text wire protocol (`faultline broker`).
- * (Host time and timers are fine in this file: it is a client on real sockets, never part of a
- * simulated run; the reducers behind the brokers see time only through ctx.)
  *
  * - **Publish, exactly once.** The client is one producer (a random id unless given); its
  *   publishes go one at a time with seqs 1, 2, 3... A publish is retried with the same seq —
@@ -14,6 +12,9 @@
  * - **History** from any offset, paged.
  * Leaders are found by following `-ERR not the leader: try <id>`; brokers that do not answer are
  * skipped in turn.
+ *
+ * (Host time and timers are fine in this file: it is a client on real sockets, never part of a
+ * simulated run; the reducers behind the brokers see time only through ctx.)
  */
 import { randomUUID } from "node:crypto";
 import type { PubSubOp } from "../checker.js";

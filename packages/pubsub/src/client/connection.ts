@@ -1,10 +1,11 @@
 /**
  * One wire-protocol connection to one broker, for clients: commands are pipelined and their
- * (Host time and timers are fine in this file: it is a client on real sockets, never part of a
- * simulated run; the reducers behind the brokers see time only through ctx.)
  * answers matched in order (a broker answers in the order it reads). `MSG` lines that are not
  * part of a HISTORY answer, and `END` lines, are pushes for subscriptions and go to `onPush`. A
  * timed-out command closes the connection: answers after it could no longer be matched.
+ *
+ * (Host time and timers are fine in this file: it is a client on real sockets, never part of a
+ * simulated run; the reducers behind the brokers see time only through ctx.)
  */
 import { createConnection, type Socket } from "node:net";
 import { encodeCommand } from "../wire/encode.js";

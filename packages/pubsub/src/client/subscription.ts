@@ -1,12 +1,13 @@
 /**
  * A subscription over the wire: SUB on a connection of its own (so pushed MSG lines never mix
- * (Host time and timers are fine in this file: it is a client on real sockets, never part of a
- * simulated run; the reducers behind the brokers see time only through ctx.)
  * with other answers), delivery from the group's committed offset, ACK to commit. When the
  * broker ends it (`END`: no longer the leader) or the connection drops, it re-subscribes at the
  * leader, which pushes again from the committed offset; messages this instance has already
  * handled are skipped, so each is handled once per instance (at-least-once across instances,
  * exactly-once observation with committed offsets).
+ *
+ * (Host time and timers are fine in this file: it is a client on real sockets, never part of a
+ * simulated run; the reducers behind the brokers see time only through ctx.)
  */
 import type { PubSubClient } from "./client.js";
 import type { WireConnection } from "./connection.js";
