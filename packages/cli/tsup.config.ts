@@ -1,10 +1,4 @@
 import { defineConfig } from "tsup";
+import { libraryBuild } from "../../tsup.base.js";
 
-export default defineConfig({
-  entry: { index: "src/index.ts", bin: "src/bin.ts", "sim-worker": "src/sim/worker.ts" },
-  format: ["esm", "cjs"],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: "node20",
-});
+export default defineConfig({ ...libraryBuild, entry: { index: "src/index.ts", bin: "src/bin.ts", "sim-worker": "src/sim/worker.ts" } });
