@@ -2,7 +2,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,23 +9,9 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 const bin = join(root, "packages/cli/src/bin.ts");
 
-/** Free loopback ports, found by binding port 0. */
-export async function freePorts(n: number): Promise<number[]> {
-  const ports: number[] = [];
-  for (let i = 0; i < n; i++) {
-    ports.push(
-      await new Promise<number>((resolve, reject) => {
-        const s = createServer();
-        s.once("error", reject);
-        s.listen(0, "127.0.0.1", () => {
-          const port = (s.address() as { port: number }).port;
-          s.close(() => resolve(port));
-        });
-      }),
-    );
-  }
-  return ports;
-}
+// One helper for free loopback ports, shared with the TCP package's tests.
+export { freePorts } from "../../tcp/test/helpers.js";
+import { freePorts } from "../../tcp/test/helpers.js";
 
 /** A cluster of `ids` on fresh ports (with its own cluster id and secret), written to a temp dir with a data dir per node. */
 export async function makeCluster(ids: string[], extra: Record<string, unknown> = {}) {
