@@ -70,9 +70,8 @@ function fold(h: TraceHasher, e: TracedEvent): void {
   const time = e.time;
   const payload = e.payload;
   if (e.kind === DELIVER && (time | 0) === time && typeof payload === "number" && (payload | 0) === payload) {
-    // A whole-number message at a whole-number time: the same six words as below, in two calls.
-    h.words4(DELIVER, time, e.node, e.from);
-    return h.words2((e as QueuedEvent).duplicate ? 1 : 0, payload);
+    // A whole-number message at a whole-number time: the same six words as below, in one call.
+    return h.words6(DELIVER, time, e.node, e.from, (e as QueuedEvent).duplicate ? 1 : 0, payload);
   }
   if ((time | 0) === time) {
     h.words4(e.kind, time, e.node, e.from);
