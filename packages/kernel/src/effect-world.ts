@@ -18,13 +18,31 @@ export class SimulationEffectWorld implements EffectWorld {
    */
   private lastId: NodeId | undefined = undefined;
   private lastIndex = -1;
+  /**
+   * Per sender (by node index), the last receiver it sent to and that receiver's index: nodes
+   * often send to the same peer again (a reply to a leader, the next node of a ring), and a
+   * compare with one id is cheaper than a scan of every id.
+   */
+  private readonly memoId: (NodeId | undefined)[];
+  private readonly memoIndex: Int32Array;
   constructor(
     private readonly engine: Engine,
     private readonly state: RunState,
-  ) {}
+  ) {
+    this.memoId = state.hosts.map(() => undefined);
+    this.memoIndex = new Int32Array(state.hosts.length);
+  }
   isNode(id: NodeId): boolean {
-    const i = this.engine.nodeIndex(id);
-    if (i < 0) return false;
+    const sender = this.host.index;
+    let i: number;
+    if (this.memoId[sender] === id) {
+      i = this.memoIndex[sender] as number;
+    } else {
+      i = this.engine.nodeIndex(id);
+      if (i < 0) return false;
+      this.memoId[sender] = id;
+      this.memoIndex[sender] = i;
+    }
     this.lastId = id;
     this.lastIndex = i;
     return true;

@@ -35,7 +35,10 @@ export const KIND_NAMES = ["deliver", "timer", "request", "fault", "drop", "repl
 /**
  * An event waiting in the queue. One class for every kind keeps the heap's objects one shape;
  * `payload` holds what the kind hands over (read it with {@link messageOf}, {@link timerOf},
- * {@link requestOf}, {@link actionOf}).
+ * {@link requestOf}, {@link actionOf}). The record is kept to nine fields, the kind-specific
+ * numbers sharing `tag` and `detail` (read through the getters below): the simulator allocates
+ * one per message, and a smaller record is cheaper to allocate and keeps more of the queue in
+ * the cache.
  */
 export class QueuedEvent {
   constructor(
@@ -50,49 +53,71 @@ export class QueuedEvent {
     readonly from: number,
     /** The message, timer, request ({@link WorkloadOp}) or fault action. */
     readonly payload: unknown,
-    /** A timer's arming token: it fires only while its node's armed token for the key equals it. */
-    readonly timerToken: number,
-    /** The key of a timer (see `timerKey`); "" for other kinds. */
-    readonly timerKey: string,
-    /** A request's id (per client), for requests and client timeouts; 0 for other kinds. */
-    readonly requestId: number,
+    /** A message's receiver incarnation, a timer's arming token, a request's id; 0 for a fault. */
+    private readonly tag: number,
     /** True for the second copy of a duplicated message. */
     readonly duplicate: boolean,
-    /** The receiver's incarnation (its restart count) when a message was sent; -1 for other kinds. */
-    readonly incarnation: number,
-    /** Virtual time a message was sent at (pictures draw its arrow from there; not hashed: earlier events decide it); -1 for other kinds. */
-    readonly sentAt: number,
+    /** A message's send time, a timer's key; -1 for other kinds. */
+    private readonly detail: number | string,
   ) {}
+
+  /** A timer's arming token: it fires only while its node's armed token for the key equals it. */
+  get timerToken(): number {
+    return this.kind === TIMER ? this.tag : 0;
+  }
+
+  /** The key of a timer (see `timerKey`); "" for other kinds. */
+  get timerKey(): string {
+    return this.kind === TIMER ? (this.detail as string) : "";
+  }
+
+  /** A request's id (per client), for requests and client timeouts; 0 for other kinds. */
+  get requestId(): number {
+    return this.kind === REQUEST || this.kind === CLIENT_TIMEOUT ? this.tag : 0;
+  }
+
+  /** The receiver's incarnation (its restart count) when a message was sent; -1 for other kinds. */
+  get incarnation(): number {
+    return this.kind === DELIVER ? this.tag : -1;
+  }
+
+  /** Virtual time a message was sent at (pictures draw its arrow from there; not hashed: earlier events decide it); -1 for other kinds. */
+  get sentAt(): number {
+    return this.kind === DELIVER ? (this.detail as number) : -1;
+  }
 }
 
 /** A message from node index `from` arriving at node index `to` at `time`. */
 export function deliverEvent(time: number, seq: number, to: number, from: number, msg: unknown, duplicate: boolean, incarnation: number, sentAt: number): QueuedEvent {
-  return new QueuedEvent(time, seq, DELIVER, to, from, msg, 0, "", 0, duplicate, incarnation, sentAt);
+  return new QueuedEvent(time, seq, DELIVER, to, from, msg, incarnation, duplicate, sentAt);
 }
 
 /** Timer `timer` (key `key`) of node index `node`, armed with token `seq`. */
 export function timerEvent(time: number, seq: number, node: number, timer: Timer, key: string): QueuedEvent {
-  return new QueuedEvent(time, seq, TIMER, node, -1, timer, seq, key, 0, false, -1, -1);
+  return new QueuedEvent(time, seq, TIMER, node, -1, timer, seq, false, key);
 }
 
 /** Request `id` of `op.client` reaching node index `node`. */
 export function requestEvent(seq: number, node: number, op: WorkloadOp, id: number): QueuedEvent {
-  return new QueuedEvent(op.at, seq, REQUEST, node, -1, op, 0, "", id, false, -1, -1);
+  return new QueuedEvent(op.at, seq, REQUEST, node, -1, op, id, false, -1);
 }
 
 /** A fault action, at its own time. */
 export function faultEvent(action: FaultAction, seq: number, time: number = action.at): QueuedEvent {
-  return new QueuedEvent(time, seq, FAULT, -1, -1, action, 0, "", 0, false, -1, -1);
+  return new QueuedEvent(time, seq, FAULT, -1, -1, action, 0, false, -1);
 }
 
 /** The client of request `id` (`op`) gives up at `time`. */
 export function clientTimeoutEvent(time: number, seq: number, node: number, op: WorkloadOp, id: number): QueuedEvent {
-  return new QueuedEvent(time, seq, CLIENT_TIMEOUT, node, -1, op, 0, "", id, false, -1, -1);
+  return new QueuedEvent(time, seq, CLIENT_TIMEOUT, node, -1, op, id, false, -1);
 }
 
 /** The same event at a later time and queue position (held inputs released by a resume). */
 export function requeued(e: QueuedEvent, time: number, seq: number): QueuedEvent {
-  return new QueuedEvent(time, seq, e.kind, e.node, e.from, e.payload, e.timerToken, e.timerKey, e.requestId, e.duplicate, e.incarnation, e.sentAt);
+  const kind = e.kind;
+  const tag = kind === TIMER ? e.timerToken : kind === DELIVER ? e.incarnation : e.requestId;
+  const detail = kind === TIMER ? e.timerKey : kind === DELIVER ? e.sentAt : -1;
+  return new QueuedEvent(time, seq, kind, e.node, e.from, e.payload, tag, e.duplicate, detail);
 }
 
 /** The message of a deliver event. */

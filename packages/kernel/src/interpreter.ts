@@ -61,7 +61,12 @@ export function interpretEffects<Msg, Res, Rec, Tmr extends Timer>(
   node: NodeId,
 ): void {
   if (!Array.isArray(effects as unknown)) throw new ProtocolError(node, `node ${node} returned effects that are not an array: ${describeValue(effects)}`, "effects");
-  for (let i = 0; i < effects.length; i++) {
+  const n = effects.length;
+  if (n === 0) return;
+  // True while every effect seen is a send: such a step has nothing to write, so its sends go
+  // out in one plain loop below (most steps of most protocols only send).
+  let onlySends = true;
+  for (let i = 0; i < n; i++) {
     const effect = effects[i] as Effect<Msg, Res, Rec, Tmr>;
     // The common case, a send of a number, a string or a plain object to a known node, checked
     // here without a call; anything else goes through checkEffect.
@@ -72,7 +77,20 @@ export function interpretEffects<Msg, Res, Rec, Tmr extends Timer>(
       if (typeof to === "string" && (t === "string" || (t === "number" && Number.isFinite(msg)) || (t === "object" && msg !== null && Object.getPrototypeOf(msg) === Object.prototype)) && world.isNode(to)) continue;
     }
     checkEffect(effect, i, world, node);
+    if (effect.type !== "send") onlySends = false;
   }
+  if (onlySends) {
+    for (let i = 0; i < n; i++) {
+      const send = effects[i] as Extract<Effect<Msg, Res, Rec, Tmr>, { type: "send" }>;
+      world.send(send.to, send.msg);
+    }
+    return;
+  }
+  carryOut(effects, world);
+}
+
+/** Carries out validated effects in order, gathering persists and compactions into durable writes (see {@link interpretEffects}). */
+function carryOut<Msg, Res, Rec, Tmr extends Timer>(effects: readonly Effect<Msg, Res, Rec, Tmr>[], world: EffectWorld<Msg, Res, Rec, Tmr>): void {
   // The pending durable write; a plain loop with no closure (this runs once per step, hot).
   let batch: { compacted: boolean; snapshot: Rec | undefined; records: Rec[] } | undefined;
   for (let i = 0; i < effects.length; i++) {

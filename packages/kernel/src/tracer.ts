@@ -68,6 +68,11 @@ export class Tracer {
  */
 function fold(h: TraceHasher, e: TracedEvent): void {
   const time = e.time;
+  const payload = e.payload;
+  if (e.kind === DELIVER && (time | 0) === time && typeof payload === "number" && (payload | 0) === payload) {
+    // A whole-number message at a whole-number time: the same six words as below, in one call.
+    return h.words6(DELIVER, time, e.node, e.from, (e as QueuedEvent).duplicate ? 1 : 0, payload);
+  }
   if ((time | 0) === time) {
     h.words4(e.kind, time, e.node, e.from);
   } else {
@@ -96,7 +101,6 @@ function fold(h: TraceHasher, e: TracedEvent): void {
       h.word(e.requestId);
       break;
   }
-  const payload = e.payload;
   if (typeof payload === "number") h.number(payload);
   else h.value(payload);
 }
