@@ -5,7 +5,8 @@
  * messages); a step that throws or emits a bad effect is logged, changes nothing, a request gets
  * an error reply, and the node keeps serving. Steps' records are group-committed (see
  * `commit.ts`): a step's messages and replies leave only once everything persisted up to it is
- * durable.
+ * durable, except those the protocol marks as resting on no unsynced record
+ * (`Protocol.beforeDurable`: a Raft leader's appends when it writes in parallel, its replies).
  */
 import { randomBytes } from "node:crypto";
 import type { Socket } from "node:net";
@@ -183,11 +184,13 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
 
   // The real side of the kernel's interpreter: records are staged for the group commit, messages
   // and replies held until they are durable, timers armed at once.
+  const early = protocol.beforeDurable;
   const world: EffectWorld = {
     isNode: (node) => node in cluster,
     write: (batch) => commit.stage(durableOps(batch)),
-    send: (to, msg) => commit.release(() => send(to, msg)),
-    reply: (client, rid, res) => commit.release(() => reply(client, rid, res)),
+    // What the protocol marks as resting on no unsynced record leaves at once (Protocol.beforeDurable).
+    send: (to, msg) => (early?.send?.(to, msg) === true ? send(to, msg) : commit.release(() => send(to, msg))),
+    reply: (client, rid, res) => (early?.reply?.(res) === true ? reply(client, rid, res) : commit.release(() => reply(client, rid, res))),
     setTimer: (timer, key, afterMs) => {
       clearTimeout(timers.get(key));
       timers.set(
