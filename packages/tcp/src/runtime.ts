@@ -171,9 +171,9 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     if (!links.send(to, frame)) logger.log("warn", "message to an unknown node dropped", { to });
   };
   const reply = (client: string, rid: number, res: unknown) => {
-    const key = `${client}/${rid}`;
+    const key = observer.reply ? `${client}/${rid}` : "";
     const since = arrived.get(key);
-    arrived.delete(key);
+    if (since !== undefined) arrived.delete(key);
     try {
       if (inbound.reply(client, rid, { res }) && since !== undefined) observer.reply?.(res, Date.now() - since);
     } catch (err) {
@@ -228,7 +228,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     }
     state = out.state;
     observer.step?.(input, out.effects as readonly Effect<unknown, unknown, unknown>[], before, state);
-    logger.log("debug", "step", { input: input.type, ...describeInput(input), effects: out.effects.length, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
+    if (logger.enabled?.("debug") !== false) logger.log("debug", "step", { input: input.type, ...describeInput(input), effects: out.effects.length, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
   };
 
   const status = (tx?: string): Record<string, unknown> => {
@@ -258,7 +258,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
       ...(o.refuseRequests !== undefined ? { refuseRequests: o.refuseRequests } : {}),
       ...(o.clientToken !== undefined ? { clientToken: o.clientToken } : {}),
       deliver: (input) => {
-        if (input.type === "request") arrived.set(`${input.client}/${input.id}`, Date.now());
+        if (input.type === "request" && observer.reply) arrived.set(`${input.client}/${input.id}`, Date.now());
         handle(input);
       },
       status,
