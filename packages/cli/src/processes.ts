@@ -38,6 +38,7 @@ export const PROTOCOL_SETTINGS: Record<"coordinator" | "participant" | "raft-nod
     { name: "electionTimeoutMinMs", kind: "positive", describe: "shortest election timeout", default: 300 },
     { name: "electionTimeoutMaxMs", kind: "positive", describe: "longest election timeout", default: 600 },
     { name: "heartbeatIntervalMs", kind: "positive", describe: "leader heartbeat interval", default: 75 },
+    { name: "parallelLeaderWrite", kind: "boolean", describe: "the leader sends entries while writing them, counting itself once its write is durable (Raft thesis 10.2.1)", default: true },
   ],
 };
 
@@ -51,7 +52,12 @@ export function nodeSettings(kind: keyof typeof PROTOCOL_SETTINGS, flags: Record
 
 function protocolFor(kind: keyof typeof PROTOCOL_SETTINGS, s: Record<string, string | number | boolean>, cluster: Cluster): AnyProtocol {
   if (kind === "raft-node") {
-    return raftProtocol({ electionTimeoutMinMs: s.electionTimeoutMinMs as number, electionTimeoutMaxMs: s.electionTimeoutMaxMs as number, heartbeatIntervalMs: s.heartbeatIntervalMs as number });
+    return raftProtocol({
+      electionTimeoutMinMs: s.electionTimeoutMinMs as number,
+      electionTimeoutMaxMs: s.electionTimeoutMaxMs as number,
+      heartbeatIntervalMs: s.heartbeatIntervalMs as number,
+      parallelLeaderWrite: s.parallelLeaderWrite as boolean,
+    });
   }
   const coordinator = s.coordinator as string;
   requireNode(cluster, coordinator, "--coordinator");

@@ -101,6 +101,21 @@ export interface Protocol<State, Msg, Req = never, Res = never, Rec = never, Tmr
   /** Checks a client request decoded from an untrusted wire, like {@link Protocol.validateMessage}. */
   readonly validateRequest?: (req: unknown) => string | undefined;
   /**
+   * Outputs that need not wait for this node's earlier records to be durable. A runtime that
+   * group-commits (the TCP runtime) holds every send and reply until everything persisted before
+   * it is on disk; a send or reply accepted here leaves at once. Only for outputs whose promise
+   * rests on no record of this node still being synced: a Raft leader's AppendEntries when it
+   * counts itself in the commit quorum only once its own write is durable (Ongaro's thesis
+   * §10.2.1), and replies about entries a majority holds durably. Votes, acknowledgements and
+   * anything else derived from unsynced records must wait. The simulator, where a step's records
+   * are durable once the step ends, ignores it. Absent: every output waits.
+   */
+  readonly beforeDurable?: {
+    // Method signatures: checked bivariantly, so a protocol with `never` messages still fits AnyProtocol.
+    send?(to: NodeId, msg: Msg): boolean;
+    reply?(res: Res): boolean;
+  };
+  /**
    * A one-line summary of a node's state for failure reports (role, term, what it holds): the
    * failure printer shows it for every node at the violation. Optional: without it a report shows
    * the state's JSON, cut short. Must not throw or change `state`.

@@ -27,6 +27,16 @@ export interface RaftConfigInput {
    * and 512 Ki strings even at 3 bytes a unit).
    */
   readonly maxSnapshotChunkBytes?: number;
+  /**
+   * The leader writes its new entries in parallel with sending them (Ongaro's thesis §10.2.1):
+   * a proposal's AppendEntries are emitted before its write, the leader acknowledges its own
+   * writes with a message to itself sent after them, and counts itself in the commit quorum only
+   * up to what those report. The protocol then marks its AppendEntries as free to leave before
+   * the leader's records are durable (the kernel's `Protocol.beforeDurable`), so a group-committing
+   * runtime overlaps the leader's fsync with the followers'. Default false: every leader append
+   * is durable before it is sent.
+   */
+  readonly parallelLeaderWrite?: boolean;
 }
 
 /** A complete, valid configuration. */
@@ -40,6 +50,7 @@ export interface RaftConfig {
   readonly maxEntriesPerAppend: number;
   readonly maxBytesPerAppend: number;
   readonly maxSnapshotChunkBytes: number;
+  readonly parallelLeaderWrite: boolean;
 }
 
 /** Defaults of {@link RaftConfigInput}. */
@@ -53,6 +64,7 @@ export const RAFT_DEFAULTS = {
   maxEntriesPerAppend: 64,
   maxBytesPerAppend: 256 * 1024,
   maxSnapshotChunkBytes: 256 * 1024,
+  parallelLeaderWrite: false,
 } as const;
 
 /** A positive number of ms, or a positive whole number (the kernel's checks, naming the field). */
@@ -83,6 +95,7 @@ export function resolveRaftConfig(input: RaftConfigInput = {}): RaftConfig {
     maxEntriesPerAppend: positive("maxEntriesPerAppend", input.maxEntriesPerAppend ?? RAFT_DEFAULTS.maxEntriesPerAppend, true),
     maxBytesPerAppend: positive("maxBytesPerAppend", input.maxBytesPerAppend ?? RAFT_DEFAULTS.maxBytesPerAppend, true),
     maxSnapshotChunkBytes: positive("maxSnapshotChunkBytes", input.maxSnapshotChunkBytes ?? RAFT_DEFAULTS.maxSnapshotChunkBytes, true),
+    parallelLeaderWrite: flag("parallelLeaderWrite", input.parallelLeaderWrite ?? RAFT_DEFAULTS.parallelLeaderWrite),
   };
 }
 

@@ -93,9 +93,11 @@ export function broadcastAppend(node: NodeStep): void {
  * send makes the step's persists durable first (the kernel's contract); besides, a majority of two
  * or more holds only indexes some follower holds, which the leader sent. A lone leader sends
  * nothing, so an append is durable only once it sent itself the acknowledgement after it (etcd's
- * self-addressed MsgAppResp) and that arrived: only then does its own index count.
+ * self-addressed MsgAppResp) and that arrived: only then does its own index count. With
+ * `parallelLeaderWrite` its appends leave before its writes are durable, so the leader always
+ * counts itself that way, up to `progress.own` (thesis §10.2.1).
  */
-export function maybeCommit(node: NodeStep, progress: ProgressTracker = node.state.progress, durable = progress.peers.length > 0 ? node.state.log.lastIndex : node.state.commitIndex): void {
+export function maybeCommit(node: NodeStep, progress: ProgressTracker = node.state.progress, durable = ownDurable(node, progress)): void {
   const state = node.state;
   const { log, commitIndex } = state;
   const index = quorumIndex(Math.min(durable, log.lastIndex), progress.match);
@@ -151,10 +153,23 @@ function replicated(node: NodeStep, from: NodeId, match: number): void {
   }
 }
 
-/** A lone leader's acknowledgement of its own append arrived: its log is durable up to `match` (the term rules out an earlier leadership's). */
+/** How far the leader's own log counts in the commit quorum (see {@link maybeCommit}). */
+function ownDurable(node: NodeStep, progress: ProgressTracker): number {
+  if (node.config.parallelLeaderWrite) return progress.own;
+  return progress.peers.length > 0 ? node.state.log.lastIndex : node.state.commitIndex;
+}
+
+/**
+ * The leader's acknowledgement of its own append arrived: its log is durable up to `match` (the
+ * term rules out an earlier leadership's: a term has one leader, and it leads once).
+ */
 export function selfAcknowledged(node: NodeStep, msg: RaftMessage): void {
   const state = node.state;
-  if (msg.type === "append-reply" && msg.success && state.role === "leader" && msg.term === state.term) maybeCommit(node, state.progress, msg.match);
+  if (msg.type !== "append-reply" || !msg.success || state.role !== "leader" || msg.term !== state.term) return;
+  if (!node.config.parallelLeaderWrite) return maybeCommit(node, state.progress, msg.match);
+  const progress = state.progress.withOwn(Math.min(msg.match, state.log.lastIndex));
+  state.progress = progress;
+  maybeCommit(node, progress);
 }
 
 /**
@@ -191,25 +206,40 @@ export function leaderHeartbeat(node: NodeStep): void {
  */
 export function propose(node: NodeStep, client: string, id: number, request: KvRequest): void {
   const state = node.state;
-  const index = appendOwn(node, request);
+  let index: number;
+  if (node.config.parallelLeaderWrite) {
+    // Thesis §10.2.1: send first, then write; the acknowledgement to itself after the write is
+    // what counts the leader (a crash during the write loses the entry, never a commit).
+    index = state.log.lastIndex + 1;
+    const entry = Object.freeze({ term: state.term, command: Object.freeze(request) });
+    state.log = state.log.append([entry]);
+    sendToIdle(node, false);
+    node.fx.persist({ type: "append", index, entries: [entry] });
+    acknowledgeOwnAppend(node);
+  } else {
+    index = appendOwn(node, request);
+    sendToIdle(node, true);
+  }
   const waiting: PendingRequest = Object.freeze({ index, client, id, term: state.term });
   state.pending = Object.freeze([...state.pending, waiting]);
-  sendToIdle(node);
 }
 
 /**
- * A lone leader acknowledges its own append with a message to itself: the interpreter writes the
- * step's records before any send, so the acknowledgement means the entries are durable (etcd's
- * self-addressed MsgAppResp), and only then may they commit.
+ * A lone leader, or any leader with `parallelLeaderWrite`, acknowledges its own append with a
+ * message to itself: the interpreter writes the step's records before any later send, so the
+ * acknowledgement means the entries are durable (etcd's self-addressed MsgAppResp), and only
+ * then does the leader count itself for them. Sent again at each heartbeat until acknowledged (a
+ * message can be lost).
  */
 function acknowledgeOwnAppend(node: NodeStep): void {
   const { log, term, commitIndex, progress } = node.state;
-  if (progress.peers.length === 0 && log.lastIndex > commitIndex) node.fx.send(node.ctx.self, { type: "append-reply", term, success: true, match: log.lastIndex });
+  const acknowledged = node.config.parallelLeaderWrite ? progress.own : progress.peers.length === 0 ? commitIndex : log.lastIndex;
+  if (log.lastIndex > acknowledged) node.fx.send(node.ctx.self, { type: "append-reply", term, success: true, match: log.lastIndex });
 }
 
-/** Sends the new entries to every follower that has acknowledged all it was sent. */
-function sendToIdle(node: NodeStep): void {
-  acknowledgeOwnAppend(node);
+/** Sends the new entries to every follower that has acknowledged all it was sent (`ack`: acknowledge its own append first). */
+function sendToIdle(node: NodeStep, ack: boolean): void {
+  if (ack) acknowledgeOwnAppend(node);
   const state = node.state;
   const { log, term, commitIndex, progress } = state;
   let next: number[] | undefined;

@@ -28,23 +28,34 @@ export class ProgressTracker {
   readonly match: readonly number[];
   /** Time of the last answer by slot (the leader's clock). */
   readonly lastAck: readonly number[];
+  /**
+   * How far the leader's own log is known durable, with `parallelLeaderWrite` (the leader writes
+   * in parallel with replication): its last index when elected, then what its acknowledgements to
+   * itself, sent after its writes, report. Unused otherwise.
+   */
+  readonly own: number;
 
-  private constructor(peers: readonly NodeId[], next: readonly number[], match: readonly number[], lastAck: readonly number[]) {
+  private constructor(peers: readonly NodeId[], next: readonly number[], match: readonly number[], lastAck: readonly number[], own: number) {
     this.peers = peers;
     this.next = next;
     this.match = match;
     this.lastAck = lastAck;
+    this.own = own;
     // Frozen (shallowly), so immer's finalize passes it by at the first check.
     Object.freeze(this);
   }
 
   /** No followers tracked. */
-  static readonly EMPTY = new ProgressTracker(Object.freeze([]), NONE, NONE, NONE);
+  static readonly EMPTY = new ProgressTracker(Object.freeze([]), NONE, NONE, NONE, 0);
 
-  /** A new leader's view (§5.3): "initializes all nextIndex values to the index just after the last one in its log", matchIndex 0, every follower live now. */
+  /**
+   * A new leader's view (§5.3): "initializes all nextIndex values to the index just after the last
+   * one in its log", matchIndex 0, every follower live now. Its own log is durable up to
+   * `lastIndex`: its vote requests left only after every earlier write was.
+   */
   static forLeader(followers: readonly NodeId[], lastIndex: number, now: number): ProgressTracker {
     const n = followers.length;
-    return new ProgressTracker(Object.freeze(followers.slice()), new Array<number>(n).fill(lastIndex + 1), new Array<number>(n).fill(0), new Array<number>(n).fill(now));
+    return new ProgressTracker(Object.freeze(followers.slice()), new Array<number>(n).fill(lastIndex + 1), new Array<number>(n).fill(0), new Array<number>(n).fill(now), lastIndex);
   }
 
   /** The slot of `peer`, or -1 when untracked. */
@@ -63,12 +74,17 @@ export class ProgressTracker {
     const nextAll = this.next[s] === next ? this.next : replace(this.next, s, next);
     const matchAll = this.match[s] === match ? this.match : replace(this.match, s, match);
     const ackAll = this.lastAck[s] === lastAck ? this.lastAck : replace(this.lastAck, s, lastAck);
-    return new ProgressTracker(this.peers, nextAll, matchAll, ackAll);
+    return new ProgressTracker(this.peers, nextAll, matchAll, ackAll, this.own);
   }
 
   /** This tracker with every nextIndex replaced by `next` (by slot). */
   withNext(next: readonly number[]): ProgressTracker {
-    return new ProgressTracker(this.peers, next, this.match, this.lastAck);
+    return new ProgressTracker(this.peers, next, this.match, this.lastAck, this.own);
+  }
+
+  /** This tracker with the leader's own log known durable up to `own` (never lowered). */
+  withOwn(own: number): ProgressTracker {
+    return own <= this.own ? this : new ProgressTracker(this.peers, this.next, this.match, this.lastAck, own);
   }
 
   /** How many followers answered within `windowMs` before `now` (CheckQuorum). */

@@ -62,9 +62,24 @@ export function createRaftProtocol(parts: RaftProtocolParts = {}): RaftProtocol 
       }),
     validateMessage,
     validateRequest,
+    beforeDurable: config.parallelLeaderWrite ? { send: isAppend, reply: always } : { reply: always },
     describe: describeRaftState,
   };
 }
+
+/**
+ * A leader's AppendEntries may leave before its own write is durable when it counts itself only
+ * once that write is (`parallelLeaderWrite`, thesis §10.2.1); a follower's acknowledgement, a vote
+ * or anything else waits for the records it rests on.
+ */
+const isAppend = (_to: string, msg: RaftMessage): boolean => msg.type === "append";
+
+/**
+ * Every reply may leave before this node's later records are durable: a result is given only for
+ * a committed entry, which a majority already holds durably (the commit rule counts no unsynced
+ * log); a redirect is a hint.
+ */
+const always = (): boolean => true;
 
 /** Role, term, commit index, log length and the leader it knows: the failure printer's line for a Raft node. */
 function describeRaftState(s: RaftState): string {

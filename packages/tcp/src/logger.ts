@@ -12,6 +12,8 @@ export type Level = "debug" | "info" | "warn" | "error";
 /** Where a node writes what happens. */
 export interface Logger {
   log(level: Level, msg: string, fields?: Record<string, unknown>): void;
+  /** False when `level` is filtered out, so a hot path can skip building the fields (absent: assume it is logged). */
+  enabled?(level: Level): boolean;
 }
 
 /** The root pino logger for a process: labelled levels, ISO times, synchronous stderr (nothing lost at exit) unless `destination` is given. */
@@ -29,6 +31,7 @@ export function pinoLogger(root: PinoLogger, node: string): Logger {
     log(level, msg, fields = {}) {
       child[level](fields, msg);
     },
+    enabled: (level) => child.isLevelEnabled(level),
   };
 }
 

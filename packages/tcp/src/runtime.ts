@@ -5,7 +5,8 @@
  * messages); a step that throws or emits a bad effect is logged, changes nothing, a request gets
  * an error reply, and the node keeps serving. Steps' records are group-committed (see
  * `commit.ts`): a step's messages and replies leave only once everything persisted up to it is
- * durable.
+ * durable, except those the protocol marks as resting on no unsynced record
+ * (`Protocol.beforeDurable`: a Raft leader's appends when it writes in parallel, its replies).
  */
 import { randomBytes } from "node:crypto";
 import type { Socket } from "node:net";
@@ -170,9 +171,9 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     if (!links.send(to, frame)) logger.log("warn", "message to an unknown node dropped", { to });
   };
   const reply = (client: string, rid: number, res: unknown) => {
-    const key = `${client}/${rid}`;
+    const key = observer.reply ? `${client}/${rid}` : "";
     const since = arrived.get(key);
-    arrived.delete(key);
+    if (since !== undefined) arrived.delete(key);
     try {
       if (inbound.reply(client, rid, { res }) && since !== undefined) observer.reply?.(res, Date.now() - since);
     } catch (err) {
@@ -183,11 +184,13 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
 
   // The real side of the kernel's interpreter: records are staged for the group commit, messages
   // and replies held until they are durable, timers armed at once.
+  const early = protocol.beforeDurable;
   const world: EffectWorld = {
     isNode: (node) => node in cluster,
     write: (batch) => commit.stage(durableOps(batch)),
-    send: (to, msg) => commit.release(() => send(to, msg)),
-    reply: (client, rid, res) => commit.release(() => reply(client, rid, res)),
+    // What the protocol marks as resting on no unsynced record leaves at once (Protocol.beforeDurable).
+    send: (to, msg) => (early?.send?.(to, msg) === true ? send(to, msg) : commit.release(() => send(to, msg))),
+    reply: (client, rid, res) => (early?.reply?.(res) === true ? reply(client, rid, res) : commit.release(() => reply(client, rid, res))),
     setTimer: (timer, key, afterMs) => {
       clearTimeout(timers.get(key));
       timers.set(
@@ -225,7 +228,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     }
     state = out.state;
     observer.step?.(input, out.effects as readonly Effect<unknown, unknown, unknown>[], before, state);
-    logger.log("debug", "step", { input: input.type, ...describeInput(input), effects: out.effects.length, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
+    if (logger.enabled?.("debug") !== false) logger.log("debug", "step", { input: input.type, ...describeInput(input), effects: out.effects.length, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
   };
 
   const status = (tx?: string): Record<string, unknown> => {
@@ -255,7 +258,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
       ...(o.refuseRequests !== undefined ? { refuseRequests: o.refuseRequests } : {}),
       ...(o.clientToken !== undefined ? { clientToken: o.clientToken } : {}),
       deliver: (input) => {
-        if (input.type === "request") arrived.set(`${input.client}/${input.id}`, Date.now());
+        if (input.type === "request" && observer.reply) arrived.set(`${input.client}/${input.id}`, Date.now());
         handle(input);
       },
       status,

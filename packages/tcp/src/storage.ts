@@ -226,6 +226,14 @@ export class DurableLog {
     });
   }
 
+  /** Like {@link DurableLog.sync}, on the calling thread: everything written is durable when this returns. */
+  syncNow(): void {
+    const target = this.end;
+    this.markAt(this.durable);
+    fsyncSync(this.fd);
+    this.durable = Math.max(this.durable, target);
+  }
+
   /** Writes records and fsyncs them: durable when this returns. */
   append(records: readonly unknown[]): void {
     this.write(records);

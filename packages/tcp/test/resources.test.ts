@@ -94,4 +94,34 @@ describe("group commit", () => {
     log.close();
     expect(new DurableLog(d).open().records).toEqual(["a", "b"]);
   });
+
+  it("syncs a batch of one step with nothing in flight on the event loop (no thread-pool round trip), still before its outputs", async () => {
+    const d = dir();
+    const log = new DurableLog(d);
+    log.open();
+    let asyncSyncs = 0;
+    log.sync = () => void asyncSyncs++; // never completes: only the inline path can release outputs
+    const order: string[] = [];
+    const realSyncNow = log.syncNow.bind(log);
+    log.syncNow = () => {
+      order.push("fsync");
+      realSyncNow();
+    };
+    const commit = new GroupCommit(log, (err) => {
+      throw err;
+    });
+    commit.stage([{ kind: "records", bodies: [Buffer.from('"x"')] }]);
+    commit.release(() => order.push("reply x"));
+    await new Promise((r) => setImmediate(r));
+    expect(order).toEqual(["fsync", "reply x"]);
+    expect(asyncSyncs).toBe(0);
+    // Two steps in one turn go to the thread pool (the loop keeps serving meanwhile).
+    commit.stage([{ kind: "records", bodies: [Buffer.from('"y"')] }]);
+    commit.stage([{ kind: "records", bodies: [Buffer.from('"z"')] }]);
+    commit.release(() => order.push("reply z"));
+    await new Promise((r) => setImmediate(r));
+    expect([order, asyncSyncs]).toEqual([["fsync", "reply x"], 1]);
+    log.close();
+    expect(new DurableLog(d).open().records).toEqual(["x", "y", "z"]);
+  });
 });
