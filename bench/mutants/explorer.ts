@@ -64,9 +64,9 @@ const TWO_PC_MODEL: SmallModel = {
   bounds: (ids) => ({ drops: 1, duplicates: 1, crashes: 1, timers: 3, timerNodes: [...ids] }),
 };
 
-/** Explores the mutant's small models in turn within `maxStates` distinct states in all. */
-export function exploreMutant(m: Mutant, space: SystemSpace<any>, maxStates: number): ExplorerOutcome {
-  const models = m.system === "raft" ? RAFT_MODELS : [TWO_PC_MODEL];
+/** Explores the mutant's small models in turn (or only the one named `only`) within `maxStates` distinct states in all. */
+export function exploreMutant(m: Mutant, space: SystemSpace<any>, maxStates: number, only?: string): ExplorerOutcome {
+  const models = (m.system === "raft" ? RAFT_MODELS : [TWO_PC_MODEL]).filter((x) => only === undefined || x.name === only);
   let states = 0;
   let complete = true;
   for (const [i, small] of models.entries()) {
