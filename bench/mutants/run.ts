@@ -48,6 +48,9 @@ interface Row {
   replayed?: boolean;
   token?: string;
   traceHash?: string;
+  /** Explorer: the small model that found it and the counterexample's steps. */
+  model?: string;
+  path?: readonly string[];
   /** Failing cases skipped because the real system fails them too. */
   baselineFailures?: number;
 }
@@ -62,10 +65,10 @@ for (const m of chosen) {
       // Small explorer models exist for Raft and 2PC only; other systems' cells stay "-".
       if (m.system !== "raft" && m.system !== "2pc") continue;
       const e = exploreMutant(m, space, maxStates);
-      const row: Row = { mutant: m.name, observable: m.observable, mode, found: e.found, runs: e.states, wallMs: Math.round(performance.now() - t0), ...(e.found ? { size: e.pathLength, property: e.invariant } : {}) };
+      const row: Row = { mutant: m.name, observable: m.observable, mode, found: e.found, runs: e.states, wallMs: Math.round(performance.now() - t0), ...(e.found ? { size: e.pathLength, property: e.invariant, model: e.model, path: e.path } : {}) };
       rows.push(row);
       if (out !== undefined) appendFileSync(out, JSON.stringify(row) + "\n");
-      if (!json) process.stderr.write(`${m.name.padEnd(42)} explorer ${e.found ? `found: ${e.invariant} in ${e.pathLength} steps` : `not found`} after ${e.states} states${e.complete ? " (complete)" : ""} ${(row.wallMs / 1000).toFixed(1)} s\n`);
+      if (!json) process.stderr.write(`${m.name.padEnd(42)} explorer ${e.found ? `found (${e.model} model): ${e.invariant} in ${e.pathLength} steps` : `not found`} after ${e.states} states${e.complete ? " (complete)" : ""} ${(row.wallMs / 1000).toFixed(1)} s\n`);
       continue;
     }
     const r = sweep(space, { mode, runs, seed, maxShrinkRuns, baseline: baselineSpace(m) });

@@ -71,11 +71,12 @@ export class SimulationEffectWorld implements EffectWorld {
       return CRASHED_AFTER_WRITE;
     }
   }
-  send(to: NodeId, msg: unknown): void {
+  send(to: NodeId, msg: unknown): void | typeof CRASHED_AFTER_WRITE {
     if (this.state.stopped) return;
     const h = this.host;
     h.synced = h.records.length;
-    this.engine.sendFrom(h, to === this.lastId ? this.lastIndex : this.engine.nodeIndex(to), msg);
+    // A send trigger may crash the sender right after this message: the rest of the step is lost.
+    if (this.engine.sendFrom(h, to === this.lastId ? this.lastIndex : this.engine.nodeIndex(to), msg)) return CRASHED_AFTER_WRITE;
   }
   setTimer(timer: Timer, key: string, afterMs: number): void {
     if (this.state.stopped) return;

@@ -227,23 +227,31 @@ export class Engine {
     for (const e of held) schedule.queue.push(requeued(e, schedule.time, schedule.nextSeq()));
   }
 
-  /** Puts a message of `from` on the network, to node index `target` (the interpreter validated it). */
-  sendFrom(from: NodeHost, target: number, msg: unknown): void {
+  /**
+   * Puts a message of `from` on the network, to node index `target` (the interpreter validated
+   * it); returns true when a send trigger crashes the sender right after it (the step ends there).
+   */
+  sendFrom(from: NodeHost, target: number, msg: unknown): boolean {
     const { network, schedule, tracer, triggers, hosts } = this.state;
     const to = hosts[target] as NodeHost;
     const incarnation = to.restarts;
+    let crashed = false;
     if (triggers.watchesSend && !network.isBlocked(from.index, target)) {
       const action = triggers.fireSend(from.id, to.id, msg, schedule.time);
       if (action !== undefined) {
         this.traceFired(action);
         const then = action.then;
-        if (then.do === "duplicate") return network.force(from.index, target, msg, schedule, incarnation, 2);
-        if (then.do === "hold") return network.force(from.index, target, msg, schedule, incarnation, 1, then.forMs);
-        return tracer.record(dropOutcome(schedule.time, target, from.index, msg, "trigger"));
+        if (then.do === "duplicate") network.force(from.index, target, msg, schedule, incarnation, 2);
+        else if (then.do === "hold") network.force(from.index, target, msg, schedule, incarnation, 1, then.forMs);
+        else if (then.do !== "crash-after-send") tracer.record(dropOutcome(schedule.time, target, from.index, msg, "trigger"));
+        if (then.do !== "crash-after-send") return false;
+        this.respondLater(from, then);
+        crashed = true; // the message still goes out, as any other
       }
     }
     const reason = network.transmit(from.index, target, msg, schedule, incarnation);
     if (reason !== undefined) tracer.record(dropOutcome(schedule.time, target, from.index, msg, reason));
+    return crashed;
   }
 
   /**
@@ -273,6 +281,7 @@ export class Engine {
         case "crash":
         case "crash-before-send":
         case "crash-during-write":
+        case "crash-after-send":
           if (h.up) this.crash(h);
           if (then.restartAfterSteps !== undefined) this.state.triggers.promiseRestart(h.id, this.state.schedule.events + then.restartAfterSteps);
           return;

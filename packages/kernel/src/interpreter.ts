@@ -23,8 +23,9 @@ export interface DurableWrite<Rec = unknown> {
 }
 
 /**
- * Tells the interpreter to drop the rest of the step after a durable write: the node crashed
- * between the write and its sends (the write survives, the messages and replies are lost).
+ * Tells the interpreter to drop the rest of the step after a durable write (the node crashed
+ * between the write and its sends: the write survives, the messages and replies are lost) or
+ * after a send (the node crashed right after the message left).
  */
 export const CRASHED_AFTER_WRITE = "crashed-after-write";
 
@@ -38,7 +39,8 @@ export interface EffectWorld<Msg = unknown, Res = unknown, Rec = unknown, Tmr ex
    * {@link CRASHED_AFTER_WRITE} drops the step's remaining effects.
    */
   write(batch: DurableWrite<Rec>): void | typeof CRASHED_AFTER_WRITE;
-  send(to: NodeId, msg: Msg): void;
+  /** Sends `msg`; returning {@link CRASHED_AFTER_WRITE} drops the step's remaining effects (the sender crashed right after it). */
+  send(to: NodeId, msg: Msg): void | typeof CRASHED_AFTER_WRITE;
   /** Arms `timer` (its key precomputed by {@link timerKey}), replacing a pending one with the same key. */
   setTimer(timer: Tmr, key: string, afterMs: number): void;
   cancelTimer(timer: Tmr, key: string): void;
@@ -108,7 +110,7 @@ function carryOut<Msg, Res, Rec, Tmr extends Timer>(effects: readonly Effect<Msg
           batch = undefined;
           if (world.write(written) === CRASHED_AFTER_WRITE) return;
         }
-        world.send(effect.to, effect.msg);
+        if (world.send(effect.to, effect.msg) === CRASHED_AFTER_WRITE) return;
         break;
       case "reply":
         if (batch !== undefined) {

@@ -1,6 +1,7 @@
 /**
  * Faults triggered by protocol events rather than by time: crash a node right after it persists
- * (or between its write and its sends), drop, duplicate or hold the next message of a type, act
+ * (or between its write and its sends), drop, duplicate or hold the next message of a type or
+ * crash its sender right after it left, act
  * on the node whose state just reached a value (the new leader). A trigger is a plan action
  * (`type: "trigger"`), plain JSON, armed at its `at`, fired once by the first matching event.
  */
@@ -45,7 +46,14 @@ export type TriggerResponse =
   /** `send` only: deliver the message twice. */
   | { readonly do: "duplicate" }
   /** `send` only: hold the message `forMs` beyond its latency; later messages on the link overtake it. */
-  | { readonly do: "hold"; readonly forMs: number };
+  | { readonly do: "hold"; readonly forMs: number }
+  /**
+   * `send` only: the sender crashes right after the message left — what its step persisted or
+   * sent before went out, the rest of the step is lost ("crash right after answering"). It tells
+   * an answer sent before the write it depends on from the right order, and it loses whatever a
+   * step should have persisted but did not.
+   */
+  | { readonly do: "crash-after-send"; readonly restartAfterSteps?: number };
 
 /** A triggered fault, as a plan action. */
 export interface TriggerAction {
@@ -60,7 +68,7 @@ export interface TriggerAction {
 
 const RESPONSES: Record<TriggerCondition["on"], readonly TriggerResponse["do"][]> = {
   persist: ["crash", "crash-before-send", "crash-during-write", "isolate", "pause"],
-  send: ["drop", "duplicate", "hold"],
+  send: ["drop", "duplicate", "hold", "crash-after-send"],
   state: ["crash", "isolate", "pause"],
 };
 

@@ -63,6 +63,37 @@ describe("triggered faults", () => {
     expect(run(true)).toEqual({ records: [{ type: "note", n: 1 }], received: [2], replies: ["ok", null], up: true });
   });
 
+  it("crash right after a message left: earlier writes and the message survive, the rest of the step is lost; send-then-persist loses the record", () => {
+    const run = (sendFirst: boolean, trigger: { from?: string; to?: string; msgType?: string } = { from: "a", msgType: "vote" }) => {
+      const sim = new Simulation({
+        ...base,
+        plan: [{ at: 0, type: "trigger", when: { on: "send", ...trigger }, then: { do: "crash-after-send", restartAfterSteps: 1 } }],
+        workload: [ask(10, "a", { record: { type: "note", n: 1 }, to: "b" }), ask(20, "a", { record: { type: "vote", n: 2 }, to: "b", msgType: "vote", sendFirst }), ask(40, "c", {})],
+      });
+      const result = sim.run();
+      const fired = result.trace?.filter((e) => e.kind === "fault" && e.t > 0).map((e) => [e.t, e.action?.type]);
+      return { records: sim.node("a").records, received: state(sim, "b")?.received.map((m) => m.n), replies: result.history.filter((h) => h.node === "a").map((h) => h.res ?? null), restarts: sim.node("a").restarts, up: sim.node("a").up, fired };
+    };
+    // Persist, then send (the right order): the record is on disk before the message leaves; the reply is lost.
+    expect(run(false)).toEqual({ records: [{ type: "note", n: 1 }, { type: "vote", n: 2 }], received: [1, 2], replies: ["ok", null], restarts: 1, up: true, fired: [[20, "trigger"]] });
+    // Send, then persist: the message is out, the record it depends on never reached the disk.
+    expect(run(true)).toEqual({ records: [{ type: "note", n: 1 }], received: [1, 2], replies: ["ok", null], restarts: 1, up: true, fired: [[20, "trigger"]] });
+    // The condition picks the message: a send to another node does not fire it.
+    expect(run(false, { from: "a", to: "c" })).toMatchObject({ replies: ["ok", "ok"], restarts: 0, fired: [] });
+  });
+
+  it("crash-after-send replays with the same trace hash", () => {
+    const options = {
+      ...base,
+      trace: { hash: true },
+      plan: [{ at: 0, type: "trigger", when: { on: "send", msgType: "vote" }, then: { do: "crash-after-send", restartAfterSteps: 2 } }],
+      workload: [ask(10, "a", { record: { type: "vote", n: 2 }, to: "b", msgType: "vote", sendFirst: true }), ask(30, "b", { to: "c" })],
+    } satisfies SimulationOptions;
+    const first = simulate(options).traceHash;
+    expect(simulate(options).traceHash).toBe(first);
+    expect(simulate({ ...options, plan: [] }).traceHash).not.toBe(first);
+  });
+
   it("crash between a persist and the sends of the same step: the write survives, sends and reply are lost, the node restarts after N steps", () => {
     const sim = new Simulation({
       ...base,
@@ -201,7 +232,9 @@ describe("bad triggers and network settings name the field", () => {
   };
   it.each([
     [{ when: { on: "boot" }, then: { do: "crash" } }, /invalid plan\[0\]\.when\.on: expected "persist", "send" or "state", got "boot"/],
-    [{ when: { on: "send" }, then: { do: "crash" } }, /invalid plan\[0\]\.then\.do: a send trigger can drop, duplicate, hold; got "crash"/],
+    [{ when: { on: "send" }, then: { do: "crash" } }, /invalid plan\[0\]\.then\.do: a send trigger can drop, duplicate, hold, crash-after-send; got "crash"/],
+    [{ when: { on: "state", path: "role", equals: "leader" }, then: { do: "crash-after-send" } }, /invalid plan\[0\]\.then\.do: a state trigger can crash, isolate, pause; got "crash-after-send"/],
+    [{ when: { on: "send" }, then: { do: "crash-after-send", restartAfterSteps: 1.5 } }, /invalid plan\[0\]\.then\.restartAfterSteps: expected a whole number > 0, got 1\.5/],
     [{ when: { on: "persist" }, then: { do: "drop" } }, /plan\[0\]\.then\.do: a persist trigger can crash, crash-before-send, crash-during-write, isolate, pause/],
     [{ when: { on: "send" }, then: { do: "hold" } }, /plan\[0\]\.then\.forMs: expected a positive number of ms, got undefined/],
     [{ when: { on: "persist", node: "zz" }, then: { do: "crash" } }, /plan\[0\]\.when\.node: unknown node "zz"/],
