@@ -1,10 +1,12 @@
 /**
- * The mutation bench: `pnpm mutants [--json] [--only a,b] [--runs N] [--modes plain,guided] [--seed S] [--no-replay] [--out rows.jsonl]`.
+ * The mutation bench: `pnpm mutants [--json] [--only a,b] [--runs N] [--modes plain,guided] [--seed S] [--no-replay] [--out rows.jsonl] [--cell-minutes M]`.
  * For each mutant and mode it sweeps up to N runs and prints whether the bug was found, the runs
  * to the first failure, the shrunk case's size (timed faults + triggers), the wall time, and
  * whether the replay line reproduces the same trace hash in a fresh process. A failing case that
  * fails on the real system too is not the mutant's: it is counted ("baseline failures") and the
  * sweep goes on. `--out` appends each row as a JSON line as soon as it is measured.
+ * `--cell-minutes M` caps a sweep's wall time: a cell not found by then is recorded as not found
+ * after the runs it made (`stopped: true`), so one slow cell cannot hold a shared machine for hours.
  */
 import { execFileSync } from "node:child_process";
 import { appendFileSync } from "node:fs";
@@ -34,6 +36,15 @@ const maxStates = Number(value("--max-states") ?? 20_000);
 for (const m of modes) if (!ALL_MODES.includes(m)) throw new Error(`--modes: unknown mode ${JSON.stringify(m)} (modes: ${ALL_MODES.join(", ")})`);
 const chosen = value("--only")?.split(",").map(mutantNamed) ?? MUTANTS;
 const out = value("--out");
+const cellMs = value("--cell-minutes") === undefined ? Infinity : Number(value("--cell-minutes")) * 60_000;
+if (!(cellMs > 0)) throw new Error(`--cell-minutes: expected a positive number, got ${JSON.stringify(value("--cell-minutes"))}`);
+
+/** Thrown from a sweep's onRun when the cell's wall budget is spent. */
+class CellBudgetSpent extends Error {
+  constructor(readonly runs: number) {
+    super(`cell wall budget spent after ${runs} runs`);
+  }
+}
 
 /** One row of the table. */
 interface Row {
@@ -53,6 +64,8 @@ interface Row {
   path?: readonly string[];
   /** Failing cases skipped because the real system fails them too. */
   baselineFailures?: number;
+  /** The cell's wall budget (--cell-minutes) ended it before `runs` reached the budget. */
+  stopped?: boolean;
 }
 
 const rows: Row[] = [];
@@ -71,7 +84,21 @@ for (const m of chosen) {
       if (!json) process.stderr.write(`${m.name.padEnd(42)} explorer ${e.found ? `found (${e.model} model): ${e.invariant} in ${e.pathLength} steps` : `not found`} after ${e.states} states${e.complete ? " (complete)" : ""} ${(row.wallMs / 1000).toFixed(1)} s\n`);
       continue;
     }
-    const r = sweep(space, { mode, runs, seed, maxShrinkRuns, baseline: baselineSpace(m) });
+    // A failing run is not interrupted (its shrinking and replay follow); only passing runs past the budget end the cell.
+    const onRun = (i: number, failed: boolean) => {
+      if (!failed && performance.now() - t0 > cellMs) throw new CellBudgetSpent(i);
+    };
+    let r: ReturnType<typeof sweep>;
+    try {
+      r = sweep(space, { mode, runs, seed, maxShrinkRuns, baseline: baselineSpace(m), onRun });
+    } catch (err) {
+      if (!(err instanceof CellBudgetSpent)) throw err;
+      const row: Row = { mutant: m.name, observable: m.observable, mode, found: false, runs: err.runs, wallMs: Math.round(performance.now() - t0), stopped: true };
+      rows.push(row);
+      if (out !== undefined) appendFileSync(out, JSON.stringify(row) + "\n");
+      if (!json) process.stderr.write(`${m.name.padEnd(42)} ${mode.padEnd(8)} not found in ${row.runs} run(s), stopped by --cell-minutes ${(row.wallMs / 1000).toFixed(1)} s\n`);
+      continue;
+    }
     const wallMs = Math.round(performance.now() - t0);
     const row: Row = { mutant: m.name, observable: m.observable, mode, found: !r.ok, runs: r.failure?.runsUntilFailure ?? r.runs, wallMs, ...(r.baselineFailures > 0 ? { baselineFailures: r.baselineFailures } : {}) };
     if (r.failure) {

@@ -24,6 +24,14 @@ export type RaftEffect = Effect<RaftMessage, KvResponse, RaftRecord, RaftTimer>;
 /** An entry of `term` putting `value` (default `v<term>`) at key "k". */
 export const entry = (term: number, value = `v${term}`): Entry => ({ term, command: { op: "put", key: "k", value } });
 
+/** How a {@link OneNode} is built: cluster size, config, rules, and (for a text-patched mutant) the patched copy's `createRaftProtocol`. */
+export interface OneNodeOptions {
+  size?: number;
+  config?: RaftConfigInput;
+  rules?: Partial<RaftRules>;
+  create?: typeof createRaftProtocol;
+}
+
 /** One node "n1" of a cluster of `size` (ids n1..nN), with a settable clock and random draw. */
 export class OneNode {
   readonly protocol: RaftProtocol;
@@ -34,9 +42,9 @@ export class OneNode {
   now = 0;
   random = 0;
 
-  constructor(options: { size?: number; config?: RaftConfigInput; rules?: Partial<RaftRules>; records?: RaftRecord[] } = {}) {
+  constructor(options: OneNodeOptions & { records?: RaftRecord[] } = {}) {
     this.ids = Array.from({ length: options.size ?? 3 }, (_, i) => `n${i + 1}`);
-    this.protocol = createRaftProtocol({ config: { preVote: false, ...options.config }, rules: { ...defaultRaftRules, ...options.rules } });
+    this.protocol = (options.create ?? createRaftProtocol)({ config: { preVote: false, ...options.config }, rules: { ...defaultRaftRules, ...options.rules } });
     const boot = this.protocol.init(this.ctx(), options.records ?? []);
     this.state = boot.state;
     this.effects = boot.effects;
@@ -78,7 +86,7 @@ export class OneNode {
   }
 
   /** Makes n1 the leader of `term` (votes from peers until it wins, preVote off), its log `log` followed by its no-op; `effects` are those of its winning step. */
-  static leader(term: number, log: Entry[] = [], options: { size?: number; config?: RaftConfigInput; rules?: Partial<RaftRules> } = {}): OneNode {
+  static leader(term: number, log: Entry[] = [], options: OneNodeOptions = {}): OneNode {
     const records: RaftRecord[] = [{ type: "term", term: term - 1, votedFor: null }];
     if (log.length > 0) records.push({ type: "append", index: 1, entries: log });
     const node = new OneNode({ ...options, records }).timer("election");
@@ -88,7 +96,7 @@ export class OneNode {
   }
 
   /** A follower n1 in `term` holding `log`, as restarted from its records. */
-  static follower(term: number, log: Entry[] = [], options: { size?: number; config?: RaftConfigInput; rules?: Partial<RaftRules> } = {}): OneNode {
+  static follower(term: number, log: Entry[] = [], options: OneNodeOptions = {}): OneNode {
     const records: RaftRecord[] = [{ type: "term", term, votedFor: null }];
     if (log.length > 0) records.push({ type: "append", index: 1, entries: log });
     return new OneNode({ ...options, records });
