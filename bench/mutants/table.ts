@@ -3,6 +3,9 @@
  * markdown table: `node --import tsx bench/mutants/table.ts a.jsonl b.jsonl`. A cell is the runs
  * to the first failure (shrunk size in fault actions) and the wall time, `> N` when not found
  * within N runs, `–` when that cell was not run; "baseline" counts failures the real system shares.
+ * `--guided` prints the guided-vs-plain table instead: for each mutant with a plain and a guided
+ * row, the runs of plain, swarm, triggers and guided, plain ÷ guided (`≥` when plain never found
+ * it) and guided ÷ triggers (guided runs the triggers mode's cases every other run, so ≤ 2).
  */
 import { readFileSync } from "node:fs";
 import { MUTANTS } from "./registry.js";
@@ -20,7 +23,8 @@ interface Row {
   baselineFailures?: number;
 }
 
-const files = process.argv.slice(2);
+const guided = process.argv.includes("--guided");
+const files = process.argv.slice(2).filter((a) => a !== "--guided");
 if (files.length === 0) throw new Error("usage: table.ts rows.jsonl [more.jsonl ...]");
 const rows: Row[] = files.flatMap((f) =>
   readFileSync(f, "utf8")
@@ -28,6 +32,10 @@ const rows: Row[] = files.flatMap((f) =>
     .filter((l) => l.trim() !== "")
     .map((l) => JSON.parse(l) as Row),
 );
+if (guided) {
+  process.stdout.write(guidedTable(rows) + "\n");
+  process.exit(0);
+}
 const modes = ["plain", "swarm", "triggers", "guided", "explorer"].filter((m) => rows.some((r) => r.mode === m));
 const secs = (ms: number) => `${Math.round(ms / 1000)}s`;
 const cell = (r: Row | undefined) => {
@@ -55,3 +63,22 @@ lines.push(
 const missing = MUTANTS.filter((m) => !measured.includes(m)).map((m) => m.name);
 if (missing.length > 0) lines.push(`not measured: ${missing.join(", ")}`);
 process.stdout.write(lines.join("\n") + "\n");
+
+/** Plain ÷ guided per mutant (`≥` when plain never found it, "not found" when guided did not). */
+function guidedTable(rows: readonly Row[]): string {
+  const runs = (r: Row | undefined) => (r === undefined ? "–" : r.found ? `${r.runs}` : `> ${r.runs}`);
+  const ratio = (a: Row | undefined, b: Row | undefined) => {
+    if (a === undefined || b === undefined || !b.found) return "–";
+    const x = (a.runs / b.runs).toFixed(1);
+    return a.found ? `${x}×` : `≥ ${x}×`;
+  };
+  const lines = ["| mutant | plain | swarm | triggers | guided | plain ÷ guided | guided ÷ triggers |", "|---|---|---|---|---|---|---|"];
+  for (const m of MUTANTS) {
+    const of = (mode: string) => rows.find((r) => r.mutant === m.name && r.mode === mode);
+    const [p, s, t, g] = [of("plain"), of("swarm"), of("triggers"), of("guided")];
+    if (p === undefined || g === undefined) continue;
+    const gt = g.found && t?.found ? `${(g.runs / t.runs).toFixed(2)}` : g.found && t !== undefined ? `≤ ${(g.runs / t.runs).toFixed(2)}` : "–";
+    lines.push(`| ${m.name} | ${runs(p)} | ${runs(s)} | ${runs(t)} | ${runs(g)} | ${g.found ? ratio(p, g) : "not found"} | ${gt} |`);
+  }
+  return lines.join("\n");
+}

@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { createRng, type FaultAction, type TraceEvent } from "@faultline/kernel";
 import { caseArbitrary, caseSize, type Case, type CaseArbitraryOptions, type SearchMode } from "./case.js";
 import { runCase, type CaseFailure } from "./driver.js";
+import { Corpus } from "./corpus.js";
 import { mutateCase } from "./mutate.js";
 import { formatFailureText, summarizeNodes, type FormatOptions, type NodeSummary } from "../runner/format.js";
 import { encodeCase } from "./replay.js";
@@ -49,7 +50,7 @@ export interface CoverageReport {
   readonly sometimes: readonly { readonly name: string; readonly firstRun: number | undefined }[];
   /** Faults applied over all runs, by kind. */
   readonly fired: Readonly<Record<string, number>>;
-  /** Cases kept for reaching new coverage (guided mode). */
+  /** Cases kept for reaching new coarse coverage (guided mode; see `coarseFeatures`). */
   readonly corpus: number;
 }
 
@@ -100,25 +101,31 @@ export function sweep<Config>(space: SystemSpace<Config>, options: SweepOptions<
   const arb = caseArbitrary(space, mode === "guided" ? "triggers" : mode, limits);
   const draw = (i: number, stream: number) => fc.sample(arb, { seed: (seed * 1_000_003 + i * 7_919 + stream * 104_729) | 0, numRuns: 1 })[0] as Case<Config>;
   const rng = createRng(String(seed), "guided");
-  const corpus: Case<Config>[] = [];
+  const corpus = new Corpus<Config>();
   const states = new Set<string>();
   const transitions = new Set<string>();
   const firstReached = new Map<string, number>();
   const fired: Record<string, number> = {};
   let done = 0;
+  let drawn = 0;
   let baselineFailures = 0;
   let firstBaselineFailure: string | undefined;
   for (let i = 0; i < runs; i++) {
-    const c = mode === "guided" && corpus.length > 0 && rng.chance(0.75) ? mutateCase(rng.pick(corpus), draw(i, 1), rng.pick(corpus), rng, limits) : draw(i, 0);
+    // Guided: every other run mutates a corpus case; the rest are the triggers mode's own cases in
+    // its order, so guided needs at most about twice the runs triggers needs, whatever the corpus.
+    const c = mode === "guided" && corpus.size > 0 && i % 2 === 1 ? mutateCase(corpus.pick(rng), draw(i, 1), corpus.any(rng), rng, limits) : draw(drawn++, 0);
     const run = runCase(space, c);
     done++;
-    const before = states.size + transitions.size + firstReached.size;
     for (const s of run.coverage.states) states.add(s);
     for (const t of run.coverage.transitions) transitions.add(t);
-    for (const s of run.coverage.sometimes) if (!firstReached.has(s)) firstReached.set(s, i + 1);
-    const fresh = states.size + transitions.size + firstReached.size - before;
+    let firstSometimes = false;
+    for (const s of run.coverage.sometimes)
+      if (!firstReached.has(s)) {
+        firstReached.set(s, i + 1);
+        firstSometimes = true;
+      }
     for (const [k, n] of Object.entries(run.coverage.fired)) fired[k] = (fired[k] ?? 0) + n;
-    if (mode === "guided" && fresh > 0) corpus.push(c);
+    if (mode === "guided") corpus.add(c, run.coverage, firstSometimes);
     options.onRun?.(i + 1, run.failure !== undefined);
     if (run.failure !== undefined && options.baseline !== undefined && runCase(options.baseline, c, { coverage: false }).failure !== undefined) {
       baselineFailures++;
@@ -140,7 +147,7 @@ export function sweep<Config>(space: SystemSpace<Config>, options: SweepOptions<
       transitions: transitions.size,
       sometimes: space.sometimes.map((s) => ({ name: s.name, firstRun: firstReached.get(s.name) })),
       fired,
-      corpus: corpus.length,
+      corpus: corpus.size,
     };
   }
 }
