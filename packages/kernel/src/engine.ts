@@ -120,7 +120,7 @@ export class Engine {
     if (this.dropAcrossRestarts && e.incarnation !== h.restarts) return tracer.record(dropOutcome(schedule.time, e.node, e.from, e.payload, "restarted", e.sentAt));
     if (network.isBlocked(e.from, e.node)) return tracer.record(dropOutcome(schedule.time, e.node, e.from, e.payload, "partition", e.sentAt));
     if (h.paused) return void h.held.push(e);
-    tracer.record(e);
+    tracer.recordMessage(e);
     return this.deliver(h, { type: "message", from: (hosts[e.from] as NodeHost).id, msg: e.payload });
   }
 

@@ -137,8 +137,10 @@ export class Network {
     if (f.messageTypes !== undefined) link = ratesFor(link, msg, f.messageTypes);
     const rng = f.rng;
     if (link.dropRate > 0 && rng.next() < link.dropRate) return "loss";
-    const copies = link.duplicateRate > 0 && rng.next() < link.duplicateRate ? 2 : 1;
-    for (let c = 0; c < copies; c++) this.place(l, link, from, to, msg, schedule, c > 0, incarnation, 0);
+    // Drawn before the copies' latencies: the order of draws is part of every run's hash.
+    const duplicated = link.duplicateRate > 0 && rng.next() < link.duplicateRate;
+    this.place(l, link, from, to, msg, schedule, false, incarnation, 0);
+    if (duplicated) this.place(l, link, from, to, msg, schedule, true, incarnation, 0);
     return undefined;
   }
 

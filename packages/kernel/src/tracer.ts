@@ -45,6 +45,21 @@ export class Tracer {
     if (this.hasher !== undefined) fold(this.hasher, e);
   }
 
+  /**
+   * Records a delivered message (most events): as {@link Tracer.record}, with the fold of a
+   * whole-number message at a whole-number time done here (the same six words, one call less).
+   */
+  recordMessage(e: QueuedEvent): void {
+    this.recent.push(e);
+    if (this.full !== undefined) this.full.push(e);
+    const h = this.hasher;
+    if (h === undefined) return;
+    const time = e.time;
+    const msg = e.payload;
+    if ((time | 0) === time && typeof msg === "number" && (msg | 0) === msg) h.words6(DELIVER, time, e.node, e.from, e.duplicate ? 1 : 0, msg);
+    else fold(h, e);
+  }
+
   /** The hash of every event so far ("" when hashing is off). */
   digest(): string {
     return this.hasher?.digest() ?? "";
@@ -69,10 +84,6 @@ export class Tracer {
 function fold(h: TraceHasher, e: TracedEvent): void {
   const time = e.time;
   const payload = e.payload;
-  if (e.kind === DELIVER && (time | 0) === time && typeof payload === "number" && (payload | 0) === payload) {
-    // A whole-number message at a whole-number time: the same six words as below, in one call.
-    return h.words6(DELIVER, time, e.node, e.from, (e as QueuedEvent).duplicate ? 1 : 0, payload);
-  }
   if ((time | 0) === time) {
     h.words4(e.kind, time, e.node, e.from);
   } else {
