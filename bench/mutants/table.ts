@@ -69,7 +69,9 @@ function guidedTable(rows: readonly Row[]): string {
   const runs = (r: Row | undefined) => (r === undefined ? "–" : r.found ? `${r.runs}` : `> ${r.runs}`);
   const ratio = (a: Row | undefined, b: Row | undefined) => {
     if (a === undefined || b === undefined || !b.found) return "–";
-    const x = (a.runs / b.runs).toFixed(1);
+    const q = a.runs / b.runs;
+    if (!a.found && q < 1) return "–"; // plain stopped before guided found it: no bound
+    const x = q < 1 ? q.toFixed(2) : q.toFixed(1);
     return a.found ? `${x}×` : `≥ ${x}×`;
   };
   const lines = ["| mutant | plain | swarm | triggers | guided | plain ÷ guided | guided ÷ triggers |", "|---|---|---|---|---|---|---|"];
@@ -77,7 +79,8 @@ function guidedTable(rows: readonly Row[]): string {
     const of = (mode: string) => rows.find((r) => r.mutant === m.name && r.mode === mode);
     const [p, s, t, g] = [of("plain"), of("swarm"), of("triggers"), of("guided")];
     if (p === undefined || g === undefined) continue;
-    const gt = g.found && t?.found ? `${(g.runs / t.runs).toFixed(2)}` : g.found && t !== undefined ? `≤ ${(g.runs / t.runs).toFixed(2)}` : "–";
+    // Triggers not found within a budget below guided's runs bounds nothing.
+    const gt = g.found && t?.found ? `${(g.runs / t.runs).toFixed(2)}` : g.found && t !== undefined && t.runs >= g.runs ? `≤ ${(g.runs / t.runs).toFixed(2)}` : "–";
     lines.push(`| ${m.name} | ${runs(p)} | ${runs(s)} | ${runs(t)} | ${runs(g)} | ${g.found ? ratio(p, g) : "not found"} | ${gt} |`);
   }
   return lines.join("\n");
