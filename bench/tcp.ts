@@ -3,14 +3,21 @@
  * `raft-node`) driven by concurrent clients for a few seconds each, and the same disk's raw
  * write+fsync rate measured in the same run, so the Raft figure reads as a ratio to the disk.
  *
- * Where a Raft commit's time goes (persist-before-send kept): the leader's fsync of the batch
- * holding the entry, the follower's fsync of the AppendEntries carrying it, and the network hops
- * between three processes; the reply then waits for whatever the leader staged meanwhile. Nodes
- * use little CPU (7-15% each at a few hundred commits/s): a commit's latency is a chain of fsyncs
- * and process wake-ups, so commits/s is about 64 clients over that chain, and each leader fsync
- * gathers the requests of one cycle (the "commits per leader fsync" row).
+ * A Raft commit's path: the client's request wakes the leader, which sends the entry to its idle
+ * followers at once and writes it in parallel (`parallelLeaderWrite`, thesis §10.2.1: it counts
+ * itself only once its own fsync returns); a follower writes and fsyncs the AppendEntries on its
+ * event loop (one step, nothing in flight: no thread-pool hop) and acknowledges; one
+ * acknowledgement plus the leader's own durable write (or two acknowledgements) commit it, and
+ * the reply leaves at once (replies are about majority-durable entries, so they do not wait for
+ * the leader's later batches). That is four process wake-ups and one follower fsync per round.
+ *
+ * The CPU rows say what bounds it: every commit costs the node processes and the clients' process
+ * that many microseconds of CPU (JSON framing, a socket write and read at each hop, the key-value
+ * apply on each node), so on a machine with C free cores commits/s cannot pass C * 1e6 / (their
+ * sum), whatever the disk. On a shared, loaded machine the processes get a fraction of a core
+ * each and the figures swing between runs: run the row several times and read the ratio.
  */
-import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beginTransaction, KvClient, statusOf, type Cluster } from "faultline/cli";
@@ -53,6 +60,16 @@ function rawFsyncPerSecond(): number {
   return n / s;
 }
 
+/** CPU time (user + system, ms) a process used so far, from /proc (Linux); NaN elsewhere. */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** Each Raft node's group commits (fsyncs of batches) so far, and which one leads, from `status`. */
 async function groupCommits(cluster: Cluster): Promise<{ fsyncs: Record<string, number>; leader: string | undefined }> {
   const fsyncs: Record<string, number> = {};
@@ -73,12 +90,17 @@ export async function benchTcp(): Promise<BenchRow[]> {
     const { rate: txs } = await closedLoops(8, SECONDS, (c, i) => beginTransaction(tpc.nodes as Cluster, "coordinator", `b${c}-${i}`));
     killAll();
     const raft = await makeCluster(["n1", "n2", "n3"]);
-    await Promise.all(["n1", "n2", "n3"].map((id) => startProcess("raft-node", id, raft)));
+    const nodes = await Promise.all(["n1", "n2", "n3"].map((id) => startProcess("raft-node", id, raft)));
+    const nodesCpu = () => nodes.reduce((sum, p) => sum + cpuMsOf(p.child.pid), 0);
     const clients = Array.from({ length: 64 }, () => new KvClient(raft.nodes as Cluster));
     await (clients[0] as KvClient).get("warmup", 20_000);
     const before = rawFsyncPerSecond();
     const start = await groupCommits(raft.nodes as Cluster);
+    const cpuBefore = nodesCpu();
+    const clientCpu = process.cpuUsage();
     const { rate: commits, done } = await closedLoops(64, SECONDS, (c, i) => (clients[c] as KvClient).put(`k${c}`, `${i}`, 20_000));
+    const clientUs = process.cpuUsage(clientCpu);
+    const nodesUs = (nodesCpu() - cpuBefore) * 1000;
     const end = await groupCommits(raft.nodes as Cluster);
     const after = rawFsyncPerSecond();
     // Commits per fsync of the leader: how much group commit (runtime and Raft batching) gathers.
@@ -91,6 +113,8 @@ export async function benchTcp(): Promise<BenchRow[]> {
       { name: "raw write+fsync per second on the same disk (same run, before and after)", value: round3(raw), unit: "fsyncs/s" },
       { name: "tcp raft commits per raw fsync (group commit; goal >= 10)", value: round3(commits / raw), unit: "x" },
       { name: "tcp raft commits per leader fsync (batch size; NaN when leadership moved)", value: round3(done / leaderFsyncs), unit: "commits" },
+      { name: "tcp raft CPU per commit, the 3 node processes (Linux /proc; 10 ms ticks)", value: round3(nodesUs / done), unit: "µs" },
+      { name: "tcp raft CPU per commit, the clients' process (all 64 clients)", value: round3((clientUs.user + clientUs.system) / done), unit: "µs" },
     ];
   } finally {
     killAll();

@@ -75,8 +75,8 @@ function sendFrom(node: NodeStep, peer: NodeId, next: number, log: RaftLog, term
  */
 export function broadcastAppend(node: NodeStep): void {
   const state = node.state;
+  acknowledgeOwnAppend(node, true);
   const { log, term, commitIndex, progress } = state;
-  acknowledgeOwnAppend(node);
   let next: number[] | undefined;
   for (let s = 0; s < progress.peers.length; s++) {
     const was = progress.next[s] as number;
@@ -167,9 +167,9 @@ export function selfAcknowledged(node: NodeStep, msg: RaftMessage): void {
   const state = node.state;
   if (msg.type !== "append-reply" || !msg.success || state.role !== "leader" || msg.term !== state.term) return;
   if (!node.config.parallelLeaderWrite) return maybeCommit(node, state.progress, msg.match);
-  const progress = state.progress.withOwn(Math.min(msg.match, state.log.lastIndex));
-  state.progress = progress;
-  maybeCommit(node, progress);
+  state.progress = state.progress.withOwn(Math.min(msg.match, state.log.lastIndex));
+  acknowledgeOwnAppend(node, false); // what was appended since it was asked for
+  maybeCommit(node, state.progress);
 }
 
 /**
@@ -215,7 +215,7 @@ export function propose(node: NodeStep, client: string, id: number, request: KvR
     state.log = state.log.append([entry]);
     sendToIdle(node, false);
     node.fx.persist({ type: "append", index, entries: [entry] });
-    acknowledgeOwnAppend(node);
+    acknowledgeOwnAppend(node, false);
   } else {
     index = appendOwn(node, request);
     sendToIdle(node, true);
@@ -228,18 +228,26 @@ export function propose(node: NodeStep, client: string, id: number, request: KvR
  * A lone leader, or any leader with `parallelLeaderWrite`, acknowledges its own append with a
  * message to itself: the interpreter writes the step's records before any later send, so the
  * acknowledgement means the entries are durable (etcd's self-addressed MsgAppResp), and only
- * then does the leader count itself for them. Sent again at each heartbeat until acknowledged (a
- * message can be lost).
+ * then does the leader count itself for them. Sent again at each heartbeat (`again`) until
+ * acknowledged (a message can be lost). With `parallelLeaderWrite` one acknowledgement is on its
+ * way at a time: appends meanwhile are asked for when it returns, so a batch of proposals costs
+ * one acknowledgement step, not one each.
  */
-function acknowledgeOwnAppend(node: NodeStep): void {
-  const { log, term, commitIndex, progress } = node.state;
-  const acknowledged = node.config.parallelLeaderWrite ? progress.own : progress.peers.length === 0 ? commitIndex : log.lastIndex;
-  if (log.lastIndex > acknowledged) node.fx.send(node.ctx.self, { type: "append-reply", term, success: true, match: log.lastIndex });
+function acknowledgeOwnAppend(node: NodeStep, again: boolean): void {
+  const state = node.state;
+  const { log, term, commitIndex, progress } = state;
+  if (!node.config.parallelLeaderWrite) {
+    if (progress.peers.length === 0 && log.lastIndex > commitIndex) node.fx.send(node.ctx.self, { type: "append-reply", term, success: true, match: log.lastIndex });
+    return;
+  }
+  if (log.lastIndex <= progress.own || (!again && progress.ownAsked > progress.own)) return;
+  node.fx.send(node.ctx.self, { type: "append-reply", term, success: true, match: log.lastIndex });
+  state.progress = progress.withOwnAsked(log.lastIndex);
 }
 
 /** Sends the new entries to every follower that has acknowledged all it was sent (`ack`: acknowledge its own append first). */
 function sendToIdle(node: NodeStep, ack: boolean): void {
-  if (ack) acknowledgeOwnAppend(node);
+  if (ack) acknowledgeOwnAppend(node, false);
   const state = node.state;
   const { log, term, commitIndex, progress } = state;
   let next: number[] | undefined;

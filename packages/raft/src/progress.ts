@@ -34,19 +34,22 @@ export class ProgressTracker {
    * itself, sent after its writes, report. Unused otherwise.
    */
   readonly own: number;
+  /** The highest index the leader asked itself to acknowledge (with `parallelLeaderWrite`): above `own`, an acknowledgement is on its way. */
+  readonly ownAsked: number;
 
-  private constructor(peers: readonly NodeId[], next: readonly number[], match: readonly number[], lastAck: readonly number[], own: number) {
+  private constructor(peers: readonly NodeId[], next: readonly number[], match: readonly number[], lastAck: readonly number[], own: number, ownAsked: number) {
     this.peers = peers;
     this.next = next;
     this.match = match;
     this.lastAck = lastAck;
     this.own = own;
+    this.ownAsked = ownAsked;
     // Frozen (shallowly), so immer's finalize passes it by at the first check.
     Object.freeze(this);
   }
 
   /** No followers tracked. */
-  static readonly EMPTY = new ProgressTracker(Object.freeze([]), NONE, NONE, NONE, 0);
+  static readonly EMPTY = new ProgressTracker(Object.freeze([]), NONE, NONE, NONE, 0, 0);
 
   /**
    * A new leader's view (§5.3): "initializes all nextIndex values to the index just after the last
@@ -55,7 +58,7 @@ export class ProgressTracker {
    */
   static forLeader(followers: readonly NodeId[], lastIndex: number, now: number): ProgressTracker {
     const n = followers.length;
-    return new ProgressTracker(Object.freeze(followers.slice()), new Array<number>(n).fill(lastIndex + 1), new Array<number>(n).fill(0), new Array<number>(n).fill(now), lastIndex);
+    return new ProgressTracker(Object.freeze(followers.slice()), new Array<number>(n).fill(lastIndex + 1), new Array<number>(n).fill(0), new Array<number>(n).fill(now), lastIndex, lastIndex);
   }
 
   /** The slot of `peer`, or -1 when untracked. */
@@ -74,17 +77,22 @@ export class ProgressTracker {
     const nextAll = this.next[s] === next ? this.next : replace(this.next, s, next);
     const matchAll = this.match[s] === match ? this.match : replace(this.match, s, match);
     const ackAll = this.lastAck[s] === lastAck ? this.lastAck : replace(this.lastAck, s, lastAck);
-    return new ProgressTracker(this.peers, nextAll, matchAll, ackAll, this.own);
+    return new ProgressTracker(this.peers, nextAll, matchAll, ackAll, this.own, this.ownAsked);
   }
 
   /** This tracker with every nextIndex replaced by `next` (by slot). */
   withNext(next: readonly number[]): ProgressTracker {
-    return new ProgressTracker(this.peers, next, this.match, this.lastAck, this.own);
+    return new ProgressTracker(this.peers, next, this.match, this.lastAck, this.own, this.ownAsked);
   }
 
   /** This tracker with the leader's own log known durable up to `own` (never lowered). */
   withOwn(own: number): ProgressTracker {
-    return own <= this.own ? this : new ProgressTracker(this.peers, this.next, this.match, this.lastAck, own);
+    return own <= this.own ? this : new ProgressTracker(this.peers, this.next, this.match, this.lastAck, own, this.ownAsked);
+  }
+
+  /** This tracker with the leader having asked itself to acknowledge up to `index`. */
+  withOwnAsked(index: number): ProgressTracker {
+    return index === this.ownAsked ? this : new ProgressTracker(this.peers, this.next, this.match, this.lastAck, this.own, index);
   }
 
   /** How many followers answered within `windowMs` before `now` (CheckQuorum). */

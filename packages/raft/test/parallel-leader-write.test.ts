@@ -34,6 +34,19 @@ describe("parallelLeaderWrite", () => {
     expect(off.kinds()).toEqual(["persist", "send append", "send append"]);
   });
 
+  it("keeps one acknowledgement to itself on its way: proposals meanwhile are asked for when it returns", () => {
+    const n = leader().request(put, "c", 7);
+    expect(n.sent("append-reply")).toEqual([["n1", selfAck(2, 2)]]);
+    n.request(put, "c", 8).request(put, "c", 9);
+    expect(n.sent("append-reply")).toEqual([]);
+    // The first returns: entries 3 and 4 are asked for in one acknowledgement.
+    n.deliver("n1", selfAck(2, 2));
+    expect(n.sent("append-reply")).toEqual([["n1", selfAck(2, 4)]]);
+    n.deliver("n1", selfAck(2, 4)).deliver("n2", ack(2, 4));
+    expect(n.state.commitIndex).toBe(4);
+    expect(n.sent("append-reply")).toEqual([]);
+  });
+
   it("does not count its own unsynced entry: one follower's ack commits nothing until its write is acknowledged", () => {
     const n = leader().request(put, "c", 7).deliver("n2", ack(2, 2));
     expect(n.state.commitIndex).toBe(1);

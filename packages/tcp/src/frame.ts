@@ -58,8 +58,34 @@ function nestingDepth(body: Buffer, limit: number): number {
   return 0;
 }
 
+/** True when every string, array, object and number in `value` is within `limits` (no paths built: the common case, on every frame). */
+function withinLimits(value: unknown, limits: FrameLimits): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === "string") {
+      if (v.length > limits.maxStringLength) return false;
+    } else if (typeof v === "number") {
+      if (!Number.isFinite(v) || (Number.isInteger(v) && !Number.isSafeInteger(v))) return false;
+    } else if (Array.isArray(v)) {
+      if (v.length > limits.maxItems) return false;
+      for (let i = 0; i < v.length; i++) stack.push(v[i]);
+    } else if (typeof v === "object" && v !== null) {
+      const keys = Object.keys(v);
+      if (keys.length > limits.maxItems) return false;
+      for (const k of keys) {
+        if (k.length > limits.maxStringLength) return false;
+        stack.push((v as Record<string, unknown>)[k]);
+      }
+    }
+  }
+  return true;
+}
+
 /** Checks sizes and numbers of a parsed value without recursion; returns what is wrong, with its path. */
 export function checkValue(value: unknown, limits: FrameLimits = DEFAULT_FRAME_LIMITS): string | undefined {
+  if (withinLimits(value, limits)) return undefined;
+  // Something is wrong: walk again, naming the path this time.
   const stack: [unknown, string][] = [[value, "$"]];
   while (stack.length > 0) {
     const [v, path] = stack.pop() as [unknown, string];

@@ -110,7 +110,7 @@ export class Inbound {
     });
   }
 
-  /** When the last connection was accepted or frame arrived (host ms). */
+  /** When the last connection was accepted or a frame arrived on a connection that is not a peer's (host ms). */
   lastActivity = 0;
 
   private accept(socket: Socket): void {
@@ -131,7 +131,8 @@ export class Inbound {
       socket.destroy();
     });
     socket.on("data", (chunk) => {
-      this.lastActivity = Date.now();
+      // Clients only: peers talk all the time (heartbeats), and a drain waits for clients to be quiet.
+      if (conn.peer === undefined) this.lastActivity = Date.now();
       let frames: unknown[];
       try {
         frames = decoder.push(chunk);

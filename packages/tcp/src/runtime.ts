@@ -209,7 +209,8 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
 
   const handle = (input: Input<unknown, unknown>) => {
     if (closed) return;
-    const t0 = process.hrtime.bigint();
+    const debug = logger.enabled?.("debug") !== false;
+    const t0 = debug ? process.hrtime.bigint() : 0n;
     const before = state;
     let out: ReturnType<AnyProtocol["step"]>;
     try {
@@ -228,7 +229,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     }
     state = out.state;
     observer.step?.(input, out.effects as readonly Effect<unknown, unknown, unknown>[], before, state);
-    if (logger.enabled?.("debug") !== false) logger.log("debug", "step", { input: input.type, ...describeInput(input), effects: out.effects.length, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
+    if (debug) logger.log("debug", "step", { input: input.type, ...describeInput(input), effects: out.effects.length, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
   };
 
   const status = (tx?: string): Record<string, unknown> => {
