@@ -4,9 +4,9 @@
  * snapshot applies a retried write a second time, over a later write to the same key, and a read
  * it serves sees the older value again. The full Raft space draws such a workload too rarely (one
  * key, 3–4 impatient clients, a snapshot every few entries: about 1 configuration in 40,000 by its
- * weights, and the bug shows in about 1 run of 500 of those); a probe over that corner
- * (bench/mutants/focused.ts's `CONTENDED` configurations, triggers mode) found this case at its
- * 708th run: 3 nodes, a snapshot every 3 entries, client timeouts of 103 ms, 23 % message loss,
+ * weights, and even there the bug shows in only about 1 run of 2,000); a probe over that corner
+ * (bench/mutants/focused.ts's `CONTENDED` configurations, triggers cases drawn by `fc.sample`)
+ * found this case at its 708th case: 3 nodes, a snapshot every 3 entries, client timeouts of 103 ms, 23 % message loss,
  * n1 paused from 2304 ms until the faults stop. The mutant's history is not linearizable (c1 reads
  * its write c1-3 again after later writes); the real Raft passes the same case.
  */
