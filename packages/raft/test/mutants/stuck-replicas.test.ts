@@ -39,7 +39,7 @@ describe.each(FOUND)("$mutant, as a sweep found it", ({ mutant, token, traceHash
     const buggy = await mutantSpace(mutantNamed(mutant));
     const outcome = replayCase(buggy, token);
     expect(outcome.traceHash).toBe(traceHash);
-    expect(outcome.failure).toMatch(/^check: a node never caught up after the faults stopped/);
+    expect(outcome.failure).toMatch(/^check: the cluster never settled after the faults stopped/);
     expect(outcome.failure).toMatch(stuck);
   });
 

@@ -4,7 +4,7 @@
  * Cluster size 1–7 (even sizes too), election and heartbeat timing, snapshot threshold down to 3
  * entries, batch limit, PreVote and CheckQuorum, and the key-value workload's shape. Every run's
  * client history is checked for linearizability, every client must finish its operations once
- * the faults stop, and every node must then catch up with the cluster's commit index.
+ * the faults stop, and every node must then follow one leader and catch up with its commit index.
  */
 import fc from "fast-check";
 import { defineSystem, kvModel, linearizableHistory, sometimes, type KvInput, type KvOutput, type SystemSpace } from "@faultline/check";
@@ -112,10 +112,12 @@ const attemptOf = (h: HistoryEntry): string | undefined => {
 };
 
 /**
- * Once the network is calm, every node should hold what the cluster committed: a replica stuck
- * behind (a leader that never learns of a higher term, a follower the leader can never repair) is
- * a liveness failure an operator sees as a lagging replica, one fault away from an outage.
- * Returns the first node behind the highest commit index, or undefined when all agree.
+ * Once the network is calm, every node should follow one leader in its term and hold what the
+ * cluster committed: a replica stuck behind (a leader that never learns of a higher term, a
+ * follower the leader can never repair) is a liveness failure an operator sees as a lagging
+ * replica, one fault away from an outage — it falls behind with the next write, even when the
+ * clients happen to be done. Returns what is unsettled (the first node behind the highest commit
+ * index, or not following the one leader), or undefined when all agree.
  */
 export function laggingNode(view: WorldView): string | undefined {
   let max = 0;
@@ -131,6 +133,14 @@ export function laggingNode(view: WorldView): string | undefined {
     const s = n.state as RaftState | undefined;
     if (!n.up || s === undefined) return `node ${n.id} is down`;
     if (s.commitIndex < max) return `node ${n.id} (${s.role}, term ${s.term}) has commit index ${s.commitIndex}, node ${ahead} ${max}`;
+  }
+  const leaders = view.nodes.filter((n) => (n.state as RaftState).role === "leader");
+  const leader = leaders[0];
+  if (leaders.length !== 1 || leader === undefined) return `${leaders.length} leaders (${leaders.map((n) => n.id).join(", ") || "none"})`;
+  const term = (leader.state as RaftState).term;
+  for (const n of view.nodes) {
+    const s = n.state as RaftState;
+    if (n !== leader && (s.term !== term || s.leader !== leader.id)) return `node ${n.id} (${s.role}, term ${s.term}) does not follow leader ${leader.id} of term ${term}`;
   }
   return undefined;
 }
@@ -221,7 +231,7 @@ export function raftSearchSpace(options: RaftSpaceOptions = {}): SystemSpace<Raf
             if (ok < c.ops) return `client ${name} finished ${ok} of ${c.ops} operations by ${result.time} ms (faults stopped at 4000 ms)`;
           }
           const behind = laggingNode(result.view);
-          if (behind !== undefined) return `a node never caught up after the faults stopped (4000 ms): ${behind} at ${result.time} ms`;
+          if (behind !== undefined) return `the cluster never settled after the faults stopped (4000 ms): ${behind} at ${result.time} ms`;
           return undefined;
         },
       };
