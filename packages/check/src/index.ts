@@ -58,6 +58,7 @@ export {
   caseSize,
   decodeCase,
   defaultAbstraction,
+  DEFAULT_MAX_EVENTS,
   defineSystem,
   encodeCase,
   FAULT_KINDS,

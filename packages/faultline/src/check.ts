@@ -1,7 +1,7 @@
 /** Re-exports `@faultline/check` as `faultline/check`. @packageDocumentation */
 // Every name listed (no `export *`): packages/faultline/test/entries.test.ts fails when the package adds one this misses.
 export {
-  AFTER_CHECK, FAULT_KINDS, LinearizabilityInputError, PLAIN_SWARM, ReplayedViolation, SearchError,
+  AFTER_CHECK, DEFAULT_MAX_EVENTS, FAULT_KINDS, LinearizabilityInputError, PLAIN_SWARM, ReplayedViolation, SearchError,
   TRIGGER_TYPES, UNKNOWN, caseArbitrary, caseSize, checkLinearizable, checkProperty, decodeCase,
   decodeReplayToken, defaultAbstraction, defineSystem, describeOperationAt, encodeCase,
   encodeReplayToken, eventLine, explore, exploreModule, formatCoverage, formatFailure,

@@ -8,6 +8,7 @@ import { ConfigError } from "./errors.js";
 import type { NodeId } from "./protocol.js";
 import { Simulation, type NodeSpec, type SimulationOptions } from "./simulation.js";
 import type { TraceEvent } from "./trace.js";
+import type { TriggerAction } from "./triggers.js";
 import type { HistoryEntry, Invariant, WorldView } from "./view.js";
 
 /** The first broken invariant of a run. */
@@ -56,6 +57,8 @@ export interface SimulationResult {
   readonly lastEvents: readonly TraceEvent[];
   /** Every event, when `trace.full` was set. */
   readonly trace?: readonly TraceEvent[];
+  /** The plan's triggers that fired, in firing order (triggers that never fired are absent). */
+  readonly firedTriggers: readonly TriggerAction[];
   /** The final world. */
   readonly view: WorldView;
 }

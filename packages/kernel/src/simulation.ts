@@ -210,12 +210,12 @@ export class Simulation {
 
   /** The outcome so far. */
   result(): SimulationResult {
-    const { tracer, violation, schedule, hosts } = this.engine.state;
+    const { tracer, violation, schedule, hosts, triggers } = this.engine.state;
     const nodeIds = this.engine.nodeIds;
     const lastEvents = tracer.lastEvents(nodeIds);
     const traceHash = tracer.digest();
     const trace = tracer.everyEvent(nodeIds);
-    const base = { ok: violation === undefined, traceHash, events: schedule.events, time: schedule.time, history: this.history, lastEvents, view: this.engine.view, ...(trace ? { trace } : {}) };
+    const base = { ok: violation === undefined, traceHash, events: schedule.events, time: schedule.time, history: this.history, lastEvents, firedTriggers: triggers.fired.slice(), view: this.engine.view, ...(trace ? { trace } : {}) };
     if (violation === undefined) return base;
     const report: ViolationReport = {
       faultline: FAULTLINE_VERSION,

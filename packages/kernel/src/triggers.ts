@@ -126,6 +126,8 @@ export class Triggers {
     private state: Armed[],
     /** Crashed nodes to restart once the run has processed `atEvent` events. */
     private restarts: { readonly node: NodeId; readonly atEvent: number }[],
+    /** The triggers that fired, in firing order (what a sweep reports as faults that bit). */
+    private firedList: TriggerAction[] = [],
   ) {}
 
   /** No trigger armed. */
@@ -135,7 +137,12 @@ export class Triggers {
 
   /** A copy (armed triggers are immutable data). */
   clone(): Triggers {
-    return new Triggers(this.persist.slice(), this.send.slice(), this.state.slice(), this.restarts.slice());
+    return new Triggers(this.persist.slice(), this.send.slice(), this.state.slice(), this.restarts.slice(), this.firedList.slice());
+  }
+
+  /** The triggers that have fired so far, in firing order. */
+  get fired(): readonly TriggerAction[] {
+    return this.firedList;
   }
 
   /** True when some persist trigger is armed (the hot path checks this first). */
@@ -178,28 +185,34 @@ export class Triggers {
 
   /** The first armed persist trigger matching a write of `node` (with `records`), disarmed. */
   firePersist(node: NodeId, records: readonly unknown[], time: number): TriggerAction | undefined {
-    return take(this.persist, time, (a) => {
+    return this.record(take(this.persist, time, (a) => {
       const when = a.action.when as Extract<TriggerCondition, { on: "persist" }>;
       if (when.node !== undefined && when.node !== node) return false;
       return when.recordType === undefined || records.some((r) => typeOf(r) === when.recordType);
-    });
+    }));
   }
 
   /** The first armed send trigger matching `msg` from `from` to `to`, disarmed. */
   fireSend(from: NodeId, to: NodeId, msg: unknown, time: number): TriggerAction | undefined {
-    return take(this.send, time, (a) => {
+    return this.record(take(this.send, time, (a) => {
       const when = a.action.when as Extract<TriggerCondition, { on: "send" }>;
       return (when.from === undefined || when.from === from) && (when.to === undefined || when.to === to) && (when.msgType === undefined || typeOf(msg) === when.msgType);
-    });
+    }));
   }
 
   /** The first armed state trigger whose value `node` just reached (after, not before), disarmed. */
   fireState(node: NodeId, before: unknown, after: unknown, time: number): TriggerAction | undefined {
-    return take(this.state, time, (a) => {
+    return this.record(take(this.state, time, (a) => {
       const when = a.action.when as Extract<TriggerCondition, { on: "state" }>;
       if (when.node !== undefined && when.node !== node) return false;
       return read(after, a.path) === when.equals && read(before, a.path) !== when.equals;
-    });
+    }));
+  }
+
+  /** Notes `action` as fired (when one did) and returns it. */
+  private record(action: TriggerAction | undefined): TriggerAction | undefined {
+    if (action !== undefined) this.firedList.push(action);
+    return action;
   }
 
   /** The armed triggers and promised restarts (as steps still to go after `events`), as plain data for fingerprints. */

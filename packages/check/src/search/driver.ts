@@ -4,7 +4,7 @@
  * observes coverage with an invariant that keeps no ghost, and returns the outcome. The same case
  * gives the same trace hash in any process.
  */
-import { Simulation, type FaultAction, type Invariant, type SimulationResult, type TraceEvent, type TraceOptions, type WorldView } from "@faultline/kernel";
+import { Simulation, type FaultAction, type Invariant, type SimulationResult, type TraceOptions, type WorldView } from "@faultline/kernel";
 import { planOf, swarmRates, validateCase, type Case } from "./case.js";
 import { triggerKind } from "./triggers.js";
 import type { SystemSpace } from "./space.js";
@@ -84,9 +84,6 @@ export function runCase<Config>(space: SystemSpace<Config>, c: Case<Config>, opt
   const transitions = new Set<string>();
   const reached = new Set<string>();
   const invariants = [...(built.invariants ?? []), ...(observe ? [observer(space, states, transitions, reached)] : [])];
-  // Fired triggers are read off the trace (the kernel records each as a fault when it fires).
-  const countFired = observe && c.triggers.length > 0;
-  const trace = countFired ? { ...options.trace, full: true } : options.trace;
   const sim = new Simulation({
     seed: c.seed,
     nodes: built.nodes,
@@ -99,31 +96,31 @@ export function runCase<Config>(space: SystemSpace<Config>, c: Case<Config>, opt
     plan,
     maxTimeMs: space.runMs,
     ...(built.done ? { stopWhen: doneAfter(space.faultWindowMs, built.done) } : {}),
-    ...(trace ? { trace } : {}),
+    maxEvents: space.maxEvents,
+    ...(options.trace ? { trace: options.trace } : {}),
   });
   const result = sim.run();
-  const fired = observe ? firedFaults(plan, result, space.faultWindowMs, countFired ? (result.trace ?? []) : []) : {};
-  const shown = countFired && options.trace?.full !== true ? { ...result, trace: undefined } : result;
+  const fired = observe ? firedFaults(plan, result, space.faultWindowMs) : {};
   let failure: CaseFailure | undefined;
   if (result.violation) failure = { property: result.violation.invariant, message: result.violation.message };
-  else {
+  else if (result.events >= space.maxEvents) {
+    // A run that spends its whole event budget before its time is up storms or livelocks: nothing
+    // a user's protocol should do, and a run that would otherwise fill the memory before it ends.
+    failure = { property: "event budget", message: `the run processed ${result.events} events by virtual time ${result.time} ms of ${space.runMs} ms: a message storm or a livelock (raise ${space.name}.maxEvents if the system needs more)` };
+  } else {
     const why = built.check?.(result);
     if (why !== undefined) failure = { property: "check", message: why };
   }
-  return { result: shown, traceHash: result.traceHash, failure, plan, coverage: { states, transitions, sometimes: reached, fired } };
+  return { result, traceHash: result.traceHash, failure, plan, coverage: { states, transitions, sometimes: reached, fired } };
 }
 
-/** Timed faults applied (by action type) and triggers fired (by kind): a trigger shows in the trace once armed, again when it fires. */
-function firedFaults(plan: readonly FaultAction[], result: SimulationResult, windowMs: number, trace: readonly TraceEvent[]): Record<string, number> {
+/** Timed faults applied (by action type) and triggers fired (by kind). */
+function firedFaults(plan: readonly FaultAction[], result: SimulationResult, windowMs: number): Record<string, number> {
   const fired: Record<string, number> = {};
   const add = (k: string, n: number) => {
     if (n !== 0) fired[k] = (fired[k] ?? 0) + n;
   };
   for (const a of plan) if (a.at < windowMs && a.at <= result.time && a.type !== "trigger") add(a.type, 1);
-  const armed = new Map<string, number>();
-  for (const a of plan) if (a.type === "trigger" && a.at <= result.time) armed.set(triggerKind(a), (armed.get(triggerKind(a)) ?? 0) + 1);
-  const seen = new Map<string, number>();
-  for (const e of trace) if (e.kind === "fault" && e.action?.type === "trigger") seen.set(triggerKind(e.action), (seen.get(triggerKind(e.action)) ?? 0) + 1);
-  for (const [k, n] of seen) add(k, n - (armed.get(k) ?? 0));
+  for (const t of result.firedTriggers) add(triggerKind(t), 1);
   return fired;
 }

@@ -1,5 +1,5 @@
 /** The search: system spaces, cases with swarm and triggered faults, sweeps with coverage, shrinking and replay. */
-export { defineSystem, defaultAbstraction, sometimes, SearchError, type BuiltSystem, type Sometimes, type SystemSpace, type SystemSpaceInput } from "./space.js";
+export { defineSystem, defaultAbstraction, sometimes, SearchError, DEFAULT_MAX_EVENTS, type BuiltSystem, type Sometimes, type SystemSpace, type SystemSpaceInput } from "./space.js";
 export {
   caseArbitrary,
   planOf,

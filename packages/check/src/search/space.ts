@@ -60,6 +60,11 @@ export interface SystemSpaceInput<Config> {
   readonly faultWindowMs?: number;
   /** Virtual time each run lasts (default faultWindowMs + 5,000). */
   readonly runMs?: number;
+  /**
+   * Events one run may process (default {@link DEFAULT_MAX_EVENTS}). A run that spends them all
+   * before its time is up fails as "event budget": a message storm or a livelock.
+   */
+  readonly maxEvents?: number;
   /** An abstraction of the world for coverage (default: {@link defaultAbstraction}). Return plain data. */
   readonly abstraction?: (view: WorldView) => unknown;
   /** Conditions some run should reach. */
@@ -101,6 +106,9 @@ export class SearchError extends Error {
   }
 }
 
+/** The default event budget of one run: far above what a run of a healthy system of 10 nodes processes. */
+export const DEFAULT_MAX_EVENTS = 1_000_000;
+
 function positive(field: string, v: unknown): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v <= 0) throw new SearchError(field, `expected a positive whole number of ms, got ${JSON.stringify(v)}`);
   return v;
@@ -128,6 +136,8 @@ export function defineSystem<Config>(input: SystemSpaceInput<Config>): SystemSpa
   const faultWindowMs = positive(`${input.name}.faultWindowMs`, input.faultWindowMs ?? 3_000);
   const runMs = positive(`${input.name}.runMs`, input.runMs ?? faultWindowMs + 5_000);
   if (runMs <= faultWindowMs) throw new SearchError(`${input.name}.runMs`, `must exceed faultWindowMs (${faultWindowMs}), got ${runMs}`);
+  const maxEvents = input.maxEvents ?? DEFAULT_MAX_EVENTS;
+  if (!Number.isSafeInteger(maxEvents) || maxEvents <= 0) throw new SearchError(`${input.name}.maxEvents`, `expected a positive whole number of events, got ${JSON.stringify(input.maxEvents)}`);
   const seen = new Set<string>();
   for (const [i, s] of (input.sometimes ?? []).entries()) {
     if (typeof s?.condition !== "function") throw new SearchError(`${input.name}.sometimes[${i}]`, "expected sometimes(name, condition)");
@@ -154,6 +164,7 @@ export function defineSystem<Config>(input: SystemSpaceInput<Config>): SystemSpa
     buildChecked,
     faultWindowMs,
     runMs,
+    maxEvents,
     abstraction: input.abstraction ?? defaultAbstraction,
     sometimes: input.sometimes ?? [],
     role: input.role,
