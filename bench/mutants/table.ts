@@ -3,6 +3,7 @@
  * markdown table: `node --import tsx bench/mutants/table.ts a.jsonl b.jsonl`. A cell is the runs
  * to the first failure (shrunk size in fault actions) and the wall time, `> N` when not found
  * within N runs, `–` when that cell was not run; "baseline" counts failures the real system shares.
+ * Give the files oldest first: where several rows measure one cell, the last one is shown.
  * `--guided` prints the guided-vs-plain table instead: for each mutant with a plain and a guided
  * row, the runs of plain, swarm, triggers and guided, plain ÷ guided (`≥` when plain never found
  * it) and guided ÷ triggers (guided runs the triggers mode's cases every other run, so ≤ 2).
@@ -49,14 +50,15 @@ const lines = [`| mutant | observable | ${modes.join(" | ")} | caught by |`, `|-
 for (const m of measured) {
   const mine = rows.filter((r) => r.mutant === m.name);
   const by = [...new Set(mine.filter((r) => r.found && r.property).map((r) => r.property as string))].join(", ") || "—";
-  lines.push(`| ${m.name} | ${m.observable} | ${modes.map((mode) => cell(mine.find((r) => r.mode === mode))).join(" | ")} | ${by} |`);
+  lines.push(`| ${m.name} | ${m.observable} | ${modes.map((mode) => cell(mine.filter((r) => r.mode === mode).at(-1))).join(" | ")} | ${by} |`);
 }
 const sizes = rows.filter((r) => r.found && r.mode !== "explorer").map((r) => r.size as number).sort((a, b) => a - b);
-const found = measured.filter((m) => rows.some((r) => r.mutant === m.name && r.found));
+const observable = measured.filter((m) => m.observable !== "unobservable");
+const found = observable.filter((m) => rows.some((r) => r.mutant === m.name && r.found));
 const replays = rows.filter((r) => r.replayed !== undefined);
 lines.push(
   "",
-  `measured: ${measured.length} of ${MUTANTS.length} mutants; found by some mode: ${found.length} of ${measured.length}; ` +
+  `measured: ${measured.length} of ${MUTANTS.length} mutants; found by some mode: ${found.length} of the ${observable.length} observable ones; ` +
     `median shrunk size ${sizes.length ? sizes[Math.floor((sizes.length - 1) / 2)] : "-"} fault action(s) over ${sizes.length} finding(s); ` +
     `replays reproducing the trace hash in a fresh process: ${replays.filter((r) => r.replayed).length} / ${replays.length}`,
 );
