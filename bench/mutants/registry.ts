@@ -62,7 +62,7 @@ const RAFT_PATCHES: readonly Mutant[] = [
     "step.ts": [p("  node.fx.send(from, { type: \"prevote-reply\", term: granted ? msg.term : state.term, granted });", "  if (granted) {\n    state.term = msg.term;\n    state.votedFor = null;\n    persistTermAndVote(node);\n  }\n  node.fx.send(from, { type: \"prevote-reply\", term: granted ? msg.term : state.term, granted });")],
   }),
   patched("stale-local-read", "§8: a leader serves a read only after confirming leadership (ReadIndex or lease), never from local state", "safety", {
-    "leader.ts": [p("  const state = node.state;\n  const index = appendOwn(node, request);", "  const state = node.state;\n  if (request.op === \"get\") return void node.fx.reply(client, id, { ok: true, value: (state.machine as { data: Record<string, string> }).data[request.key] });\n  const index = appendOwn(node, request);")],
+    "leader.ts": [p("  const state = node.state;\n  let index: number;\n", "  const state = node.state;\n  if (request.op === \"get\") return void node.fx.reply(client, id, { ok: true, value: (state.machine as { data: Record<string, string> }).data[request.key] });\n  let index: number;\n")],
   }),
   patched("reply-before-commit", "§8: answer a client once its entry is committed and applied", "safety", { "leader.ts": [p("  state.pending = Object.freeze([...state.pending, waiting]);", "  if (request.op === \"get\") state.pending = Object.freeze([...state.pending, waiting]);\n  else node.fx.reply(client, id, { ok: true });")] }),
   patched("apply-beyond-commit", "figure 2: apply only entries up to commitIndex", "safety", { "apply.ts": [p("  const commitIndex = state.commitIndex;", "  const commitIndex = state.log.lastIndex;")] }),
