@@ -49,7 +49,7 @@ export const RAFT_DEFAULT_CONFIG: RaftSearchConfig = {
 };
 
 // The workload's shape is drawn as a unit. Half the runs are contended: one key, 3–5 clients
-// with no pause between operations and client timeouts of 100–150 ms, so writes to the key
+// with 0–10 ms between operations and client timeouts of 100–150 ms, so writes to the key
 // interleave and clients retry (at another node, often a new leader) while their first attempt
 // may still commit — the retries that session tables exist for. Independent knobs would draw
 // that corner about once in 40,000 runs; swarm testing's lesson is to weight the extremes.
