@@ -24,7 +24,8 @@ import { beginTransaction, KvClient, statusOf, type Cluster } from "faultline/cl
 import { killAll, makeCluster, startProcess } from "../packages/cli/test/procs.js";
 import { round3, type BenchRow } from "./row.js";
 
-const SECONDS = 3;
+/** Seconds each closed loop runs (`FAULTLINE_TCP_SECONDS`, default 3): longer runs steady the CPU-per-commit rows on a loaded machine. */
+const SECONDS = Number(process.env.FAULTLINE_TCP_SECONDS ?? 3);
 
 /** Runs `clients` closed loops of `op` for `seconds`; returns completed operations per second and their count. */
 export async function closedLoops(clients: number, seconds: number, op: (client: number, i: number) => Promise<unknown>): Promise<{ rate: number; done: number }> {
@@ -70,6 +71,15 @@ function cpuMsOf(pid: number | undefined): number {
   }
 }
 
+/** Write system calls (write, writev: sockets and files) a process made so far, from /proc (Linux); NaN elsewhere. */
+function writeCallsOf(pid: number | undefined): number {
+  try {
+    return Number(/^syscw: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, "utf8"))?.[1] ?? Number.NaN);
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** Each Raft node's group commits (fsyncs of batches) so far, and which one leads, from `status`. */
 async function groupCommits(cluster: Cluster): Promise<{ fsyncs: Record<string, number>; leader: string | undefined }> {
   const fsyncs: Record<string, number> = {};
@@ -92,15 +102,18 @@ export async function benchTcp(): Promise<BenchRow[]> {
     const raft = await makeCluster(["n1", "n2", "n3"]);
     const nodes = await Promise.all(["n1", "n2", "n3"].map((id) => startProcess("raft-node", id, raft)));
     const nodesCpu = () => nodes.reduce((sum, p) => sum + cpuMsOf(p.child.pid), 0);
+    const nodesWrites = () => nodes.reduce((sum, p) => sum + writeCallsOf(p.child.pid), 0);
     const clients = Array.from({ length: 64 }, () => new KvClient(raft.nodes as Cluster));
     await (clients[0] as KvClient).get("warmup", 20_000);
     const before = rawFsyncPerSecond();
     const start = await groupCommits(raft.nodes as Cluster);
     const cpuBefore = nodesCpu();
+    const writesBefore = nodesWrites();
     const clientCpu = process.cpuUsage();
     const { rate: commits, done } = await closedLoops(64, SECONDS, (c, i) => (clients[c] as KvClient).put(`k${c}`, `${i}`, 20_000));
     const clientUs = process.cpuUsage(clientCpu);
     const nodesUs = (nodesCpu() - cpuBefore) * 1000;
+    const writes = nodesWrites() - writesBefore;
     const end = await groupCommits(raft.nodes as Cluster);
     const after = rawFsyncPerSecond();
     // Commits per fsync of the leader: how much group commit (runtime and Raft batching) gathers.
@@ -114,6 +127,8 @@ export async function benchTcp(): Promise<BenchRow[]> {
       { name: "tcp raft commits per raw fsync (group commit; goal >= 10)", value: round3(commits / raw), unit: "x" },
       { name: "tcp raft commits per leader fsync (batch size; NaN when leadership moved)", value: round3(done / leaderFsyncs), unit: "commits" },
       { name: "tcp raft CPU per commit, the 3 node processes (Linux /proc; 10 ms ticks)", value: round3(nodesUs / done), unit: "µs" },
+      // Each write is a system call with the loopback's TCP work behind it: a large share of the nodes' CPU.
+      { name: "tcp raft write system calls per commit, the 3 node processes (Linux /proc)", value: round3(writes / done), unit: "calls" },
       { name: "tcp raft CPU per commit, the clients' process (all 64 clients)", value: round3((clientUs.user + clientUs.system) / done), unit: "µs" },
     ];
   } finally {
