@@ -13,5 +13,6 @@ const space = await mutantSpace(m);
 const t0 = performance.now();
 const r = sweep(space, { mode: mode as SearchMode, runs, seed, maxShrinkRuns: 400, baseline: baselineSpace(m), onRun: (i) => { if (i % 250 === 0) process.stderr.write(`${mode} run ${i} ${Math.round((performance.now() - t0) / 1000)}s\n`); } });
 console.log(`mode ${mode} seed ${seed}: ${r.ok ? "not found" : "FOUND"} after ${r.failure?.runsUntilFailure ?? r.runs} runs, ${r.baselineFailures} baseline failures skipped, ${Math.round((performance.now() - t0) / 1000)} s`);
+if (r.firstBaselineFailure) console.log(`first case the real Raft fails too: ${r.firstBaselineFailure}`);
 console.log(formatCoverage(space, r.coverage));
 if (r.failure) console.log(formatSweepFailure(r.failure, 40));

@@ -24,6 +24,11 @@ export interface KvState {
   readonly sessions: Readonly<Record<string, { readonly seq: number; readonly result: KvResponse }>>;
 }
 
+/** `record[key]` when `key` is the record's own: "toString" or "__proto__" are keys like any other. */
+function own<V>(record: Readonly<Record<string, V>>, key: string): V | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 function sessionOf(command: Command): Session | undefined {
   return command.op === "put" || command.op === "delete" ? command.session : undefined;
 }
@@ -41,7 +46,7 @@ export const kvStateMachine: StateMachine<KvState, Command, KvResponse> = {
   apply(state, command) {
     const session = sessionOf(command);
     if (session !== undefined) {
-      const seen = state.sessions[session.client];
+      const seen = own(state.sessions, session.client);
       if (seen !== undefined && seen.seq === session.seq) return { state, result: seen.result };
       if (seen !== undefined && seen.seq > session.seq) return { state, result: { ok: false, error: `stale request: seq ${session.seq} after ${seen.seq}` } };
     }
@@ -52,13 +57,13 @@ export const kvStateMachine: StateMachine<KvState, Command, KvResponse> = {
         data = { ...data, [command.key]: command.value };
         break;
       case "delete":
-        if (command.key in data) {
+        if (Object.hasOwn(data, command.key)) {
           const { [command.key]: _, ...rest } = data;
           data = rest;
         }
         break;
       case "get": {
-        const value = data[command.key];
+        const value = own(data, command.key);
         result = value === undefined ? { ok: true } : { ok: true, value };
         break;
       }
@@ -93,7 +98,7 @@ function applyAllKv(state: KvState, commands: readonly Command[]): { readonly st
   for (const command of commands) {
     const session = sessionOf(command);
     if (session !== undefined) {
-      const seen = sessions[session.client];
+      const seen = own(sessions, session.client);
       if (seen !== undefined && seen.seq === session.seq) {
         results.push(seen.result);
         continue;
@@ -113,17 +118,16 @@ function applyAllKv(state: KvState, commands: readonly Command[]): { readonly st
         setOwn(data, command.key, command.value);
         break;
       case "delete":
-        // `in`, as apply does: a key found on the prototype only still counts as a (no-op) write.
-        if (command.key in data) {
+        if (Object.hasOwn(data, command.key)) {
           if (!dataCopied) {
-          data = { ...data };
-          dataCopied = true;
-        }
+            data = { ...data };
+            dataCopied = true;
+          }
           delete data[command.key];
         }
         break;
       case "get": {
-        const value = data[command.key];
+        const value = own(data, command.key);
         result = value === undefined ? { ok: true } : { ok: true, value };
         break;
       }

@@ -104,3 +104,21 @@ describe("applyCommitted", () => {
     expect(run(perEntry)).toEqual(batched);
   });
 });
+
+describe("keys named like Object.prototype's fields", () => {
+  it("are keys like any other: absent until put, then read and deleted as written; a client named __proto__ has its own session", () => {
+    for (const key of ["toString", "__proto__", "constructor", "hasOwnProperty"]) {
+      const empty = kvStateMachine.init();
+      expect(kvStateMachine.apply(empty, { op: "get", key }).result).toEqual({ ok: true });
+      const written = kvStateMachine.apply(empty, { op: "put", key, value: "v" }).state;
+      expect(kvStateMachine.apply(written, { op: "get", key }).result).toEqual({ ok: true, value: "v" });
+      expect(kvStateMachine.applyAll!(written, [{ op: "get", key }]).results).toEqual([{ ok: true, value: "v" }]);
+      const removed = kvStateMachine.apply(written, { op: "delete", key }).state;
+      expect(kvStateMachine.apply(removed, { op: "get", key }).result).toEqual({ ok: true });
+      // Deleting an absent key changes nothing, whatever the prototype holds.
+      expect(kvStateMachine.apply(empty, { op: "delete", key }).state).toBe(empty);
+    }
+    const first = kvStateMachine.apply(kvStateMachine.init(), { op: "put", key: "k", value: "1", session: { client: "__proto__", seq: 1 } });
+    expect(kvStateMachine.apply(first.state, { op: "put", key: "k", value: "2", session: { client: "__proto__", seq: 1 } }).state).toBe(first.state);
+  });
+});
