@@ -2,10 +2,11 @@
  * `raft-snapshot-forgets-sessions` (bench/mutants/registry.ts: the snapshot carries the key-value
  * data but not the client session table) is observable from outside: a node restored from such a
  * snapshot applies a retried write a second time, over a later write to the same key, and a read
- * it serves sees the older value again. The full Raft space draws such a workload too rarely (one
- * key, 3–4 impatient clients, a snapshot every few entries: about 1 configuration in 40,000 by its
- * weights, and even there the bug shows in only about 1 run of 2,000); a probe over that corner
- * (bench/mutants/focused.ts's `CONTENDED` configurations, triggers cases drawn by `fc.sample`)
+ * it serves sees the older value again. This case comes from a probe over a contended corner
+ * (bench/mutants/focused.ts's `CONTENDED` configurations, triggers cases drawn by `fc.sample`),
+ * made when the full Raft space drew such workloads about once in 40,000 configurations; the
+ * space now draws a contended workload in half its runs, and its triggers sweeps find the bug
+ * within 2,475–6,551 runs (bench/mutants/RESULTS.md, rows/sessions.jsonl). The probe
  * found this case at its 708th case: 3 nodes, a snapshot every 3 entries, client timeouts of 103 ms, 23 % message loss,
  * n1 paused from 2304 ms until the faults stop. The mutant's history is not linearizable (c1 reads
  * its write c1-3 again after later writes); the real Raft passes the same case.
