@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { sweep, type SearchMode } from "faultline/check";
 import { exploreMutant } from "./explorer.js";
 import { baselineSpace, MUTANTS, mutantNamed, mutantSpace } from "./registry.js";
+import type { BenchRow } from "./row.js";
 
 const args = process.argv.slice(2);
 const value = (flag: string) => {
@@ -46,29 +47,8 @@ class CellBudgetSpent extends Error {
   }
 }
 
-/** One row of the table. */
-interface Row {
-  mutant: string;
-  observable: string;
-  mode: Mode;
-  found: boolean;
-  runs: number;
-  size?: number;
-  property?: string;
-  wallMs: number;
-  replayed?: boolean;
-  token?: string;
-  traceHash?: string;
-  /** Explorer: the small model that found it and the counterexample's steps. */
-  model?: string;
-  path?: readonly string[];
-  /** Failing cases skipped because the real system fails them too. */
-  baselineFailures?: number;
-  /** The cell's wall budget (--cell-minutes) ended it before `runs` reached the budget. */
-  stopped?: boolean;
-}
 
-const rows: Row[] = [];
+const rows: BenchRow[] = [];
 const here = fileURLToPath(new URL("./replay.ts", import.meta.url));
 for (const m of chosen) {
   const space = await mutantSpace(m);
@@ -78,7 +58,7 @@ for (const m of chosen) {
       // Small explorer models exist for Raft and 2PC only; other systems' cells stay "-".
       if (m.system !== "raft" && m.system !== "2pc") continue;
       const e = exploreMutant(m, space, maxStates);
-      const row: Row = { mutant: m.name, observable: m.observable, mode, found: e.found, runs: e.states, wallMs: Math.round(performance.now() - t0), ...(e.found ? { size: e.pathLength, property: e.invariant, model: e.model, path: e.path } : {}) };
+      const row: BenchRow = { mutant: m.name, observable: m.observable, mode, found: e.found, runs: e.states, wallMs: Math.round(performance.now() - t0), ...(e.found ? { size: e.pathLength, property: e.invariant, model: e.model, path: e.path } : {}) };
       rows.push(row);
       if (out !== undefined) appendFileSync(out, JSON.stringify(row) + "\n");
       if (!json) process.stderr.write(`${m.name.padEnd(42)} explorer ${e.found ? `found (${e.model} model): ${e.invariant} in ${e.pathLength} steps` : `not found`} after ${e.states} states${e.complete ? " (complete)" : ""} ${(row.wallMs / 1000).toFixed(1)} s\n`);
@@ -93,14 +73,14 @@ for (const m of chosen) {
       r = sweep(space, { mode, runs, seed, maxShrinkRuns, baseline: baselineSpace(m), onRun });
     } catch (err) {
       if (!(err instanceof CellBudgetSpent)) throw err;
-      const row: Row = { mutant: m.name, observable: m.observable, mode, found: false, runs: err.runs, wallMs: Math.round(performance.now() - t0), stopped: true };
+      const row: BenchRow = { mutant: m.name, observable: m.observable, mode, found: false, runs: err.runs, wallMs: Math.round(performance.now() - t0), stopped: true };
       rows.push(row);
       if (out !== undefined) appendFileSync(out, JSON.stringify(row) + "\n");
       if (!json) process.stderr.write(`${m.name.padEnd(42)} ${mode.padEnd(8)} not found in ${row.runs} run(s), stopped by --cell-minutes ${(row.wallMs / 1000).toFixed(1)} s\n`);
       continue;
     }
     const wallMs = Math.round(performance.now() - t0);
-    const row: Row = { mutant: m.name, observable: m.observable, mode, found: !r.ok, runs: r.failure?.runsUntilFailure ?? r.runs, wallMs, ...(r.baselineFailures > 0 ? { baselineFailures: r.baselineFailures } : {}) };
+    const row: BenchRow = { mutant: m.name, observable: m.observable, mode, found: !r.ok, runs: r.failure?.runsUntilFailure ?? r.runs, wallMs, ...(r.baselineFailures > 0 ? { baselineFailures: r.baselineFailures } : {}) };
     if (r.failure) {
       Object.assign(row, { size: r.failure.size, property: r.failure.property, token: r.failure.token, traceHash: r.failure.traceHash });
       if (replay) {
@@ -116,7 +96,7 @@ for (const m of chosen) {
 
 if (json) process.stdout.write(JSON.stringify(rows, null, 2) + "\n");
 else {
-  const cell = (r: Row | undefined) => (r === undefined ? "-" : r.mode === "explorer" ? (r.found ? `${r.size} steps` : "none") : r.found ? `${r.runs} (${r.size})` : `> ${r.runs}`);
+  const cell = (r: BenchRow | undefined) => (r === undefined ? "-" : r.mode === "explorer" ? (r.found ? `${r.size} steps` : "none") : r.found ? `${r.runs} (${r.size})` : `> ${r.runs}`);
   const lines = [`| mutant | observable | ${modes.join(" | ")} |`, `|---|---|${modes.map(() => "---").join("|")}|`];
   for (const m of chosen) lines.push(`| ${m.name} | ${m.observable} | ${modes.map((mode) => cell(rows.find((r) => r.mutant === m.name && r.mode === mode))).join(" | ")} |`);
   const sizes = rows.filter((r) => r.found && r.mode !== "explorer").map((r) => r.size as number).sort((a, b) => a - b);

@@ -10,28 +10,17 @@
  */
 import { readFileSync } from "node:fs";
 import { MUTANTS } from "./registry.js";
+import type { BenchRow } from "./row.js";
 
-interface Row {
-  mutant: string;
-  observable: string;
-  mode: string;
-  found: boolean;
-  runs: number;
-  size?: number;
-  property?: string;
-  wallMs: number;
-  replayed?: boolean;
-  baselineFailures?: number;
-}
 
 const guided = process.argv.includes("--guided");
 const files = process.argv.slice(2).filter((a) => a !== "--guided");
 if (files.length === 0) throw new Error("usage: table.ts rows.jsonl [more.jsonl ...]");
-const rows: Row[] = files.flatMap((f) =>
+const rows: BenchRow[] = files.flatMap((f) =>
   readFileSync(f, "utf8")
     .split("\n")
     .filter((l) => l.trim() !== "")
-    .map((l) => JSON.parse(l) as Row),
+    .map((l) => JSON.parse(l) as BenchRow),
 );
 if (guided) {
   process.stdout.write(guidedTable(rows) + "\n");
@@ -39,7 +28,7 @@ if (guided) {
 }
 const modes = ["plain", "swarm", "triggers", "guided", "explorer"].filter((m) => rows.some((r) => r.mode === m));
 const secs = (ms: number) => `${Math.round(ms / 1000)}s`;
-const cell = (r: Row | undefined) => {
+const cell = (r: BenchRow | undefined) => {
   if (r === undefined) return "–";
   if (r.mode === "explorer") return r.found ? `${r.size} steps ${secs(r.wallMs)}` : `none (${r.runs} states)`;
   const base = r.baselineFailures ? ` b${r.baselineFailures}` : "";
@@ -67,9 +56,9 @@ if (missing.length > 0) lines.push(`not measured: ${missing.join(", ")}`);
 process.stdout.write(lines.join("\n") + "\n");
 
 /** Plain ÷ guided per mutant (`≥` when plain never found it, "not found" when guided did not). */
-function guidedTable(rows: readonly Row[]): string {
-  const runs = (r: Row | undefined) => (r === undefined ? "–" : r.found ? `${r.runs}` : `> ${r.runs}`);
-  const ratio = (a: Row | undefined, b: Row | undefined) => {
+function guidedTable(rows: readonly BenchRow[]): string {
+  const runs = (r: BenchRow | undefined) => (r === undefined ? "–" : r.found ? `${r.runs}` : `> ${r.runs}`);
+  const ratio = (a: BenchRow | undefined, b: BenchRow | undefined) => {
     if (a === undefined || b === undefined || !b.found) return "–";
     const q = a.runs / b.runs;
     if (!a.found && q < 1) return "–"; // plain stopped before guided found it: no bound

@@ -120,7 +120,7 @@ export class Engine {
     if (this.dropAcrossRestarts && e.incarnation !== h.restarts) return tracer.record(dropOutcome(schedule.time, e.node, e.from, e.payload, "restarted", e.sentAt));
     if (network.isBlocked(e.from, e.node)) return tracer.record(dropOutcome(schedule.time, e.node, e.from, e.payload, "partition", e.sentAt));
     if (h.paused) return void h.held.push(e);
-    tracer.recordMessage(e);
+    tracer.record(e);
     return this.deliver(h, { type: "message", from: (hosts[e.from] as NodeHost).id, msg: e.payload });
   }
 
@@ -241,12 +241,15 @@ export class Engine {
       if (action !== undefined) {
         this.traceFired(action);
         const then = action.then;
-        if (then.do === "duplicate") network.force(from.index, target, msg, schedule, incarnation, 2);
-        else if (then.do === "hold") network.force(from.index, target, msg, schedule, incarnation, 1, then.forMs);
-        else if (then.do !== "crash-after-send") tracer.record(dropOutcome(schedule.time, target, from.index, msg, "trigger"));
-        if (then.do !== "crash-after-send") return false;
-        this.respondLater(from, then);
-        crashed = true; // the message still goes out, as any other
+        if (then.do === "crash-after-send") {
+          this.respondLater(from, then);
+          crashed = true; // the message still goes out, as any other
+        } else {
+          if (then.do === "duplicate") network.force(from.index, target, msg, schedule, incarnation, 2);
+          else if (then.do === "hold") network.force(from.index, target, msg, schedule, incarnation, 1, then.forMs);
+          else tracer.record(dropOutcome(schedule.time, target, from.index, msg, "trigger"));
+          return false;
+        }
       }
     }
     const reason = network.transmit(from.index, target, msg, schedule, incarnation);

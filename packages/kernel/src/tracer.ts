@@ -45,21 +45,6 @@ export class Tracer {
     if (this.hasher !== undefined) fold(this.hasher, e);
   }
 
-  /**
-   * Records a delivered message (most events): as {@link Tracer.record}, with the fold of a
-   * whole-number message at a whole-number time done here (the same six words, one call less).
-   */
-  recordMessage(e: QueuedEvent): void {
-    this.recent.push(e);
-    if (this.full !== undefined) this.full.push(e);
-    const h = this.hasher;
-    if (h === undefined) return;
-    const time = e.time;
-    const msg = e.payload;
-    if ((time | 0) === time && typeof msg === "number" && (msg | 0) === msg) h.words6(DELIVER, time, e.node, e.from, e.duplicate ? 1 : 0, msg);
-    else fold(h, e);
-  }
-
   /** The hash of every event so far ("" when hashing is off). */
   digest(): string {
     return this.hasher?.digest() ?? "";
