@@ -48,7 +48,7 @@ const RAFT_PATCHES: readonly Mutant[] = [
   }),
   patched("voted-for-not-reset", "§5.1 / students' guide: a new term starts with no vote", "liveness", { "roles.ts": [p("    state.term = term;\n    state.votedFor = null;\n", "    state.term = term;\n")] }),
   patched("term-not-persisted-on-step-down", "figure 2: currentTerm is persistent (hashicorp/raft: term lost on restart)", "safety", { "roles.ts": [p("    state.votedFor = null;\n    persistTermAndVote(node);\n  }", "    state.votedFor = null;\n  }")] }),
-  patched("candidate-persists-after-requests", "figure 2: the new term and self-vote are durable before RequestVote leaves", "unobservable", {
+  patched("candidate-persists-after-requests", "figure 2: the new term and self-vote are durable before RequestVote leaves", "safety", {
     "roles.ts": [p("  persistTermAndVote(node);\n  const { lastIndex, lastTerm } = state.log;\n  for (const peer of peersOf(node)) node.fx.send(peer, { type: \"vote\", term: state.term, lastIndex, lastTerm });", "  const { lastIndex, lastTerm } = state.log;\n  for (const peer of peersOf(node)) node.fx.send(peer, { type: \"vote\", term: state.term, lastIndex, lastTerm });\n  persistTermAndVote(node);")],
   }),
   patched("duplicate-votes-counted", "§5.2: a candidate wins with votes from a majority of distinct servers", "safety", { "candidate.ts": [p("  if (votes.includes(from)) return false;\n", "")] }),

@@ -370,6 +370,10 @@ StateMachineSafety ==
     /\ \A c \in committed, s \in Server :
           c.index <= commitIndex[s] => log[s][c.index] = c.entry
 
+\* No message carries a term above its sender's current term: currentTerm is
+\* persistent (Figure 2), so a Restart cannot take back a term others have seen.
+SenderKeepsTerm == \A m \in net : m.term <= currentTerm[m.from]
+
 \* Action property: while a server stays leader, its log only grows.
 LeaderAppendOnly ==
     [][\A s \in Server :

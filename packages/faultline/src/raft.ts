@@ -5,12 +5,12 @@ export {
   createRaftProtocol, defaultRaftRules, electionSafety, entryAt, foldRecords, kvClient,
   kvStateMachine, lastIndex, lastTerm, leaderAppendOnly, leaderCompleteness, logMatching, majority,
   nodeIds, quorumIndex, raftCluster, raftConfigFromDraws, raftInvariants, raftProtocol,
-  resolveRaftConfig, stateMachineSafety, termAt, validateMessage, validateRequest,
+  resolveRaftConfig, senderKeepsTerm, stateMachineSafety, termAt, validateMessage, validateRequest,
 } from "@faultline/raft";
 export type {
   Command, CommittedHistory, CommittedRun, DurableState, ElectedHistory, Entry, IncomingSnapshot,
   KnobRange, KvClientOptions, KvClientState, KvRequest, KvResponse, KvState, LogView,
   PendingRequest, Progress, RaftCluster, RaftClusterOptions, RaftConfig, RaftConfigInput,
   RaftMessage, RaftProtocol, RaftProtocolParts, RaftRecord, RaftRules, RaftState, RaftTimer, Role,
-  Session, Snapshot, StateMachine,
+  SentTerms, Session, Snapshot, StateMachine,
 } from "@faultline/raft";

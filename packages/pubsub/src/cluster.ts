@@ -16,7 +16,7 @@ export interface PubSubClusterOptions {
 /** What {@link pubsubCluster} returns. */
 export interface PubSubCluster {
   readonly nodes: NodeSpec[];
-  /** Raft's seven invariants, read from each broker's Raft state. */
+  /** Raft's eight invariants, read from each broker's Raft state. */
   readonly invariants: Invariant[];
   readonly config: PubSubConfig;
   readonly ids: NodeId[];

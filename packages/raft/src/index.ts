@@ -33,7 +33,9 @@ export {
   leaderAppendOnly,
   commitIndexMonotonic,
   committedMonotonic,
+  senderKeepsTerm,
   type ElectedHistory,
+  type SentTerms,
   type CommittedHistory,
   type CommittedRun,
 } from "./invariants.js";

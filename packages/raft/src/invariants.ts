@@ -254,7 +254,51 @@ export const committedMonotonic: RaftInvariant = {
   },
 };
 
-/** All seven, for the simulator and the explorer alike (they keep no history of their own: build them once). */
+/** The highest term each node is known to have sent, by node id (only nodes that sent one). */
+export type SentTerms = Readonly<Record<NodeId, number>>;
+
+/** The term a delivered message shows its sender held, or undefined (PreVotes propose a term they do not hold). */
+function senderTerm(cause: StepInfo["cause"]): number | undefined {
+  if (cause.type !== "message") return undefined;
+  const msg = cause.msg as { type?: unknown; term?: unknown } | null;
+  if (typeof msg !== "object" || msg === null || msg.type === "prevote" || msg.type === "prevote-reply") return undefined;
+  return typeof msg.term === "number" ? msg.term : undefined;
+}
+
+/**
+ * ```tla
+ * SenderKeepsTerm == \A m \in net : m.term <= currentTerm[m.from]
+ * ```
+ * A node's term is never below a term it has put on the wire. Figure 2 keeps `currentTerm` on
+ * stable storage, updated before the node answers or asks anything, so no crash can take back a
+ * term others have seen: a node restarted in an older term could again accept a deposed leader
+ * of that term. Checked from outside: the ghost keeps the highest term each node's delivered
+ * messages carried, and the node's own term must cover it at its every step (and at delivery,
+ * while it is up).
+ */
+export const senderKeepsTerm: RaftInvariant<SentTerms> = {
+  name: "SenderKeepsTerm",
+  ghost: {
+    initial: {},
+    update(sent, _view, { cause }) {
+      const term = senderTerm(cause);
+      if (term === undefined) return sent;
+      const from = (cause as { readonly from: NodeId }).from;
+      return term > (sent[from] ?? 0) ? { ...sent, [from]: term } : sent;
+    },
+  },
+  check(view, { after, node, cause }, sent) {
+    const own = sent[node];
+    if (after !== undefined && own !== undefined && after.term < own) return `${node} is in term ${after.term} after sending messages of term ${own}: its term was not kept`;
+    const term = senderTerm(cause);
+    if (term === undefined) return undefined;
+    const from = view.node((cause as { readonly from: NodeId }).from);
+    const now = (from.state as RaftState | undefined)?.term;
+    return now === undefined || now >= term ? undefined : `${from.id} sent a message of term ${term} but is in term ${now}: its term was not kept`;
+  },
+};
+
+/** All eight, for the simulator and the explorer alike (they keep no history of their own: build them once). */
 export function raftInvariants(): Invariant<RaftState>[] {
-  return [electionSafety, logMatching, leaderCompleteness, stateMachineSafety, leaderAppendOnly, commitIndexMonotonic, committedMonotonic] as Invariant<RaftState>[];
+  return [electionSafety, logMatching, leaderCompleteness, stateMachineSafety, leaderAppendOnly, commitIndexMonotonic, committedMonotonic, senderKeepsTerm] as Invariant<RaftState>[];
 }

@@ -9,6 +9,7 @@ import {
   leaderAppendOnly,
   leaderCompleteness,
   logMatching,
+  senderKeepsTerm,
   stateMachineSafety,
   validateMessage,
   validateRequest,
@@ -116,6 +117,27 @@ describe("Raft invariants fail when they should", () => {
     // Replacing an uncommitted entry is the normal repair of a follower's log.
     const uncommitted = { ...before, commitIndex: 1 };
     expect(run(committedMonotonic, [[world({}), step("a", uncommitted, { ...uncommitted, log: before.log.replaceFrom(2, [e(2)]) })]])).toEqual([undefined]);
+  });
+
+  it("SenderKeepsTerm: a node back in an older term than its messages carried", () => {
+    const deliver = (to: string, from: string, msg: object, state: RaftState): StepInfo<RaftState> => ({ node: to, before: state, after: state, cause: { type: "message", from, msg } });
+    const b = node({ term: 3 });
+    // a (term 3) asked b for its vote, then crashed and came back in term 2: caught at a's next step.
+    const out = run(senderKeepsTerm, [
+      [world({ a: node({ term: 3 }), b }), deliver("b", "a", { type: "vote", term: 3, lastIndex: 0, lastTerm: 0 }, b)],
+      [world({ a: node({ term: 2 }), b }), step("a", undefined, node({ term: 2 }))],
+    ]);
+    expect(out).toEqual([undefined, "a is in term 2 after sending messages of term 3: its term was not kept"]);
+    // A message delivered after its sender went back is caught at delivery.
+    expect(run(senderKeepsTerm, [[world({ a: node({ term: 2 }), b }), deliver("b", "a", { type: "append-reply", term: 3, success: true, match: 0 }, b)]])).toEqual([
+      "a sent a message of term 3 but is in term 2: its term was not kept",
+    ]);
+    // A PreVote proposes the next term without holding it; a node that keeps its term passes.
+    expect(run(senderKeepsTerm, [
+      [world({ a: node({ term: 2 }), b }), deliver("b", "a", { type: "prevote", term: 3, lastIndex: 0, lastTerm: 0 }, b)],
+      [world({ a: node({ term: 3 }), b }), deliver("b", "a", { type: "vote", term: 3, lastIndex: 0, lastTerm: 0 }, b)],
+      [world({ a: node({ term: 3 }), b }), step("a", undefined, node({ term: 3 }))],
+    ])).toEqual([undefined, undefined, undefined]);
   });
 });
 
