@@ -14,8 +14,8 @@ import { randomUUID } from "node:crypto";
 type Addr = { readonly host: string; readonly port: number };
 type Reply = { kind?: string; id?: number; res?: { ok?: boolean; redirect?: string; error?: string }; error?: string };
 
-/** Longest wait for one reply before the writer reconnects and retries (the same seq). */
-const REPLY_TIMEOUT_MS = 20_000;
+/** Longest wait for one reply before the writer reconnects and retries (the same seq): KvClient's per-attempt timeout. A leader that steps down leaves its pending requests unanswered. */
+const REPLY_TIMEOUT_MS = 2_000;
 
 /** One client instance writing through its own connection; see the file's header. */
 export class Writer {
@@ -118,6 +118,6 @@ export function watchWriters(writers: readonly Writer[]): () => void {
   const timer = setInterval(() => {
     const now = Date.now();
     for (const w of writers) w.checkTimeout(now);
-  }, 1_000);
+  }, 250);
   return () => clearInterval(timer);
 }
