@@ -14,7 +14,8 @@
  * The CPU rows say what bounds it: every commit costs the node processes and the clients' process
  * that many microseconds of CPU (JSON framing, a socket write and read at each hop, the key-value
  * apply on each node), so on a machine with C free cores commits/s cannot pass C * 1e6 / (their
- * sum), whatever the disk. On a shared, loaded machine the processes get a fraction of a core
+ * sum), whatever the disk. The clients are lean writers (`tcp-writers.ts`): one connection and one
+ * put in flight each, so their process costs little beside the nodes. On a shared, loaded machine the processes get a fraction of a core
  * each and the figures swing between runs: run the row several times and read the ratio.
  */
 import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
@@ -23,6 +24,19 @@ import { join } from "node:path";
 import { beginTransaction, KvClient, statusOf, type Cluster } from "faultline/cli";
 import { killAll, makeCluster, startProcess } from "../packages/cli/test/procs.js";
 import { round3, type BenchRow } from "./row.js";
+import { Writer, watchWriters } from "./tcp-writers.js";
+
+/**
+ * The Raft row's clients: `writers` (default), 64 lean closed-loop writers of `tcp-writers.ts`; `kv`, 64 `KvClient`s (the CLI's
+ * client: a timer, promise chain and frame walk per request; about 1.5x the CPU per commit of `writers` in the clients' process).
+ */
+const CLIENTS = process.env.FAULTLINE_TCP_CLIENTS ?? "writers";
+
+/**
+ * Seconds the Raft row's writers run before the measured loop (`FAULTLINE_TCP_WARMUP`, default 1): the row is the steady state,
+ * not the nodes' first seconds, when V8 is still compiling their hot paths on the same two cores.
+ */
+const WARMUP = Number(process.env.FAULTLINE_TCP_WARMUP ?? 1);
 
 /** Seconds each closed loop runs (`FAULTLINE_TCP_SECONDS`, default 3): longer runs steady the CPU-per-commit rows on a loaded machine. */
 const SECONDS = Number(process.env.FAULTLINE_TCP_SECONDS ?? 3);
@@ -103,14 +117,21 @@ export async function benchTcp(): Promise<BenchRow[]> {
     const nodes = await Promise.all(["n1", "n2", "n3"].map((id) => startProcess("raft-node", id, raft)));
     const nodesCpu = () => nodes.reduce((sum, p) => sum + cpuMsOf(p.child.pid), 0);
     const nodesWrites = () => nodes.reduce((sum, p) => sum + writeCallsOf(p.child.pid), 0);
-    const clients = Array.from({ length: 64 }, () => new KvClient(raft.nodes as Cluster));
-    await (clients[0] as KvClient).get("warmup", 20_000);
+    const kv = new KvClient(raft.nodes as Cluster);
+    const leader = (await kv.get("warmup", 20_000)).node;
+    const clients = Array.from({ length: 64 }, () => (CLIENTS === "kv" ? new KvClient(raft.nodes as Cluster) : new Writer(raft.nodes, leader)));
+    const unwatch = watchWriters(clients.filter((c) => c instanceof Writer));
+    const put = (c: number, i: number) => {
+      const client = clients[c] as KvClient | Writer;
+      return client instanceof Writer ? client.put(`k${c}`, `${i}`) : client.put(`k${c}`, `${i}`, 20_000);
+    };
+    if (WARMUP > 0) await closedLoops(64, WARMUP, put);
     const before = rawFsyncPerSecond();
     const start = await groupCommits(raft.nodes as Cluster);
     const cpuBefore = nodesCpu();
     const writesBefore = nodesWrites();
     const clientCpu = process.cpuUsage();
-    const { rate: commits, done } = await closedLoops(64, SECONDS, (c, i) => (clients[c] as KvClient).put(`k${c}`, `${i}`, 20_000));
+    const { rate: commits, done } = await closedLoops(64, SECONDS, put);
     const clientUs = process.cpuUsage(clientCpu);
     const nodesUs = (nodesCpu() - cpuBefore) * 1000;
     const writes = nodesWrites() - writesBefore;
@@ -118,7 +139,8 @@ export async function benchTcp(): Promise<BenchRow[]> {
     const after = rawFsyncPerSecond();
     // Commits per fsync of the leader: how much group commit (runtime and Raft batching) gathers.
     const leaderFsyncs = end.leader !== undefined && end.leader === start.leader ? (end.fsyncs[end.leader] as number) - (start.fsyncs[end.leader] as number) : Number.NaN;
-    for (const c of clients) c.close();
+    unwatch();
+    for (const c of [kv, ...clients]) c.close();
     const raw = (before + after) / 2;
     return [
       { name: "tcp 2PC transactions per second (3 participants, loopback, fsync on, 8 clients)", value: round3(txs), unit: "tx/s" },

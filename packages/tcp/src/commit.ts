@@ -17,6 +17,24 @@ import type { DurableLog } from "./storage.js";
 /** A durable operation of a step, already serialised. */
 export type DurableOp = { readonly kind: "records"; readonly bodies: readonly Buffer[] } | { readonly kind: "compact"; readonly body: Buffer };
 
+/** A batch's operations with consecutive records merged: each run of records is written with one system call, not one per step. */
+function runs(ops: readonly DurableOp[]): DurableOp[] {
+  const out: DurableOp[] = [];
+  let bodies: Buffer[] | undefined;
+  for (const op of ops) {
+    if (op.kind === "compact") {
+      bodies = undefined;
+      out.push(op);
+    } else if (bodies !== undefined) {
+      for (const b of op.bodies) bodies.push(b);
+    } else {
+      bodies = op.bodies.slice();
+      out.push({ kind: "records", bodies });
+    }
+  }
+  return out;
+}
+
 /** What one batch cost, for metrics. */
 export interface BatchStats {
   readonly records: number;
@@ -148,11 +166,11 @@ export class GroupCommit {
    */
   private async write(ops: readonly DurableOp[], mayRotate: boolean): Promise<number> {
     let records = 0;
-    for (const op of ops) {
-      if (op.kind === "records") {
-        this.storage.writeBodies(op.bodies);
-        records += op.bodies.length;
-      } else if (!this.storage.writeCompaction(op.body, !mayRotate)) await this.storage.compactBody(op.body);
+    for (const run of runs(ops)) {
+      if (run.kind === "records") {
+        this.storage.writeBodies(run.bodies);
+        records += run.bodies.length;
+      } else if (!this.storage.writeCompaction(run.body, !mayRotate)) await this.storage.compactBody(run.body);
     }
     await new Promise<void>((resolve, reject) => this.storage.sync((err) => (err ? reject(err) : resolve())));
     return records;
@@ -161,11 +179,11 @@ export class GroupCommit {
   /** Writes a batch of records and fsyncs it on the event loop; returns the record count. */
   private writeInline(ops: readonly DurableOp[]): number {
     let records = 0;
-    for (const op of ops) {
-      if (op.kind === "records") {
-        this.storage.writeBodies(op.bodies);
-        records += op.bodies.length;
-      } else this.storage.writeCompaction(op.body, true);
+    for (const run of runs(ops)) {
+      if (run.kind === "records") {
+        this.storage.writeBodies(run.bodies);
+        records += run.bodies.length;
+      } else this.storage.writeCompaction(run.body, true);
     }
     this.storage.syncNow();
     return records;

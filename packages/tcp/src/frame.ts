@@ -1,8 +1,9 @@
 /**
  * Frames on the wire: a 4-byte big-endian length, then that many bytes of UTF-8 JSON. Decoding
- * is bounded: the length before reading the body, the nesting depth before parsing it (a deep
- * value would overflow the stack wherever it is later serialised), then string and array sizes
- * and numbers (finite; whole numbers must be safe integers) after parsing.
+ * is bounded: the length before reading the body, then, on the parsed value (V8's JSON.parse
+ * does not recurse, so any nesting parses), the nesting depth (a deep value would overflow the
+ * stack wherever it is later serialised), string and array sizes and numbers (finite; whole
+ * numbers must be safe integers), in one walk without recursion.
  */
 
 /** Default largest frame body: 1 MiB. */
@@ -33,58 +34,74 @@ export class FrameError extends Error {
 
 /** Encodes one value as a frame; throws {@link FrameError} when it is larger than `maxBytes`. */
 export function encodeFrame(value: unknown, maxBytes = DEFAULT_MAX_FRAME_BYTES): Buffer {
-  const body = Buffer.from(JSON.stringify(value), "utf8");
-  if (body.length > maxBytes) throw new FrameError(`frame of ${body.length} bytes exceeds the maximum of ${maxBytes}`);
-  const frame = Buffer.allocUnsafe(4 + body.length);
-  frame.writeUInt32BE(body.length, 0);
-  body.copy(frame, 4);
+  const text = JSON.stringify(value) as string | undefined;
+  if (text === undefined) throw new FrameError(`a frame must hold JSON, got ${typeof value}`);
+  const length = Buffer.byteLength(text, "utf8");
+  if (length > maxBytes) throw new FrameError(`frame of ${length} bytes exceeds the maximum of ${maxBytes}`);
+  // Encoded straight into the frame: no intermediate buffer to copy.
+  const frame = Buffer.allocUnsafe(4 + length);
+  frame.writeUInt32BE(length, 0);
+  frame.write(text, 4, "utf8");
   return frame;
 }
 
-/** Depth of the deepest `[`/`{` in JSON text, scanning bytes (strings skipped); stops past `limit`. */
-function nestingDepth(body: Buffer, limit: number): number {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i] as number;
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped byte
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      if (++depth > limit) return depth;
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return 0;
-}
-
-/** True when every string, array, object and number in `value` is within `limits` (no paths built: the common case, on every frame). */
+/**
+ * True when every string, array, object and number in `value` is within `limits` and it nests no
+ * deeper than `maxDepth` (no paths built: the common case, on every frame). Iterative, like
+ * V8's JSON.parse: a deep value is caught here, before anything recursive (a serialiser) meets it.
+ */
 function withinLimits(value: unknown, limits: FrameLimits): boolean {
   const stack: unknown[] = [value];
+  // Depth of each value on the stack, beside it: no tuple allocated per element.
+  const depths: number[] = [0];
   while (stack.length > 0) {
     const v = stack.pop();
+    const depth = depths.pop() as number;
     if (typeof v === "string") {
       if (v.length > limits.maxStringLength) return false;
     } else if (typeof v === "number") {
       if (!Number.isFinite(v) || (Number.isInteger(v) && !Number.isSafeInteger(v))) return false;
     } else if (Array.isArray(v)) {
-      if (v.length > limits.maxItems) return false;
-      for (let i = 0; i < v.length; i++) stack.push(v[i]);
+      if (v.length > limits.maxItems || depth >= limits.maxDepth) return false;
+      for (let i = 0; i < v.length; i++) {
+        stack.push(v[i]);
+        depths.push(depth + 1);
+      }
     } else if (typeof v === "object" && v !== null) {
       const keys = Object.keys(v);
-      if (keys.length > limits.maxItems) return false;
+      if (keys.length > limits.maxItems || depth >= limits.maxDepth) return false;
       for (const k of keys) {
         if (k.length > limits.maxStringLength) return false;
         stack.push((v as Record<string, unknown>)[k]);
+        depths.push(depth + 1);
       }
     }
   }
   return true;
 }
 
+/** Depth of the deepest array or object in `value` (1 for a flat one), without recursion; stops past `limit`. */
+function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  let level: unknown[] = [value];
+  while (level.length > 0 && deepest <= limit) {
+    const next: unknown[] = [];
+    let containers = false;
+    for (const v of level) {
+      if (typeof v !== "object" || v === null) continue;
+      containers = true;
+      for (const item of Array.isArray(v) ? v : Object.values(v)) next.push(item);
+    }
+    if (containers) deepest++;
+    level = next;
+  }
+  return deepest;
+}
+
 /** Checks sizes and numbers of a parsed value without recursion; returns what is wrong, with its path. */
 export function checkValue(value: unknown, limits: FrameLimits = DEFAULT_FRAME_LIMITS): string | undefined {
   if (withinLimits(value, limits)) return undefined;
+  if (nestingDepth(value, limits.maxDepth) > limits.maxDepth) return `$: nests deeper than the maximum depth of ${limits.maxDepth}`;
   // Something is wrong: walk again, naming the path this time.
   const stack: [unknown, string][] = [[value, "$"]];
   while (stack.length > 0) {
@@ -130,15 +147,16 @@ export class FrameDecoder {
       if (this.buffer.length < 4 + length) break;
       const body = this.buffer.subarray(4, 4 + length);
       this.buffer = this.buffer.subarray(4 + length);
-      if (nestingDepth(body, maxDepth) > maxDepth) throw new FrameError(`frame nests deeper than the maximum depth of ${maxDepth}`);
       let value: unknown;
       try {
         value = JSON.parse(body.toString("utf8"));
       } catch (err) {
         throw new FrameError(`frame of ${length} bytes is not valid JSON: ${(err as Error).message}`);
       }
-      const bad = checkValue(value, this.limits);
-      if (bad !== undefined) throw new FrameError(`frame rejected: ${bad}`);
+      if (!withinLimits(value, this.limits)) {
+        if (nestingDepth(value, maxDepth) > maxDepth) throw new FrameError(`frame nests deeper than the maximum depth of ${maxDepth}`);
+        throw new FrameError(`frame rejected: ${checkValue(value, this.limits) ?? "out of bounds"}`);
+      }
       out.push(value);
     }
     return out;

@@ -169,9 +169,10 @@ export class Inbound {
   private pump(): void {
     let budget = FRAMES_PER_TURN;
     let progressed = true;
+    // One copy per turn (handling a frame may close connections), not one per round.
+    const conns = [...this.conns];
     while (budget > 0 && progressed) {
       progressed = false;
-      const conns = [...this.conns];
       for (let i = 0; i < conns.length && budget > 0; i++) {
         const conn = conns[(this.cursor + i) % conns.length] as Conn;
         if (conn.queue.length === 0 || conn.socket.destroyed) continue;

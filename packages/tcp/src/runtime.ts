@@ -8,7 +8,7 @@
  * durable, except those the protocol marks as resting on no unsynced record
  * (`Protocol.beforeDurable`: a Raft leader's appends when it writes in parallel, its replies).
  */
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 import type { Socket } from "node:net";
 import { interpretEffects, runInit, runStep, type AnyProtocol, type Ctx, type DurableWrite, type Effect, type EffectWorld, type Input, type NodeId } from "@faultline/kernel";
 import type { ClusterAuth } from "./auth.js";
@@ -85,10 +85,20 @@ export interface RunningNode {
   close(): Promise<void>;
 }
 
+/** OS randomness drawn 4 KiB at a time: a follower draws an election timeout per AppendEntries, and a system call each was a visible share of its CPU. */
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
+
 function uniform(): number {
   // 53 random bits from the OS, as a double in [0, 1).
-  const b = randomBytes(8);
-  return (b.readUInt32BE(0) * 2 ** 21 + (b.readUInt32BE(4) >>> 11)) / 2 ** 53;
+  if (poolAt + 8 > pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  const hi = pool.readUInt32BE(poolAt);
+  const lo = pool.readUInt32BE(poolAt + 4);
+  poolAt += 8;
+  return (hi * 2 ** 21 + (lo >>> 11)) / 2 ** 53;
 }
 
 /** Log fields of an input: the timer, the peer, and the protocol's own `type`, `tx` and `term` when its data has them. */

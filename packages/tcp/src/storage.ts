@@ -11,7 +11,7 @@
 import { promises as fsp } from "node:fs";
 import { closeSync, existsSync, fstatSync, fsync, fsyncSync, ftruncateSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { decodeHeader, decodeSnapshot, encodeDurableEnd, encodeHeader, encodeSnapshot, frameRecord, HEADER_BYTES, readRecord, recordBody } from "./record.js";
+import { decodeHeader, decodeSnapshot, encodeDurableEnd, encodeHeader, encodeSnapshot, frameRecord, HEADER_BYTES, putRecord, readRecord, RECORD_HEADER_BYTES, recordBody } from "./record.js";
 
 /** A state file that cannot be trusted; the message names the file, the offset and what to do. */
 export class StorageError extends Error {
@@ -181,7 +181,12 @@ export class DurableLog {
   /** Like {@link DurableLog.write}, with each record already serialised (see `recordBody`). */
   writeBodies(bodies: readonly Buffer[]): void {
     if (bodies.length === 0) return;
-    const bytes = Buffer.concat(bodies.map((b, i) => frameRecord(this.nextSeq + i, b)));
+    // One buffer and one system call for the whole run of records.
+    let size = 0;
+    for (const b of bodies) size += RECORD_HEADER_BYTES + b.length;
+    const bytes = Buffer.allocUnsafe(size);
+    let at = 0;
+    for (let i = 0; i < bodies.length; i++) at = putRecord(bytes, at, this.nextSeq + i, bodies[i] as Buffer);
     writeSync(this.fd, bytes, 0, bytes.length, this.end);
     this.end += bytes.length;
     this.nextSeq += bodies.length;
