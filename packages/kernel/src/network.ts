@@ -4,7 +4,8 @@
  * of each message with the run's network stream and queues the deliveries.
  */
 import type { LinkConfig, MessageTypeRates, NetworkConfig } from "./config.js";
-import { deliverEvent } from "./events.js";
+import { messageEvent } from "./events.js";
+import type { NodeId } from "./protocol.js";
 import type { Rng } from "./rng.js";
 import type { Schedule } from "./schedule.js";
 import type { DropReason } from "./trace.js";
@@ -13,6 +14,8 @@ import type { DropReason } from "./trace.js";
 interface NetworkFields {
   /** How many nodes; link i→j lives at [i * size + j]. */
   readonly size: number;
+  /** Node ids by index (a message carries its sender's id: it is its receiver's input). */
+  readonly ids: readonly NodeId[];
   /** The behaviour of links without an override. */
   defaults: LinkConfig;
   /** Per-link overrides as full configs (sparse). */
@@ -43,11 +46,13 @@ export class Network {
     this.rebuild();
   }
 
-  /** The network of a new run: `config`'s defaults and overrides (given as node indices). */
-  static create(size: number, config: NetworkConfig, overrides: readonly { from: number; to: number; change: Partial<LinkConfig> }[], rng: Rng): Network {
+  /** The network of a new run between nodes `ids`: `config`'s defaults and overrides (given as node indices). */
+  static create(ids: readonly NodeId[], config: NetworkConfig, overrides: readonly { from: number; to: number; change: Partial<LinkConfig> }[], rng: Rng): Network {
     const { links: _overrides, messageTypes, acrossRestarts: _across, ...defaults } = config;
+    const size = ids.length;
     const net = new Network({
       size,
+      ids,
       defaults,
       overrides: [],
       blocked: new Uint8Array(size * size),
@@ -65,6 +70,7 @@ export class Network {
     const f = this.f;
     return new Network({
       size: f.size,
+      ids: f.ids,
       defaults: f.defaults,
       overrides: f.overrides.slice(),
       blocked: f.blocked.slice(),
@@ -177,7 +183,7 @@ export class Network {
     // A clogged link holds every message, reordered ones too, until it is released.
     const clog = f.clogUntil[l] as number;
     if (at < clog) at = clog;
-    schedule.queue.push(deliverEvent(at, schedule.nextSeq(), to, from, msg, duplicate, incarnation, schedule.time));
+    schedule.queue.push(messageEvent(at, schedule.nextSeq(), to, from, f.ids[from] as NodeId, msg, duplicate, incarnation, schedule.time));
   }
 }
 

@@ -10,7 +10,8 @@ import {
   FAULT,
   KIND_NAMES,
   LOST,
-  QueuedEvent,
+  LocalEvent,
+  MessageEvent,
   REPLY,
   type OutcomeEvent,
   REQUEST,
@@ -69,20 +70,21 @@ export class Tracer {
 function fold(h: TraceHasher, e: TracedEvent): void {
   const time = e.time;
   const payload = e.payload;
+  const sender = e.kind === DELIVER || e.kind === DROP ? e.sender : -1;
   if ((time | 0) === time) {
-    h.words4(e.kind, time, e.node, e.from);
+    h.words4(e.kind, time, e.node, sender);
   } else {
     h.word(e.kind);
     h.number(time);
     h.word(e.node);
-    h.word(e.from);
+    h.word(sender);
   }
   switch (e.kind) {
     case DELIVER:
-      h.word((e as QueuedEvent).duplicate ? 1 : 0);
+      h.word(e.duplicate ? 1 : 0);
       break;
     case TIMER:
-      h.word((e as QueuedEvent).timerToken);
+      h.word(e.timerToken);
       break;
     case REQUEST:
     case CLIENT_TIMEOUT:
@@ -104,12 +106,10 @@ function fold(h: TraceHasher, e: TracedEvent): void {
 /** An event as reports and JSON-lines traces show it. */
 export function toTraceEvent(e: TracedEvent, nodeIds: readonly NodeId[]): TraceEvent {
   const node = e.node >= 0 ? nodeIds[e.node] : undefined;
-  const from = e.from >= 0 ? nodeIds[e.from] : undefined;
   const t = e.time;
-  if (e instanceof QueuedEvent) {
+  if (e instanceof MessageEvent) return { t, kind: "deliver", node, from: e.from, sentAt: e.sentAt, msg: e.msg, ...(e.duplicate ? { duplicate: true as const } : {}) };
+  if (e instanceof LocalEvent) {
     switch (e.kind) {
-      case DELIVER:
-        return { t, kind: "deliver", node, from, sentAt: e.sentAt, msg: e.payload, ...(e.duplicate ? { duplicate: true as const } : {}) };
       case TIMER:
         return { t, kind: "timer", node, timer: e.payload as Timer };
       case REQUEST: {
@@ -126,7 +126,7 @@ export function toTraceEvent(e: TracedEvent, nodeIds: readonly NodeId[]): TraceE
   }
   switch (e.kind) {
     case DROP:
-      return { t, kind: "drop", node, from, sentAt: e.sentAt, msg: e.payload, reason: e.reason as DropReason };
+      return { t, kind: "drop", node, from: nodeIds[e.sender], sentAt: e.sentAt, msg: e.payload, reason: e.reason as DropReason };
     case REPLY:
       return { t, kind: "reply", node, client: e.client, id: e.requestId, res: e.payload };
     case LOST: {
