@@ -13,7 +13,6 @@ import {
   LocalEvent,
   MessageEvent,
   REPLY,
-  type OutcomeEvent,
   REQUEST,
   TIMER,
   type TracedEvent,
@@ -63,26 +62,26 @@ export class Tracer {
 }
 
 /**
- * Folds one event into the hash: its kind, time, node and sender, the number that tells it apart
- * (timer token, request id, duplicate flag) or the drop reason and client, then its payload,
- * walked structurally (no JSON text is built).
+ * Folds one event into the hash: a header word packing its kind, duplicate flag, node and sender,
+ * its time, the number that tells it apart (timer token, request id) or the drop reason and
+ * client, then its payload, walked structurally (no JSON text is built). A message with a whole
+ * number as payload is three words, folded at once.
  */
 function fold(h: TraceHasher, e: TracedEvent): void {
+  const kind = e.kind;
   const time = e.time;
   const payload = e.payload;
-  const sender = e.kind === DELIVER || e.kind === DROP ? e.sender : -1;
+  let header = kind | ((e.node + 1) << 4);
+  if (kind === DELIVER) header |= (e.duplicate ? 8 : 0) | ((e.sender + 1) << 18);
+  else if (kind === DROP) header |= (e.sender + 1) << 18;
   if ((time | 0) === time) {
-    h.words4(e.kind, time, e.node, sender);
+    if (kind === DELIVER && typeof payload === "number" && (payload | 0) === payload) return h.words3(header, time, payload);
+    h.words2(header, time);
   } else {
-    h.word(e.kind);
+    h.word(header);
     h.number(time);
-    h.word(e.node);
-    h.word(sender);
   }
-  switch (e.kind) {
-    case DELIVER:
-      h.word(e.duplicate ? 1 : 0);
-      break;
+  switch (kind) {
     case TIMER:
       h.word(e.timerToken);
       break;
@@ -92,15 +91,14 @@ function fold(h: TraceHasher, e: TracedEvent): void {
       h.word(e.requestId);
       break;
     case DROP:
-      h.string((e as OutcomeEvent).reason as string);
+      h.string(e.reason as string);
       break;
     case REPLY:
-      h.string((e as OutcomeEvent).client);
+      h.string(e.client);
       h.word(e.requestId);
       break;
   }
-  if (typeof payload === "number") h.number(payload);
-  else h.value(payload);
+  h.value(payload);
 }
 
 /** An event as reports and JSON-lines traces show it. */
