@@ -22,10 +22,15 @@ interface NetworkFields {
   readonly overrides: (LinkConfig | undefined)[];
   /** 1 where link i→j is blocked by a partition or a block. */
   readonly blocked: Uint8Array;
-  /** Latest scheduled arrival on each link, to keep links FIFO. */
-  readonly lastArrival: Float64Array;
-  /** Until when each link is clogged (holds every message; 0 when never). */
-  readonly clogUntil: Float64Array;
+  /**
+   * Latest scheduled arrival on each link, to keep links FIFO. A plain array, not a
+   * Float64Array: a typed array hands out every value as a heap number, which would turn whole
+   * arrival times into doubles all the way into the event queue's time keys (V8 then keeps that
+   * array of doubles and compares floats); a plain array keeps whole times small integers.
+   */
+  readonly lastArrival: number[];
+  /** Until when each link is clogged (holds every message; 0 when never). A plain array, as `lastArrival`. */
+  readonly clogUntil: number[];
   /** Rates by message type (immutable, from the run's configuration). */
   readonly messageTypes: Readonly<Record<string, MessageTypeRates>> | undefined;
   /** The network's random stream. */
@@ -56,8 +61,8 @@ export class Network {
       defaults,
       overrides: [],
       blocked: new Uint8Array(size * size),
-      lastArrival: new Float64Array(size * size),
-      clogUntil: new Float64Array(size * size),
+      lastArrival: new Array<number>(size * size).fill(0),
+      clogUntil: new Array<number>(size * size).fill(0),
       messageTypes,
       rng,
     });
