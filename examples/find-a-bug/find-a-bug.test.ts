@@ -23,14 +23,14 @@ describe("find it, shrink it, replay it, fix it", () => {
 
   it("replays from the pasted line: same violation, same trace hash", () => {
     // Pasted verbatim from `node --import tsx examples/find-a-bug/main.ts`:
-    expect(() => replayFailure(buggyDispensers, "fl1.lZJNb9swDIb_isBdtUK2C6zRvcAO22XoTkMPrEQ3QvThSnTaIvB_H6SkQYZmaOobyUc0-fLdwYizZ-8igQZ11V0pkBCTpQL6zw6cBQ2xAwlTTpxM8qDBujJRLJS_PiCbNVlY5BvaX44OH6L3EkyKo3sEvYNCVJ-1-YifU97UbHDxBzJF8_qzgO4kBHw5TSgJNqfpFzKBrsE8eWeQ6ZjJlLKlfIgXCcYnsymgd4uEwinjI-2DyWNsqiCDvpHAr1NVzWQs64Nqe7XqjpVZHZlMhTHzWapXSh3BNaE_X3lb-tMLnemVqcyBPp7mHddfyA3_5S6T4T3YXwoOzTdVKp_QHu-l6mEdRa4X6_6ZoEr2VM3EuCHQnGdaTk74qWf3zYF3LlC139BGDfhyu6XIzY_7b5GwdckjuxRrCxe3mB223_yO7mmmO2c2xAUkBCqleRC45URtItYYLVmRZhb87AxpwUmY7ksnkIUSoYgxpyBiJzDaQ62vtdVJDSSwC9TWpG3b8tsigTMa-l5drWGgcYW2U-MD4fWNuoblLw")).toThrow("UniqueTickets: ticket 1000 handed out twice: to c1#1 at 0 ms from n1 and to c1#2 at 9 ms from n1 [trace 3ef9ad10fbea4804]");
+    expect(() => replayFailure(buggyDispensers, "fl1.lZNNTyMxDIb_SuS9ZlFmZtHS3FfaA1xW7AlxMIlLo-ZjSDwFVM1_XyUtVRFdUeZm-0liv35nC0ucPHsXCTSoi-5CgYSYLBXQd1twFjTEDiSMOXEyyYMG68pIsVD-_oBsVmRhlm9ofz46fIreSzApLt0j6C0Uonqs9Uf8nPK6ZoOL18gUzetNAd1JCPhynFASbE7jH2QCXYNp9M4g0yGTKWVLeR_PEoxPZl1Ab2cJhVPGR9oFo8fYVEEGfSWBX8eqmslYVnvVdmrVGSuzODCZCmPmk1SvlDqAK0J_uvI29JcHOnFXpjIF-rybD1x_Jjf8lztPho9gfy44NN9UqXxCe9iXqot1FLlurHvXQZXsqZqJcU2gOU80H63wS8fumwNvXaBqv6G1GvDl14YiNz_uvlnCxiWP7FKsV7i4weywPfM3uqeJbp1ZExeQEKiU5kHglhP1ErHCaMmKNLHgZ2dIC07CdN86gSyUCEUscwoidgKj3df6Wlsc1UACu0BtTNq0KX_OEjijod_V1RrMJXa97dXwY_Fgbf0r_wE")).toThrow("UniqueTickets: ticket 1000 handed out twice: to c1#1 at 0 ms from n1 and to c1#2 at 9 ms from n1 [trace c5a12d20349bdded]");
   });
 
   it("replays the same way in a plain node script, in another process", () => {
     const script = fileURLToPath(new URL("./replay.ts", import.meta.url));
     const out = execFileSync(process.execPath, ["--import", "tsx", script], { encoding: "utf8" });
     expect(out).toContain("replayed: UniqueTickets: ticket 1000 handed out twice");
-    expect(out).toContain("[trace 3ef9ad10fbea4804]");
+    expect(out).toContain("[trace c5a12d20349bdded]");
   });
 
   it("throws a ReplayedViolation carrying the re-run", () => {

@@ -2,6 +2,7 @@
  * The data half of a run: everything that, with the protocols' code, decides a run. All of it is
  * plain JSON, so a report can carry it and a replay can rebuild the run from it.
  */
+import { MAX_NODES } from "./events.js";
 import { ConfigError } from "./errors.js";
 import { describeValue, isFiniteNumber, isObject } from "./validate.js";
 import type { ClientId, NodeId } from "./protocol.js";
@@ -199,6 +200,7 @@ function checkNetworkWide(network: NetworkConfig): void {
 export function checkNodeIds(ids: readonly unknown[]): Set<NodeId> {
   const seen = new Set<NodeId>();
   if (ids.length === 0) throw new ConfigError("nodes", "a cluster needs at least one node");
+  if (ids.length > MAX_NODES) throw new ConfigError("nodes", `at most ${MAX_NODES} nodes, got ${ids.length}`);
   ids.forEach((id, i) => {
     if (typeof id !== "string" || id.length === 0) throw new ConfigError(`nodes[${i}].id`, `expected a non-empty string, got ${describeValue(id)}`);
     if (seen.has(id)) throw new ConfigError(`nodes[${i}].id`, `duplicate node id ${describeValue(id)}`);

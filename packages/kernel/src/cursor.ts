@@ -43,7 +43,7 @@ export function pendingEvents(source: CursorSource): PendingEvent[] {
   for (const e of events) {
     switch (e.kind) {
       case DELIVER:
-        out.push({ kind: "deliver", seq: e.seq, from: (hosts[e.from] as NodeHost).id, to: (hosts[e.node] as NodeHost).id, msg: e.payload });
+        out.push({ kind: "deliver", seq: e.seq, from: e.from, to: (hosts[e.node] as NodeHost).id, msg: e.msg });
         break;
       case TIMER: {
         const h = hosts[e.node] as NodeHost;
@@ -80,7 +80,7 @@ export function fingerprint(source: CursorSource): string {
   const flight: string[] = [];
   const queued: string[] = [];
   for (const e of source.queued) {
-    if (e.kind === DELIVER) flight.push(canonicalJson([e.from, e.node, e.payload]));
+    if (e.kind === DELIVER) flight.push(canonicalJson([e.sender, e.node, e.msg]));
     else if (e.kind === REQUEST || e.kind === FAULT) queued.push(canonicalJson([e.kind, e.payload]));
   }
   flight.sort();

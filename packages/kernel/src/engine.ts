@@ -7,7 +7,7 @@ import type { ClientAction } from "./client.js";
 import type { ClientHost } from "./clients.js";
 import type { FaultAction, RunConfig, WorkloadOp } from "./config.js";
 import { ConfigError, ProtocolError } from "./errors.js";
-import { CLIENT_TIMEOUT, DELIVER, FAULT, REQUEST, TIMER, clientTimeoutEvent, dropOutcome, faultEvent, lostRequestOutcome, replyOutcome, requestEvent, requeued, timerEvent, type QueuedEvent } from "./events.js";
+import { CLIENT_TIMEOUT, DELIVER, FAULT, REQUEST, TIMER, clientTimeoutEvent, dropOutcome, faultEvent, lostRequestOutcome, replyOutcome, requestEvent, requeued, timerEvent, type MessageEvent, type QueuedEvent } from "./events.js";
 import { applyFault, type FaultTarget } from "./faults.js";
 import { SimulationEffectWorld } from "./effect-world.js";
 import { interpretEffects, runInit, runStep, type DurableWrite } from "./interpreter.js";
@@ -110,18 +110,19 @@ export class Engine {
   }
 
   /** A message arrives: held by a clogged link, lost to a down, restarted or cut-off receiver, held by a paused one, or stepped. */
-  private deliverMessage(e: QueuedEvent): void {
+  private deliverMessage(e: MessageEvent): void {
     const { schedule, hosts, tracer, network } = this.state;
     schedule.advanceTo(e.time);
     const h = hosts[e.node] as NodeHost;
-    const clogged = network.cloggedUntil(e.from, e.node);
+    const clogged = network.cloggedUntil(e.sender, e.node);
     if (clogged > schedule.time) return schedule.queue.push(requeued(e, clogged, schedule.nextSeq())); // held in a clogged link
-    if (!h.up) return tracer.record(dropOutcome(schedule.time, e.node, e.from, e.payload, "down", e.sentAt));
-    if (this.dropAcrossRestarts && e.incarnation !== h.restarts) return tracer.record(dropOutcome(schedule.time, e.node, e.from, e.payload, "restarted", e.sentAt));
-    if (network.isBlocked(e.from, e.node)) return tracer.record(dropOutcome(schedule.time, e.node, e.from, e.payload, "partition", e.sentAt));
+    if (!h.up) return tracer.record(dropOutcome(schedule.time, e.node, e.sender, e.msg, "down", e.sentAt));
+    if (this.dropAcrossRestarts && e.incarnation !== h.restarts) return tracer.record(dropOutcome(schedule.time, e.node, e.sender, e.msg, "restarted", e.sentAt));
+    if (network.isBlocked(e.sender, e.node)) return tracer.record(dropOutcome(schedule.time, e.node, e.sender, e.msg, "partition", e.sentAt));
     if (h.paused) return void h.held.push(e);
     tracer.record(e);
-    return this.deliver(h, { type: "message", from: (hosts[e.from] as NodeHost).id, msg: e.payload });
+    // The event is the step's input ({ type: "message", from, msg }): nothing else to build.
+    return this.deliver(h, e);
   }
 
   private dispatch(e: QueuedEvent): void {

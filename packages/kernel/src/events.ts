@@ -4,7 +4,7 @@
  * factories below, so a timer never travels in a field meant for a client id.
  */
 import type { FaultAction, WorkloadOp } from "./config.js";
-import type { ClientId, Timer } from "./protocol.js";
+import type { ClientId, NodeId, Timer } from "./protocol.js";
 import type { DropReason } from "./trace.js";
 
 /** A message arrives at `node` from `from`. */
@@ -25,40 +25,108 @@ export const LOST = 6;
 export const CLIENT_TIMEOUT = 7;
 
 /** The kinds of event that wait in the queue. */
-export type QueuedKind = typeof DELIVER | typeof TIMER | typeof REQUEST | typeof FAULT | typeof CLIENT_TIMEOUT;
+export type QueuedKind = typeof DELIVER | LocalKind;
+/** The kinds of queued event that do not travel on the network. */
+export type LocalKind = typeof TIMER | typeof REQUEST | typeof FAULT | typeof CLIENT_TIMEOUT;
 /** The kinds that only happen, as a consequence of a queued event, and go straight to the trace. */
 export type OutcomeKind = typeof DROP | typeof REPLY | typeof LOST;
 
 /** The trace names of the kinds, by number. */
 export const KIND_NAMES = ["deliver", "timer", "request", "fault", "drop", "reply", "request-lost", "client-timeout"] as const;
 
+/** The most nodes a run may have: a message packs its receiver's and sender's indices in 16 bits each. */
+export const MAX_NODES = 65_536;
+
 /**
- * An event waiting in the queue. One class for every kind keeps the heap's objects one shape;
- * `payload` holds what the kind hands over (read it with {@link messageOf}, {@link timerOf},
- * {@link requestOf}, {@link actionOf}). The record is kept to nine fields, the kind-specific
- * numbers sharing `tag` and `detail` (read through the getters below): the simulator allocates
- * one per message, and a smaller record is cheaper to allocate and keeps more of the queue in
- * the cache.
+ * A message on its way, which is also the input its receiver's step is handed:
+ * `{ type: "message", from, msg }`. One object per message instead of an event record plus an
+ * input built at delivery (the simulator makes one per message, and the allocation showed in the
+ * kernel's profile). The kernel's bookkeeping lives in private fields, which a reducer cannot see
+ * (JSON, spreads, `Object.keys` and deep equality show `type`, `from` and `msg` only), and none of
+ * it is written after construction: a reducer may keep its input, and a held or clogged message
+ * is re-queued as a new object.
  */
-export class QueuedEvent {
+export class MessageEvent {
+  readonly type = "message" as const;
+  /** The sender's id. */
+  readonly from: NodeId;
+  readonly msg: unknown;
+  readonly #time: number;
+  readonly #seq: number;
+  /** Receiver and sender indices packed as `node | sender << 16` (a run has at most {@link MAX_NODES} nodes): fewer fields, a smaller record per message. */
+  readonly #route: number;
+  /** The receiver's incarnation and the duplicate flag packed as `(incarnation + 1) * 2 + (duplicate ? 1 : 0)` (an incarnation is -1 before the first boot). */
+  readonly #copy: number;
+  readonly #sentAt: number;
+
+  constructor(time: number, seq: number, node: number, sender: number, from: NodeId, msg: unknown, duplicate: boolean, incarnation: number, sentAt: number) {
+    this.from = from;
+    this.msg = msg;
+    this.#time = time;
+    this.#seq = seq;
+    this.#route = node | (sender << 16);
+    this.#copy = (incarnation + 1) * 2 + (duplicate ? 1 : 0);
+    this.#sentAt = sentAt;
+  }
+
+  get kind(): typeof DELIVER {
+    return DELIVER;
+  }
+  /** Virtual time it arrives at. */
+  get time(): number {
+    return this.#time;
+  }
+  /** Queue order among events at the same time. */
+  get seq(): number {
+    return this.#seq;
+  }
+  /** Index of the receiver. */
+  get node(): number {
+    return this.#route & 0xffff;
+  }
+  /** Index of the sender (`from` is its id). */
+  get sender(): number {
+    return this.#route >>> 16;
+  }
+  /** The message (the same as `msg`; every queued event hands over a `payload`). */
+  get payload(): unknown {
+    return this.msg;
+  }
+  /** True for the second copy of a duplicated message. */
+  get duplicate(): boolean {
+    return (this.#copy & 1) === 1;
+  }
+  /** The receiver's incarnation (its restart count) when the message was sent. */
+  get incarnation(): number {
+    return (this.#copy >> 1) - 1;
+  }
+  /** Virtual time the message was sent at (pictures draw its arrow from there; not hashed: earlier events decide it). */
+  get sentAt(): number {
+    return this.#sentAt;
+  }
+}
+
+/**
+ * An event waiting in the queue that does not travel on the network: a timer, a request, a fault
+ * or a client timeout. One class for these kinds keeps their records one shape; `payload` holds
+ * what the kind hands over (read it with {@link timerOf}, {@link requestOf}, {@link actionOf}),
+ * and the kind-specific numbers share `tag` and `detail` (read through the getters below).
+ */
+export class LocalEvent {
   constructor(
     /** Virtual time it happens at. */
     readonly time: number,
     /** Queue order among events at the same time (unique, increasing). */
     readonly seq: number,
-    readonly kind: QueuedKind,
-    /** Index of the node it happens at (receiver, timer owner, request target); -1 for a fault. */
+    readonly kind: LocalKind,
+    /** Index of the node it happens at (timer owner, request target); -1 for a fault. */
     readonly node: number,
-    /** Index of a message's sender; -1 for other kinds. */
-    readonly from: number,
-    /** The message, timer, request ({@link WorkloadOp}) or fault action. */
+    /** The timer, request ({@link WorkloadOp}) or fault action. */
     readonly payload: unknown,
-    /** A message's receiver incarnation, a timer's arming token, a request's id; 0 for a fault. */
+    /** A timer's arming token, a request's id; 0 for a fault. */
     private readonly tag: number,
-    /** True for the second copy of a duplicated message. */
-    readonly duplicate: boolean,
-    /** A message's send time, a timer's key; -1 for other kinds. */
-    private readonly detail: number | string,
+    /** A timer's key; "" for other kinds. */
+    private readonly detail: string,
   ) {}
 
   /** A timer's arming token: it fires only while its node's armed token for the key equals it. */
@@ -68,73 +136,48 @@ export class QueuedEvent {
 
   /** The key of a timer (see `timerKey`); "" for other kinds. */
   get timerKey(): string {
-    return this.kind === TIMER ? (this.detail as string) : "";
+    return this.detail;
   }
 
   /** A request's id (per client), for requests and client timeouts; 0 for other kinds. */
   get requestId(): number {
     return this.kind === REQUEST || this.kind === CLIENT_TIMEOUT ? this.tag : 0;
   }
-
-  /** The receiver's incarnation (its restart count) when a message was sent; -1 for other kinds. */
-  get incarnation(): number {
-    return this.kind === DELIVER ? this.tag : -1;
-  }
-
-  /** Virtual time a message was sent at (pictures draw its arrow from there; not hashed: earlier events decide it); -1 for other kinds. */
-  get sentAt(): number {
-    return this.kind === DELIVER ? (this.detail as number) : -1;
-  }
 }
 
-/** A message from node index `from` arriving at node index `to` at `time`. */
-export function deliverEvent(time: number, seq: number, to: number, from: number, msg: unknown, duplicate: boolean, incarnation: number, sentAt: number): QueuedEvent {
-  return new QueuedEvent(time, seq, DELIVER, to, from, msg, incarnation, duplicate, sentAt);
+/** An event waiting in the queue: a message on its way, or a local event. */
+export type QueuedEvent = MessageEvent | LocalEvent;
+
+/** Message `msg` from node index `sender` (id `from`) arriving at node index `to` at `time`. */
+export function messageEvent(time: number, seq: number, to: number, sender: number, from: NodeId, msg: unknown, duplicate: boolean, incarnation: number, sentAt: number): MessageEvent {
+  return new MessageEvent(time, seq, to, sender, from, msg, duplicate, incarnation, sentAt);
 }
 
 /** Timer `timer` (key `key`) of node index `node`, armed with token `seq`. */
-export function timerEvent(time: number, seq: number, node: number, timer: Timer, key: string): QueuedEvent {
-  return new QueuedEvent(time, seq, TIMER, node, -1, timer, seq, false, key);
+export function timerEvent(time: number, seq: number, node: number, timer: Timer, key: string): LocalEvent {
+  return new LocalEvent(time, seq, TIMER, node, timer, seq, key);
 }
 
 /** Request `id` of `op.client` reaching node index `node`. */
-export function requestEvent(seq: number, node: number, op: WorkloadOp, id: number): QueuedEvent {
-  return new QueuedEvent(op.at, seq, REQUEST, node, -1, op, id, false, -1);
+export function requestEvent(seq: number, node: number, op: WorkloadOp, id: number): LocalEvent {
+  return new LocalEvent(op.at, seq, REQUEST, node, op, id, "");
 }
 
 /** A fault action, at its own time. */
-export function faultEvent(action: FaultAction, seq: number, time: number = action.at): QueuedEvent {
-  return new QueuedEvent(time, seq, FAULT, -1, -1, action, 0, false, -1);
+export function faultEvent(action: FaultAction, seq: number, time: number = action.at): LocalEvent {
+  return new LocalEvent(time, seq, FAULT, -1, action, 0, "");
 }
 
 /** The client of request `id` (`op`) gives up at `time`. */
-export function clientTimeoutEvent(time: number, seq: number, node: number, op: WorkloadOp, id: number): QueuedEvent {
-  return new QueuedEvent(time, seq, CLIENT_TIMEOUT, node, -1, op, id, false, -1);
+export function clientTimeoutEvent(time: number, seq: number, node: number, op: WorkloadOp, id: number): LocalEvent {
+  return new LocalEvent(time, seq, CLIENT_TIMEOUT, node, op, id, "");
 }
 
-/** The same event at a later time and queue position (held inputs released by a resume). */
+/** The same event at a later time and queue position (held inputs released by a resume, messages held by a clog): a new object. */
 export function requeued(e: QueuedEvent, time: number, seq: number): QueuedEvent {
-  const kind = e.kind;
-  const tag = kind === TIMER ? e.timerToken : kind === DELIVER ? e.incarnation : e.requestId;
-  const detail = kind === TIMER ? e.timerKey : kind === DELIVER ? e.sentAt : -1;
-  return new QueuedEvent(time, seq, kind, e.node, e.from, e.payload, tag, e.duplicate, detail);
-}
-
-/** The message of a deliver event. */
-export function messageOf(e: QueuedEvent): unknown {
-  return e.payload;
-}
-/** The timer of a timer event. */
-export function timerOf(e: QueuedEvent): Timer {
-  return e.payload as Timer;
-}
-/** The request of a request or client-timeout event. */
-export function requestOf(e: QueuedEvent): WorkloadOp {
-  return e.payload as WorkloadOp;
-}
-/** The action of a fault event. */
-export function actionOf(e: QueuedEvent): FaultAction {
-  return e.payload as FaultAction;
+  if (e.kind === DELIVER) return new MessageEvent(time, seq, e.node, e.sender, e.from, e.msg, e.duplicate, e.incarnation, e.sentAt);
+  const tag = e.kind === TIMER ? e.timerToken : e.requestId;
+  return new LocalEvent(time, seq, e.kind, e.node, e.payload, tag, e.timerKey);
 }
 
 /**
@@ -148,7 +191,7 @@ export class OutcomeEvent {
     /** Index of the node: receiver of a lost message, the replying node, the request's target. */
     readonly node: number,
     /** Index of a lost message's sender; -1 for other kinds. */
-    readonly from: number,
+    readonly sender: number,
     /** The lost message, the reply's result, or the lost request ({@link WorkloadOp}). */
     readonly payload: unknown,
     /** Why a message was lost; undefined for other kinds. */
@@ -162,9 +205,9 @@ export class OutcomeEvent {
   ) {}
 }
 
-/** Message `msg` from `from` to `to`, sent at `sentAt`, lost for `reason`. */
-export function dropOutcome(time: number, to: number, from: number, msg: unknown, reason: DropReason, sentAt: number = time): OutcomeEvent {
-  return new OutcomeEvent(time, DROP, to, from, msg, reason, "", 0, sentAt);
+/** Message `msg` from node index `sender` to `to`, sent at `sentAt`, lost for `reason`. */
+export function dropOutcome(time: number, to: number, sender: number, msg: unknown, reason: DropReason, sentAt: number = time): OutcomeEvent {
+  return new OutcomeEvent(time, DROP, to, sender, msg, reason, "", 0, sentAt);
 }
 
 /** Node `node` answered request `id` of `client` with `res`. */

@@ -4,7 +4,8 @@
  * of each message with the run's network stream and queues the deliveries.
  */
 import type { LinkConfig, MessageTypeRates, NetworkConfig } from "./config.js";
-import { deliverEvent } from "./events.js";
+import { messageEvent } from "./events.js";
+import type { NodeId } from "./protocol.js";
 import type { Rng } from "./rng.js";
 import type { Schedule } from "./schedule.js";
 import type { DropReason } from "./trace.js";
@@ -13,16 +14,23 @@ import type { DropReason } from "./trace.js";
 interface NetworkFields {
   /** How many nodes; link i→j lives at [i * size + j]. */
   readonly size: number;
+  /** Node ids by index (a message carries its sender's id: it is its receiver's input). */
+  readonly ids: readonly NodeId[];
   /** The behaviour of links without an override. */
   defaults: LinkConfig;
   /** Per-link overrides as full configs (sparse). */
   readonly overrides: (LinkConfig | undefined)[];
   /** 1 where link i→j is blocked by a partition or a block. */
   readonly blocked: Uint8Array;
-  /** Latest scheduled arrival on each link, to keep links FIFO. */
-  readonly lastArrival: Float64Array;
-  /** Until when each link is clogged (holds every message; 0 when never). */
-  readonly clogUntil: Float64Array;
+  /**
+   * Latest scheduled arrival on each link, to keep links FIFO. A plain array, not a
+   * Float64Array: a typed array hands out every value as a heap number, which would turn whole
+   * arrival times into doubles all the way into the event queue's time keys (V8 then keeps that
+   * array of doubles and compares floats); a plain array keeps whole times small integers.
+   */
+  readonly lastArrival: number[];
+  /** Until when each link is clogged (holds every message; 0 when never). A plain array, as `lastArrival`. */
+  readonly clogUntil: number[];
   /** Rates by message type (immutable, from the run's configuration). */
   readonly messageTypes: Readonly<Record<string, MessageTypeRates>> | undefined;
   /** The network's random stream. */
@@ -43,16 +51,18 @@ export class Network {
     this.rebuild();
   }
 
-  /** The network of a new run: `config`'s defaults and overrides (given as node indices). */
-  static create(size: number, config: NetworkConfig, overrides: readonly { from: number; to: number; change: Partial<LinkConfig> }[], rng: Rng): Network {
+  /** The network of a new run between nodes `ids`: `config`'s defaults and overrides (given as node indices). */
+  static create(ids: readonly NodeId[], config: NetworkConfig, overrides: readonly { from: number; to: number; change: Partial<LinkConfig> }[], rng: Rng): Network {
     const { links: _overrides, messageTypes, acrossRestarts: _across, ...defaults } = config;
+    const size = ids.length;
     const net = new Network({
       size,
+      ids,
       defaults,
       overrides: [],
       blocked: new Uint8Array(size * size),
-      lastArrival: new Float64Array(size * size),
-      clogUntil: new Float64Array(size * size),
+      lastArrival: new Array<number>(size * size).fill(0),
+      clogUntil: new Array<number>(size * size).fill(0),
       messageTypes,
       rng,
     });
@@ -65,6 +75,7 @@ export class Network {
     const f = this.f;
     return new Network({
       size: f.size,
+      ids: f.ids,
       defaults: f.defaults,
       overrides: f.overrides.slice(),
       blocked: f.blocked.slice(),
@@ -177,7 +188,7 @@ export class Network {
     // A clogged link holds every message, reordered ones too, until it is released.
     const clog = f.clogUntil[l] as number;
     if (at < clog) at = clog;
-    schedule.queue.push(deliverEvent(at, schedule.nextSeq(), to, from, msg, duplicate, incarnation, schedule.time));
+    schedule.queue.push(messageEvent(at, schedule.nextSeq(), to, from, f.ids[from] as NodeId, msg, duplicate, incarnation, schedule.time));
   }
 }
 

@@ -93,7 +93,7 @@ export class Simulation {
     const state = new RunState({
       schedule,
       hosts,
-      network: Network.create(nodeIds.length, config.network, overrides, createRng(config.seed, "network")),
+      network: Network.create(nodeIds, config.network, overrides, createRng(config.seed, "network")),
       clients: Clients.create(options.clients ?? [], config.seed),
       checker: Checker.create(options.invariants ?? [], options.stopWhen),
       tracer: Tracer.create(options.trace ?? {}),
@@ -265,9 +265,9 @@ export class Simulation {
     const e = mode === "duplicate" ? schedule.queue.unordered().find((x) => x.seq === seq) : schedule.queue.remove((x) => x.seq === seq);
     if (e === undefined) return false;
     if (mode !== "deliver" && e.kind !== DELIVER) throw new ConfigError("mode", `only messages can be dropped or duplicated, not ${KIND_NAMES[e.kind]}`);
-    if (mode === "drop") {
+    if (mode === "drop" && e.kind === DELIVER) {
       schedule.advanceTo(e.time);
-      tracer.record(dropOutcome(schedule.time, e.node, e.from, e.payload, "loss", e.sentAt));
+      tracer.record(dropOutcome(schedule.time, e.node, e.sender, e.msg, "loss", e.sentAt));
       schedule.events++;
       return true;
     }

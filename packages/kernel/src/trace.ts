@@ -76,15 +76,22 @@ export class TraceHasher {
     this.b = Math.imul(b ^ x, 0x01b3) ^ (b >>> 13);
   }
 
-  /**
-   * Folds four words at once (an event's kind, time, node and sender, when its time is a whole
-   * 32-bit number): the same lanes as four {@link TraceHasher.word} calls, without four calls.
-   */
-  words4(w: number, x: number, y: number, z: number): void {
+  /** Folds two words at once (an event's header and time): the same lanes as two {@link TraceHasher.word} calls, without two calls. */
+  words2(x: number, y: number): void {
     let a = this.a;
     let b = this.b;
-    a = Math.imul(a ^ w, 0x01000193);
-    b = Math.imul(b ^ w, 0x01b3) ^ (b >>> 13);
+    a = Math.imul(a ^ x, 0x01000193);
+    b = Math.imul(b ^ x, 0x01b3) ^ (b >>> 13);
+    a = Math.imul(a ^ y, 0x01000193);
+    b = Math.imul(b ^ y, 0x01b3) ^ (b >>> 13);
+    this.a = a;
+    this.b = b;
+  }
+
+  /** Folds three words at once (a message's header, time and whole-number payload), as three {@link TraceHasher.word} calls would. */
+  words3(x: number, y: number, z: number): void {
+    let a = this.a;
+    let b = this.b;
     a = Math.imul(a ^ x, 0x01000193);
     b = Math.imul(b ^ x, 0x01b3) ^ (b >>> 13);
     a = Math.imul(a ^ y, 0x01000193);

@@ -10,9 +10,9 @@ import {
   FAULT,
   KIND_NAMES,
   LOST,
-  QueuedEvent,
+  LocalEvent,
+  MessageEvent,
   REPLY,
-  type OutcomeEvent,
   REQUEST,
   TIMER,
   type TracedEvent,
@@ -62,27 +62,28 @@ export class Tracer {
 }
 
 /**
- * Folds one event into the hash: its kind, time, node and sender, the number that tells it apart
- * (timer token, request id, duplicate flag) or the drop reason and client, then its payload,
- * walked structurally (no JSON text is built).
+ * Folds one event into the hash: a header word packing its kind, duplicate flag, node and sender,
+ * its time, the number that tells it apart (timer token, request id) or the drop reason and
+ * client, then its payload, walked structurally (no JSON text is built). A message with a whole
+ * number as payload is three words, folded at once.
  */
 function fold(h: TraceHasher, e: TracedEvent): void {
+  const kind = e.kind;
   const time = e.time;
   const payload = e.payload;
+  let header = kind | ((e.node + 1) << 4);
+  if (kind === DELIVER) header |= (e.duplicate ? 8 : 0) | ((e.sender + 1) << 18);
+  else if (kind === DROP) header |= (e.sender + 1) << 18;
   if ((time | 0) === time) {
-    h.words4(e.kind, time, e.node, e.from);
+    if (kind === DELIVER && typeof payload === "number" && (payload | 0) === payload) return h.words3(header, time, payload);
+    h.words2(header, time);
   } else {
-    h.word(e.kind);
+    h.word(header);
     h.number(time);
-    h.word(e.node);
-    h.word(e.from);
   }
-  switch (e.kind) {
-    case DELIVER:
-      h.word((e as QueuedEvent).duplicate ? 1 : 0);
-      break;
+  switch (kind) {
     case TIMER:
-      h.word((e as QueuedEvent).timerToken);
+      h.word(e.timerToken);
       break;
     case REQUEST:
     case CLIENT_TIMEOUT:
@@ -90,26 +91,23 @@ function fold(h: TraceHasher, e: TracedEvent): void {
       h.word(e.requestId);
       break;
     case DROP:
-      h.string((e as OutcomeEvent).reason as string);
+      h.string(e.reason as string);
       break;
     case REPLY:
-      h.string((e as OutcomeEvent).client);
+      h.string(e.client);
       h.word(e.requestId);
       break;
   }
-  if (typeof payload === "number") h.number(payload);
-  else h.value(payload);
+  h.value(payload);
 }
 
 /** An event as reports and JSON-lines traces show it. */
 export function toTraceEvent(e: TracedEvent, nodeIds: readonly NodeId[]): TraceEvent {
   const node = e.node >= 0 ? nodeIds[e.node] : undefined;
-  const from = e.from >= 0 ? nodeIds[e.from] : undefined;
   const t = e.time;
-  if (e instanceof QueuedEvent) {
+  if (e instanceof MessageEvent) return { t, kind: "deliver", node, from: e.from, sentAt: e.sentAt, msg: e.msg, ...(e.duplicate ? { duplicate: true as const } : {}) };
+  if (e instanceof LocalEvent) {
     switch (e.kind) {
-      case DELIVER:
-        return { t, kind: "deliver", node, from, sentAt: e.sentAt, msg: e.payload, ...(e.duplicate ? { duplicate: true as const } : {}) };
       case TIMER:
         return { t, kind: "timer", node, timer: e.payload as Timer };
       case REQUEST: {
@@ -126,7 +124,7 @@ export function toTraceEvent(e: TracedEvent, nodeIds: readonly NodeId[]): TraceE
   }
   switch (e.kind) {
     case DROP:
-      return { t, kind: "drop", node, from, sentAt: e.sentAt, msg: e.payload, reason: e.reason as DropReason };
+      return { t, kind: "drop", node, from: nodeIds[e.sender], sentAt: e.sentAt, msg: e.payload, reason: e.reason as DropReason };
     case REPLY:
       return { t, kind: "reply", node, client: e.client, id: e.requestId, res: e.payload };
     case LOST: {

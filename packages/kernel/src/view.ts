@@ -4,7 +4,7 @@
  * contracts that read it.
  */
 import { ConfigError } from "./errors.js";
-import { DELIVER, type QueuedEvent } from "./events.js";
+import { DELIVER, type MessageEvent, type QueuedEvent } from "./events.js";
 import type { ClientId, Input, NodeId, RequestId } from "./protocol.js";
 
 /** What invariants see of one node. */
@@ -142,11 +142,11 @@ export class SimulationView implements WorldView {
 
   /** Messages sent and not yet delivered or dropped, in arrival order. */
   inFlight(): InFlightMessage[] {
-    const out: QueuedEvent[] = [];
+    const out: MessageEvent[] = [];
     for (const e of this.source.queued()) if (e.kind === DELIVER) out.push(e);
     for (const e of this.source.held()) if (e.kind === DELIVER) out.push(e);
     out.sort((a, b) => a.time - b.time || a.seq - b.seq);
     const nodes = this.source.nodes;
-    return out.map((e) => ({ from: (nodes[e.from] as NodeView).id, to: (nodes[e.node] as NodeView).id, msg: e.payload, at: e.time }));
+    return out.map((e) => ({ from: e.from, to: (nodes[e.node] as NodeView).id, msg: e.msg, at: e.time }));
   }
 }

@@ -28,6 +28,7 @@ describe("bad input names the field", () => {
     ["unknown node in a link", { network: { links: [{ from: "a", to: "nope", dropRate: 1 }] } }, "network.links[0].to", /unknown node "nope"/],
     ["duplicate node ids", { nodes: [probes[0]!, probes[0]!] }, "nodes[1].id", /duplicate node id "a"/],
     ["empty cluster", { nodes: [] }, "nodes", /at least one node/],
+    ["more nodes than a message can address", { nodes: Array.from({ length: 65_537 }, (_, i) => ({ ...probes[0]!, id: `n${i}` })) }, "nodes", /at most 65536 nodes, got 65537/],
     ["node without protocol", { nodes: [{ id: "a", protocol: {} }] }, "nodes[0].protocol", /init and step/],
     ["unknown node in a workload", { workload: [{ at: 0, client: "c", node: "x", req: 1 }] }, "workload[0].node", /unknown node "x"/],
     ["drift out of range", { clocks: { a: { drift: -1 } } }, "clocks.a.drift", /\(-1, 1\)/],

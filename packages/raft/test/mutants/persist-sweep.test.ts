@@ -40,7 +40,7 @@ describe("a vote not persisted, as a sweep found it", () => {
     expect(run.failure?.property).toBe("ElectionSafety");
     expect(run.failure?.message).toMatch(/^term \d+ has two leaders/);
     expect(run.coverage.fired["persist→crash"]).toBe(1);
-    expect(replayCase(buggy, found)).toEqual({ traceHash: "2b27e8baa20ae996", failure: `ElectionSafety: ${run.failure?.message}` });
+    expect(replayCase(buggy, found)).toEqual({ traceHash: "29bf5877a0202090", failure: `ElectionSafety: ${run.failure?.message}` });
   });
 
   it("the real Raft passes the same case", () => {

@@ -41,7 +41,7 @@ describe("raft-prevote-bumps-term, as a sweep found it", () => {
     const states = run.result.view.nodes.map((n) => n.state as { role: string; term: number });
     expect(states.filter((s) => s.role === "leader")).toEqual([]);
     expect(Math.min(...states.map((s) => s.term))).toBeGreaterThan(100); // terms raced on
-    expect(replayCase(buggy, found)).toEqual({ traceHash: "3dcc9850998b855d", failure: `check: ${run.failure?.message}` });
+    expect(replayCase(buggy, found)).toEqual({ traceHash: "87950fa144cbce5d", failure: `check: ${run.failure?.message}` });
   });
 
   it("the real Raft passes the same case", () => {

@@ -20,7 +20,7 @@ const FOUND = [
     // same rejection comes back, and n2 stays at commit index 1 while the others reach 158.
     mutant: "raft-fast-backup-off-by-one",
     token: "fls1.VZBLT-QwEIT_S537QOaRyfi2SHBDgGD3suJgnM7ESmJb3Y5gNMp_X3lgxOzJ_VCX66sT9KiZJxiI7fK91Xxr3TCnx667PT4GBsFZZZgTOjuPWWH-njD40MIgWck--xhAsBlmc7MjdFEeFGa9WhMmqwPMdlMvb4Qs_nBgKQpvBP2wMhXZoqWlcGK1h-nsqExX2ibLzIT3Mbrhaj0XV9-d-28XOH9EufQLoZWYYKqa0M4JZksQjtKywDSEMSr_DnoMjtufGxdD5w_FV4gtFyACj-yKpQcfCuJqv_uZvSRh25Zxta8JPVvJ72zzkyvBVAQNNmkf82svrH0cW5iq2ZWMPu9CFs_6xPIrJS7RrghJ-E_MfMF3PbvheY4yT1fYnkP-8hZTeZuCZtvzpxVh4KOei9z7MJw931zOXv3Ecc5nx5tqISgX_s222dfNul6Wfw",
-    traceHash: "352648fcd7da2801",
+    traceHash: "38c12f3a81b5695a",
     stuck: /node n2 \(follower, term 2\) has commit index 1, node n1 158/,
   },
   {
@@ -29,7 +29,7 @@ const FOUND = [
     // which the leader counts as acknowledged, so the leader resends from 12 forever.
     mutant: "raft-snapshot-install-drops-suffix",
     token: "fls1.VZDLTgMxDEX_xess5kGLyA4JFiwqFbWwQSzSxNOJJpNEtkdtVfXfUfqAsrOvbd1zfQQ-sOAIGsh0soomc5_kLbKYEF4oZV5NXef3oMAaRtBH6MwUhEF_fSsQ8tst0rXjnaGxrAw-Oi6FJcM96M4ERgXZkHjxKf4qm5DscDefisW1s_9mEWWX6NafFDhKGfRMgZsy6EoBYSKHBLppFYTE-BH5EC26vxubYue3BSwmhwz6QQEGtIVp4eOCQc8f_6RVJjSuqHWloEdDskEjSyug60YBX9-17gm5T8FdFkezf41CHnmJ9JwzRnd2yoSfSe4C9miH9ynRNN6F9hjLdxsFKfM5YIE4e1YKBjwUHAXS-zgUtPZ2tPYjpkkuuNVJAWPJXjft03zWVG19Ov0A",
-    traceHash: "55ef98ea9f9a74e0",
+    traceHash: "97a83d18e8fc0535",
     stuck: /node n2 \(follower, term 3\) has commit index 10, node n1 11/,
   },
 ];
