@@ -5,6 +5,7 @@
  * {@link EffectWorld} they hand it (a virtual network and log, or sockets and a file).
  */
 import { ProtocolError } from "./errors.js";
+import { MessageEvent } from "./events.js";
 import { timerKey, type AnyProtocol, type ClientId, type Ctx, type Effect, type Input, type NodeId, type RequestId, type Step, type Timer } from "./protocol.js";
 import { describeValue, isNonEmptyString } from "./validate.js";
 
@@ -200,7 +201,8 @@ function isJsonShaped(value: unknown): boolean {
     case "object": {
       if (value === null || Array.isArray(value)) return true;
       const proto = Object.getPrototypeOf(value) as unknown;
-      return proto === Object.prototype || proto === null;
+      // A delivered message is its own input object (MessageEvent): forwarding it whole is sending `{ type, from, msg }`.
+      return proto === Object.prototype || proto === null || proto === MessageEvent.prototype;
     }
     default:
       return false;

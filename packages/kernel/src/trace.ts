@@ -88,20 +88,6 @@ export class TraceHasher {
     this.b = b;
   }
 
-  /** Folds three words at once (a message's header, time and whole-number payload), as three {@link TraceHasher.word} calls would. */
-  words3(x: number, y: number, z: number): void {
-    let a = this.a;
-    let b = this.b;
-    a = Math.imul(a ^ x, 0x01000193);
-    b = Math.imul(b ^ x, 0x01b3) ^ (b >>> 13);
-    a = Math.imul(a ^ y, 0x01000193);
-    b = Math.imul(b ^ y, 0x01b3) ^ (b >>> 13);
-    a = Math.imul(a ^ z, 0x01000193);
-    b = Math.imul(b ^ z, 0x01b3) ^ (b >>> 13);
-    this.a = a;
-    this.b = b;
-  }
-
   /** Folds a number: whole 32-bit values as one word, others by their 64 bits. */
   number(x: number): void {
     if ((x | 0) === x) {

@@ -47,4 +47,21 @@ describe("a delivered message is the step's input", () => {
       expect(JSON.stringify(input)).toBe(snapshot); // unchanged since its step
     }
   });
+
+  it("can be forwarded whole as a message, like any plain object", () => {
+    const got: unknown[] = [];
+    const relay: AnyProtocol = {
+      name: "relay",
+      init: (ctx) => ({ state: null, effects: ctx.self === "a" ? [{ type: "send" as const, to: "b", msg: { n: 1 } }] : [] }),
+      step: (state, input, ctx) => {
+        if (input.type !== "message") return { state, effects: [] };
+        if (ctx.self === "b") return { state, effects: [{ type: "send" as const, to: "c", msg: input }] };
+        got.push(input.msg);
+        return { state, effects: [] };
+      },
+    };
+    const result = new Simulation({ seed: 1, nodes: ["a", "b", "c"].map((id) => ({ id, protocol: relay })) }).run();
+    expect(result.violation).toBeUndefined();
+    expect(got).toEqual([{ type: "message", from: "a", msg: { n: 1 } }]);
+  });
 });

@@ -59,7 +59,7 @@ describe("a term lost on a crash, as sweeps found it", () => {
     const run = runCase(buggy, stepDownCase);
     expect(run.failure?.property).toBe("SenderKeepsTerm");
     expect(run.failure?.message).toMatch(/its term was not kept$/);
-    expect(replayCase(buggy, stepDownCase)).toEqual({ traceHash: "e94e9f3930f62c98", failure: `SenderKeepsTerm: ${run.failure?.message}` });
+    expect(replayCase(buggy, stepDownCase)).toEqual({ traceHash: "5f22b62f3208aff3", failure: `SenderKeepsTerm: ${run.failure?.message}` });
   });
 
   it("a candidate that asks for votes before writing its term: SenderKeepsTerm; the replay gives the sweep's hash", () => {
@@ -67,7 +67,7 @@ describe("a term lost on a crash, as sweeps found it", () => {
     const run = runCase(buggy, candidateCase);
     expect(run.failure?.property).toBe("SenderKeepsTerm");
     expect(run.coverage.fired["persist→crash-during-write"]).toBe(1);
-    expect(replayCase(buggy, candidateCase)).toEqual({ traceHash: "d51d15ad9e9483c4", failure: `SenderKeepsTerm: ${run.failure?.message}` });
+    expect(replayCase(buggy, candidateCase)).toEqual({ traceHash: "d9822ab16238a9d5", failure: `SenderKeepsTerm: ${run.failure?.message}` });
   });
 
   it("the real Raft passes both cases", () => {
