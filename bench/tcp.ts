@@ -14,17 +14,19 @@
  * The CPU rows say what bounds it: every commit costs the node processes and the clients' process
  * that many microseconds of CPU (JSON framing, a socket write and read at each hop, the key-value
  * apply on each node), so on a machine with C free cores commits/s cannot pass C * 1e6 / (their
- * sum), whatever the disk. The clients are lean writers (`tcp-writers.ts`): one connection and one
- * put in flight each, so their process costs little beside the nodes. On a shared, loaded machine the processes get a fraction of a core
- * each and the figures swing between runs: run the row several times and read the ratio.
+ * sum), whatever the disk. The clients are lean writers (`tcp-writers.ts`): 64 sessions with one
+ * put in flight each, sharing `FAULTLINE_TCP_CONNS` connections (etcd's benchmark shape, 64 clients
+ * over 8 connections, and one connection per client: a row each), so their process costs little
+ * beside the nodes. On a shared, loaded machine the processes get a fraction of a core each and
+ * the figures swing between runs: run the row several times and read the ratio.
  */
 import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beginTransaction, KvClient, statusOf, type Cluster } from "faultline/cli";
-import { killAll, makeCluster, startProcess } from "../packages/cli/test/procs.js";
+import { killAll, makeCluster, startProcess, type Proc } from "../packages/cli/test/procs.js";
 import { round3, type BenchRow } from "./row.js";
-import { Writer, watchWriters } from "./tcp-writers.js";
+import { Writer, WriterPool, watchWriters } from "./tcp-writers.js";
 
 /**
  * The Raft row's clients: `writers` (default), 64 lean closed-loop writers of `tcp-writers.ts`; `kv`, 64 `KvClient`s (the CLI's
@@ -37,6 +39,21 @@ const CLIENTS = process.env.FAULTLINE_TCP_CLIENTS ?? "writers";
  * not the nodes' first seconds, when V8 is still compiling their hot paths on the same two cores.
  */
 const WARMUP = Number(process.env.FAULTLINE_TCP_WARMUP ?? 1);
+
+/** Closed-loop clients of the Raft row, each its own session with one put in flight. */
+const CLIENT_COUNT = 64;
+
+/**
+ * Connections the Raft row's writers share (`FAULTLINE_TCP_CONNS`, a comma-separated list, one
+ * row per entry; default "8,64"): 64 clients over 8 connections is etcd's benchmark shape
+ * (`benchmark --clients 64 --conns 8`), 8 sessions multiplexed on each connection; 64 gives
+ * every client a connection of its own. Ignored with `FAULTLINE_TCP_CLIENTS=kv` (a connection each).
+ */
+const CONNS = (process.env.FAULTLINE_TCP_CONNS ?? "8,64").split(",").map((c) => {
+  const n = Number(c);
+  if (!Number.isSafeInteger(n) || n < 1 || n > CLIENT_COUNT) throw new Error(`FAULTLINE_TCP_CONNS: expected whole numbers from 1 to ${CLIENT_COUNT}, got "${c}"`);
+  return n;
+});
 
 /** Seconds each closed loop runs (`FAULTLINE_TCP_SECONDS`, default 3): longer runs steady the CPU-per-commit rows on a loaded machine. */
 const SECONDS = Number(process.env.FAULTLINE_TCP_SECONDS ?? 3);
@@ -106,6 +123,53 @@ async function groupCommits(cluster: Cluster): Promise<{ fsyncs: Record<string, 
   return { fsyncs, leader };
 }
 
+/** What one shape of the Raft load measured. */
+interface RaftLoad {
+  readonly shape: string;
+  readonly commits: number;
+  readonly raw: number;
+  readonly perLeaderFsync: number;
+  readonly nodeUs: number;
+  readonly writes: number;
+  readonly clientUs: number;
+}
+
+/** Runs the 64 closed loops over `conns` connections against a running cluster; the disk's raw rate measured just before and after. */
+async function raftLoad(raft: Awaited<ReturnType<typeof makeCluster>>, nodes: readonly Proc[], leader: string, conns: number): Promise<RaftLoad> {
+  const nodesCpu = () => nodes.reduce((sum, p) => sum + cpuMsOf(p.child.pid), 0);
+  const nodesWrites = () => nodes.reduce((sum, p) => sum + writeCallsOf(p.child.pid), 0);
+  const pool = new WriterPool(raft.nodes, conns);
+  // Writer c uses connection c of its node's (modulo their count): `conns` connections, 64 / conns sessions on each.
+  const clients = Array.from({ length: CLIENT_COUNT }, (_, c) => (CLIENTS === "kv" ? new KvClient(raft.nodes as Cluster) : new Writer(pool, leader, c)));
+  const unwatch = watchWriters(pool);
+  const put = (c: number, i: number) => {
+    const client = clients[c] as KvClient | Writer;
+    return client instanceof Writer ? client.put(`k${c}`, `${i}`) : client.put(`k${c}`, `${i}`, 20_000);
+  };
+  try {
+    if (WARMUP > 0) await closedLoops(CLIENT_COUNT, WARMUP, put);
+    const before = rawFsyncPerSecond();
+    const start = await groupCommits(raft.nodes as Cluster);
+    const cpuBefore = nodesCpu();
+    const writesBefore = nodesWrites();
+    const clientCpu = process.cpuUsage();
+    const { rate: commits, done } = await closedLoops(CLIENT_COUNT, SECONDS, put);
+    const clientUs = process.cpuUsage(clientCpu);
+    const nodesUs = (nodesCpu() - cpuBefore) * 1000;
+    const writes = nodesWrites() - writesBefore;
+    const end = await groupCommits(raft.nodes as Cluster);
+    const after = rawFsyncPerSecond();
+    // Commits per fsync of the leader: how much group commit (runtime and Raft batching) gathers.
+    const leaderFsyncs = end.leader !== undefined && end.leader === start.leader ? (end.fsyncs[end.leader] as number) - (start.fsyncs[end.leader] as number) : Number.NaN;
+    const shape = CLIENTS === "kv" ? `${CLIENT_COUNT} KvClients, ${CLIENT_COUNT} connections` : `${CLIENT_COUNT} clients over ${conns} connections`;
+    return { shape, commits, raw: (before + after) / 2, perLeaderFsync: done / leaderFsyncs, nodeUs: nodesUs / done, writes: writes / done, clientUs: (clientUs.user + clientUs.system) / done };
+  } finally {
+    unwatch();
+    pool.close();
+    for (const c of clients) if (c instanceof KvClient) c.close();
+  }
+}
+
 /** Measures 2PC transactions and Raft commits per second over TCP with fsync, beside the disk's raw fsync rate. */
 export async function benchTcp(): Promise<BenchRow[]> {
   try {
@@ -115,44 +179,25 @@ export async function benchTcp(): Promise<BenchRow[]> {
     killAll();
     const raft = await makeCluster(["n1", "n2", "n3"]);
     const nodes = await Promise.all(["n1", "n2", "n3"].map((id) => startProcess("raft-node", id, raft)));
-    const nodesCpu = () => nodes.reduce((sum, p) => sum + cpuMsOf(p.child.pid), 0);
-    const nodesWrites = () => nodes.reduce((sum, p) => sum + writeCallsOf(p.child.pid), 0);
     const kv = new KvClient(raft.nodes as Cluster);
     const leader = (await kv.get("warmup", 20_000)).node;
-    const clients = Array.from({ length: 64 }, () => (CLIENTS === "kv" ? new KvClient(raft.nodes as Cluster) : new Writer(raft.nodes, leader)));
-    const unwatch = watchWriters(clients.filter((c) => c instanceof Writer));
-    const put = (c: number, i: number) => {
-      const client = clients[c] as KvClient | Writer;
-      return client instanceof Writer ? client.put(`k${c}`, `${i}`) : client.put(`k${c}`, `${i}`, 20_000);
-    };
-    if (WARMUP > 0) await closedLoops(64, WARMUP, put);
-    const before = rawFsyncPerSecond();
-    const start = await groupCommits(raft.nodes as Cluster);
-    const cpuBefore = nodesCpu();
-    const writesBefore = nodesWrites();
-    const clientCpu = process.cpuUsage();
-    const { rate: commits, done } = await closedLoops(64, SECONDS, put);
-    const clientUs = process.cpuUsage(clientCpu);
-    const nodesUs = (nodesCpu() - cpuBefore) * 1000;
-    const writes = nodesWrites() - writesBefore;
-    const end = await groupCommits(raft.nodes as Cluster);
-    const after = rawFsyncPerSecond();
-    // Commits per fsync of the leader: how much group commit (runtime and Raft batching) gathers.
-    const leaderFsyncs = end.leader !== undefined && end.leader === start.leader ? (end.fsyncs[end.leader] as number) - (start.fsyncs[end.leader] as number) : Number.NaN;
-    unwatch();
-    for (const c of [kv, ...clients]) c.close();
-    const raw = (before + after) / 2;
-    return [
-      { name: "tcp 2PC transactions per second (3 participants, loopback, fsync on, 8 clients)", value: round3(txs), unit: "tx/s" },
-      { name: "tcp raft commits per second (3 nodes, loopback, fsync on, 64 clients)", value: round3(commits), unit: "commits/s" },
-      { name: "raw write+fsync per second on the same disk (same run, before and after)", value: round3(raw), unit: "fsyncs/s" },
-      { name: "tcp raft commits per raw fsync (group commit; goal >= 10)", value: round3(commits / raw), unit: "x" },
-      { name: "tcp raft commits per leader fsync (batch size; NaN when leadership moved)", value: round3(done / leaderFsyncs), unit: "commits" },
-      { name: "tcp raft CPU per commit, the 3 node processes (Linux /proc; 10 ms ticks)", value: round3(nodesUs / done), unit: "µs" },
-      // Each write is a system call with the loopback's TCP work behind it: a large share of the nodes' CPU.
-      { name: "tcp raft write system calls per commit, the 3 node processes (Linux /proc)", value: round3(writes / done), unit: "calls" },
-      { name: "tcp raft CPU per commit, the clients' process (all 64 clients)", value: round3((clientUs.user + clientUs.system) / done), unit: "µs" },
-    ];
+    kv.close();
+    const rows: BenchRow[] = [{ name: "tcp 2PC transactions per second (3 participants, loopback, fsync on, 8 clients)", value: round3(txs), unit: "tx/s" }];
+    for (const conns of CONNS) {
+      const r = await raftLoad(raft, nodes, leader, conns);
+      const shape = `3 nodes, loopback, fsync on, ${r.shape}`;
+      rows.push(
+        { name: `tcp raft commits per second (${shape})`, value: round3(r.commits), unit: "commits/s" },
+        { name: `raw write+fsync per second on the same disk (just before and after the ${r.shape} row)`, value: round3(r.raw), unit: "fsyncs/s" },
+        { name: `tcp raft commits per raw fsync (${r.shape}; goal >= 10)`, value: round3(r.commits / r.raw), unit: "x" },
+        { name: `tcp raft commits per leader fsync (${r.shape}; batch size; NaN when leadership moved)`, value: round3(r.perLeaderFsync), unit: "commits" },
+        { name: `tcp raft CPU per commit, the 3 node processes (${r.shape}; Linux /proc; 10 ms ticks)`, value: round3(r.nodeUs), unit: "µs" },
+        // Each write is a system call with the loopback's TCP work behind it: a large share of the nodes' CPU.
+        { name: `tcp raft write system calls per commit, the 3 node processes (${r.shape}; Linux /proc)`, value: round3(r.writes), unit: "calls" },
+        { name: `tcp raft CPU per commit, the clients' process (${r.shape})`, value: round3(r.clientUs), unit: "µs" },
+      );
+    }
+    return rows;
   } finally {
     killAll();
   }

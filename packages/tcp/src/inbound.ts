@@ -13,6 +13,7 @@ import { nonce, proof, proofMatches, tokenMatches, type ClusterAuth } from "./au
 import { checkEnvelope, type Envelope } from "./envelope.js";
 import { FrameDecoder, FrameError, encodeFrame, type FrameLimits } from "./frame.js";
 import type { Logger } from "./logger.js";
+import { writeCoalesced } from "./outbox.js";
 
 /** What the inbound side needs of its node. */
 export interface InboundHost {
@@ -97,7 +98,7 @@ export class Inbound {
     if (!conn) return false;
     this.clients.delete(key);
     conn.waiting.delete(key);
-    if (!conn.socket.destroyed) conn.socket.write(encodeFrame({ kind: "reply", id, ...body } satisfies Envelope, this.host.limits.maxBytes));
+    if (!conn.socket.destroyed) writeCoalesced(conn.socket, encodeFrame({ kind: "reply", id, ...body } satisfies Envelope, this.host.limits.maxBytes));
     this.maybeResume(conn);
     return true;
   }
@@ -199,7 +200,7 @@ export class Inbound {
   }
 
   private write(conn: Conn, env: Envelope): void {
-    conn.socket.write(encodeFrame(env, this.host.limits.maxBytes));
+    writeCoalesced(conn.socket, encodeFrame(env, this.host.limits.maxBytes));
   }
 
   private frame(conn: Conn, f: unknown): void {

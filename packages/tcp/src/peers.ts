@@ -9,6 +9,7 @@ import { nonce, proof, proofMatches, type ClusterAuth } from "./auth.js";
 import type { Envelope } from "./envelope.js";
 import { FrameDecoder, encodeFrame, type FrameLimits } from "./frame.js";
 import type { Logger } from "./logger.js";
+import { writeCoalesced } from "./outbox.js";
 
 /** Where a node listens. */
 export interface PeerAddress {
@@ -64,7 +65,7 @@ export class PeerLinks {
   send(to: NodeId, frame: Buffer): boolean {
     const link = this.links.get(to);
     if (!link) return false;
-    if (link.ready && link.socket) link.socket.write(frame);
+    if (link.ready && link.socket) writeCoalesced(link.socket, frame);
     else if (link.queue.length < 1_000 && link.queuedBytes + frame.length <= MAX_QUEUE_BYTES) {
       link.queue.push(frame);
       link.queuedBytes += frame.length;
