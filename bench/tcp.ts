@@ -23,6 +23,7 @@
 import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { beginTransaction, KvClient, statusOf, type Cluster } from "faultline/cli";
 import { killAll, makeCluster, startProcess, type Proc } from "../packages/cli/test/procs.js";
 import { round3, type BenchRow } from "./row.js";
@@ -54,6 +55,9 @@ const CONNS = (process.env.FAULTLINE_TCP_CONNS ?? "8,64").split(",").map((c) => 
   if (!Number.isSafeInteger(n) || n < 1 || n > CLIENT_COUNT) throw new Error(`FAULTLINE_TCP_CONNS: expected whole numbers from 1 to ${CLIENT_COUNT}, got "${c}"`);
   return n;
 });
+
+/** Set (`FAULTLINE_TCP_NODE_PROF=<dir>`): the Raft nodes are CPU-profiled (`cpu-prof-hook.mjs`), their profiles written to that directory when the bench stops them. */
+const PROFILE = process.env.FAULTLINE_TCP_NODE_PROF;
 
 /** Seconds each closed loop runs (`FAULTLINE_TCP_SECONDS`, default 3): longer runs steady the CPU-per-commit rows on a loaded machine. */
 const SECONDS = Number(process.env.FAULTLINE_TCP_SECONDS ?? 3);
@@ -178,7 +182,16 @@ export async function benchTcp(): Promise<BenchRow[]> {
     const { rate: txs } = await closedLoops(8, SECONDS, (c, i) => beginTransaction(tpc.nodes as Cluster, "coordinator", `b${c}-${i}`));
     killAll();
     const raft = await makeCluster(["n1", "n2", "n3"]);
-    const nodes = await Promise.all(["n1", "n2", "n3"].map((id) => startProcess("raft-node", id, raft)));
+    // Spawned processes inherit the environment: --cpu-prof for the nodes only.
+    const options = process.env.NODE_OPTIONS;
+    if (PROFILE !== undefined) {
+      process.env.NODE_OPTIONS = `${options ?? ""} --import ${fileURLToPath(new URL("cpu-prof-hook.mjs", import.meta.url))}`;
+      process.env.FAULTLINE_PROF_DIR = PROFILE;
+    }
+    const nodes = await Promise.all(["n1", "n2", "n3"].map((id) => startProcess("raft-node", id, raft))).finally(() => {
+      if (options === undefined) delete process.env.NODE_OPTIONS;
+      else process.env.NODE_OPTIONS = options;
+    });
     const kv = new KvClient(raft.nodes as Cluster);
     const leader = (await kv.get("warmup", 20_000)).node;
     kv.close();
@@ -196,6 +209,11 @@ export async function benchTcp(): Promise<BenchRow[]> {
         { name: `tcp raft write system calls per commit, the 3 node processes (${r.shape}; Linux /proc)`, value: round3(r.writes), unit: "calls" },
         { name: `tcp raft CPU per commit, the clients' process (${r.shape})`, value: round3(r.clientUs), unit: "µs" },
       );
+    }
+    if (PROFILE !== undefined) {
+      // A profile is written at exit, not at kill -9: stop the nodes gracefully.
+      for (const p of nodes) p.child.kill("SIGTERM");
+      await Promise.all(nodes.map((p) => p.exited));
     }
     return rows;
   } finally {
