@@ -38,6 +38,7 @@ export const PROTOCOL_SETTINGS: Record<"coordinator" | "participant" | "raft-nod
     { name: "electionTimeoutMinMs", kind: "positive", describe: "shortest election timeout", default: 300 },
     { name: "electionTimeoutMaxMs", kind: "positive", describe: "longest election timeout", default: 600 },
     { name: "heartbeatIntervalMs", kind: "positive", describe: "leader heartbeat interval", default: 75 },
+    { name: "snapshotCatchUpEntries", kind: "integer", describe: "entries a compaction keeps for followers just behind the snapshot, sent instead of the snapshot (etcd's SnapshotCatchUpEntries)", default: 1_000 },
     { name: "parallelLeaderWrite", kind: "boolean", describe: "the leader sends entries while writing them, counting itself once its write is durable (Raft thesis 10.2.1)", default: true },
   ],
 };
@@ -57,6 +58,7 @@ function protocolFor(kind: keyof typeof PROTOCOL_SETTINGS, s: Record<string, str
       electionTimeoutMaxMs: s.electionTimeoutMaxMs as number,
       heartbeatIntervalMs: s.heartbeatIntervalMs as number,
       parallelLeaderWrite: s.parallelLeaderWrite as boolean,
+      snapshotCatchUpEntries: s.snapshotCatchUpEntries as number,
     });
   }
   const coordinator = s.coordinator as string;

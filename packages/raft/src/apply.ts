@@ -53,7 +53,7 @@ function answerPending(node: NodeStep, first: number, entries: readonly Entry[],
 function compact(node: NodeStep, index: number, log: RaftLog): void {
   const state = node.state;
   const snapshot: Snapshot = Object.freeze({ index, term: log.termAt(index) as number, machine: state.machine });
-  const compacted = log.compactTo(snapshot);
+  const compacted = log.compactTo(snapshot, node.config.snapshotCatchUpEntries);
   state.log = compacted;
   node.fx.compact({ type: "snapshot", term: state.term, votedFor: state.votedFor, snapshot, entries: compacted.entries() });
 }

@@ -48,23 +48,24 @@ function entriesWithin(entries: readonly Entry[], maxBytes: number): number {
 
 /**
  * Sends `peer` what it needs from index `next` on: entries (none: a heartbeat), or the snapshot
- * when they are compacted. Returns the follower's next index afterwards (pipelining: delivery is
+ * when they are compacted (and not kept as catch-up entries). Returns the follower's next index afterwards (pipelining: delivery is
  * assumed; a failed reply or a heartbeat's answer resets it).
  */
 function sendFrom(node: NodeStep, peer: NodeId, next: number, log: RaftLog, term: number, commit: number): number {
-  if (next <= log.snapshot.index) {
+  if (next < log.sendableFrom) {
     sendSnapshot(node, peer, log.snapshot, term, 0);
     return next;
   }
   const prevIndex = next - 1;
   let last = Math.min(log.lastIndex, prevIndex + node.config.maxEntriesPerAppend);
-  let entries = log.entries(next, last);
+  // Catch-up entries (`snapshotCatchUpEntries`) let a follower just behind the snapshot get entries instead.
+  let entries = next > log.snapshot.index ? log.entries(next, last) : log.entriesToSend(next, last);
   const fit = entriesWithin(entries, node.config.maxBytesPerAppend);
   if (fit < entries.length) {
     entries = entries.slice(0, fit);
     last = prevIndex + fit;
   }
-  node.fx.send(peer, { type: "append", term, prevIndex, prevTerm: log.termAt(prevIndex) as number, entries, commit });
+  node.fx.send(peer, { type: "append", term, prevIndex, prevTerm: log.termToSend(prevIndex) as number, entries, commit });
   return entries.length > 0 ? last + 1 : next;
 }
 

@@ -9,6 +9,12 @@
  * draft directly and replaces it whole (`state.log = state.log.append(...)`), never walking it.
  * Only the log object itself is frozen (shallowly: immer then passes it by at once); no method
  * changes a chunk another log can see, so the entries are never walked to freeze them.
+ *
+ * A log may also keep catch-up entries (etcd's `SnapshotCatchUpEntries`): the last entries a
+ * compaction folded into the snapshot, so a leader can still send a follower that lags a little
+ * behind its snapshot entries instead of the whole snapshot. They are not part of the log's
+ * content (`entryAt`, `termAt`, `entries` and the durable records never see them), only of what a
+ * leader can send (`sendableFrom`, `entriesToSend`, `termToSend`).
  */
 import type { Entry, Snapshot } from "./types.js";
 
@@ -25,11 +31,14 @@ export class RaftLog {
   readonly chunks: readonly (readonly Entry[])[];
   /** How many entries follow the snapshot. */
   readonly length: number;
+  /** Catch-up entries: the last ones up to `snapshot.index`, already compacted (undefined when none, so fingerprints of logs without them are unchanged). */
+  readonly behind: readonly Entry[] | undefined;
 
-  private constructor(snapshot: Snapshot, chunks: readonly (readonly Entry[])[], length: number) {
+  private constructor(snapshot: Snapshot, chunks: readonly (readonly Entry[])[], length: number, behind?: readonly Entry[]) {
     this.snapshot = snapshot;
     this.chunks = chunks;
     this.length = length;
+    this.behind = behind !== undefined && behind.length > 0 ? behind : undefined;
     // Frozen (shallowly), so immer's finalize passes it by at the first check.
     Object.freeze(this);
   }
@@ -90,7 +99,7 @@ export class RaftLog {
       }
       length++;
     }
-    return new RaftLog(this.snapshot, chunks, length);
+    return new RaftLog(this.snapshot, chunks, length, this.behind);
   }
 
   /** This log with everything from index `from` on replaced by `entries` (§5.3: a conflicting suffix goes). */
@@ -102,12 +111,55 @@ export class RaftLog {
     const chunks = this.chunks.slice(0, whole);
     const rest = keep % CHUNK;
     if (rest > 0) chunks.push((this.chunks[whole] as readonly Entry[]).slice(0, rest));
-    return new RaftLog(this.snapshot, chunks, keep).append(entries);
+    return new RaftLog(this.snapshot, chunks, keep, this.behind).append(entries);
   }
 
-  /** The log after compacting everything up to `snapshot.index` into `snapshot` (entries after it kept). */
-  compactTo(snapshot: Snapshot): RaftLog {
-    return RaftLog.of(snapshot, this.entries(snapshot.index + 1));
+  /**
+   * The log after compacting everything up to `snapshot.index` into `snapshot` (entries after it
+   * kept), keeping up to `catchUp` of the entries it folds as catch-up entries (only those this
+   * log holds or kept, contiguous up to the snapshot's index).
+   */
+  compactTo(snapshot: Snapshot, catchUp = 0): RaftLog {
+    const log = RaftLog.of(snapshot, this.entries(snapshot.index + 1));
+    if (catchUp <= 0) return log;
+    const behind: Entry[] = [];
+    for (let i = snapshot.index; i > snapshot.index - catchUp; i--) {
+      const entry = this.entryToSend(i);
+      if (entry === undefined) break;
+      behind.push(entry);
+    }
+    return behind.length === 0 ? log : new RaftLog(snapshot, log.chunks, log.length, behind.reverse());
+  }
+
+  /**
+   * Lowest index `next` from which a leader can send entries rather than the snapshot: the entry
+   * before it must be known (its term is the append's `prevTerm`). `snapshot.index + 1` without
+   * catch-up entries.
+   */
+  get sendableFrom(): number {
+    const kept = this.behind?.length ?? 0;
+    return kept === 0 ? this.snapshot.index + 1 : this.snapshot.index - kept + 2;
+  }
+
+  /** Entries from `from` (at least {@link sendableFrom}) to `to` inclusive, catch-up entries included. */
+  entriesToSend(from: number, to: number): Entry[] {
+    if (from > this.snapshot.index) return this.entries(from, to);
+    const out: Entry[] = [];
+    // From the first catch-up entry at the lowest (the caller asks from `sendableFrom` on).
+    for (let i = Math.max(from, this.snapshot.index - (this.behind?.length ?? 0) + 1); i <= Math.min(to, this.lastIndex); i++) out.push(this.entryToSend(i) as Entry);
+    return out;
+  }
+
+  /** Term of entry `i` for an append's `prevTerm`: {@link termAt}, or a catch-up entry's. */
+  termToSend(i: number): number | undefined {
+    return i >= this.snapshot.index ? this.termAt(i) : this.entryToSend(i)?.term;
+  }
+
+  private entryToSend(i: number): Entry | undefined {
+    if (i > this.snapshot.index) return this.entryAt(i);
+    const behind = this.behind;
+    if (behind === undefined) return undefined;
+    return behind[behind.length - 1 - (this.snapshot.index - i)];
   }
 
   /** Plain JSON: the snapshot and the entries after it. */

@@ -1,0 +1,73 @@
+/**
+ * Catch-up entries (`snapshotCatchUpEntries`, etcd's SnapshotCatchUpEntries): a compaction keeps
+ * the last entries it folded, so a leader sends a follower just behind its snapshot entries
+ * instead of the whole snapshot; further behind, or without them, it still gets the snapshot.
+ */
+import { describe, expect, it } from "vitest";
+import { RaftLog, resolveRaftConfig, type Entry, type RaftMessage } from "@faultline/raft";
+import { entry, OneNode } from "./one-node.js";
+
+/** Leader n1 of 3 whose log was compacted under load: n2 acknowledged every entry, n3 only the first two. */
+function compactedLeader(catchUp: number): OneNode {
+  const n = new OneNode({ config: { snapshotThreshold: 5, snapshotCatchUpEntries: catchUp } }).timer("election");
+  n.deliver("n2", { type: "vote-reply", term: n.state.term, granted: true });
+  expect(n.state.role).toBe("leader");
+  const term = n.state.term;
+  n.deliver("n3", { type: "append-reply", term, success: true, match: 1 });
+  for (let i = 0; i < 8; i++) {
+    n.request({ op: "put", key: "k", value: `v${i}` }, "c", i + 1);
+    n.deliver("n2", { type: "append-reply", term, success: true, match: n.state.log.lastIndex });
+  }
+  expect(n.state.commitIndex).toBe(9);
+  expect(n.state.log.snapshot.index).toBe(5);
+  return n;
+}
+
+describe("catch-up entries", () => {
+  it("a follower just behind the snapshot gets the entries it lacks, not the snapshot", () => {
+    const n = compactedLeader(10);
+    // n3 says it holds entries up to 2: the leader has compacted them, but kept them for catch-up.
+    n.deliver("n3", { type: "append-reply", term: n.state.term, success: false, match: 0, conflictIndex: 3 });
+    expect(n.sent("snapshot")).toEqual([]);
+    const [[to, append]] = n.sent("append") as [[string, Extract<RaftMessage, { type: "append" }>]];
+    expect(to).toBe("n3");
+    expect([append.prevIndex, append.prevTerm, append.entries.length]).toEqual([2, n.state.log.termToSend(2), 7]);
+    expect(append.entries.map((e) => e.command)).toEqual([...Array.from({ length: 7 }, (_, i) => ({ op: "put", key: "k", value: `v${i + 1}` }))]);
+    // The kept entries are no part of the log's content.
+    expect([n.state.log.entryAt(3), n.state.log.termAt(3), n.state.log.entries().length]).toEqual([undefined, undefined, 4]);
+  });
+
+  it("a follower behind the kept entries, or any without them, gets the snapshot", () => {
+    for (const catchUp of [0, 3]) {
+      const n = compactedLeader(catchUp);
+      n.deliver("n3", { type: "append-reply", term: n.state.term, success: false, match: 0, conflictIndex: 3 });
+      expect(n.sent("append")).toEqual([]);
+      expect(n.sent("snapshot").map(([to, m]) => [to, m.snapshot.index])).toEqual([["n3", 5]]);
+    }
+  });
+
+  it("compactTo keeps at most that many entries, contiguous up to the snapshot; sendableFrom says where entries can start", () => {
+    const entries: Entry[] = Array.from({ length: 10 }, (_, i) => entry(1, `v${i + 1}`));
+    const log = RaftLog.of({ index: 0, term: 0, machine: null }, entries);
+    const kept = log.compactTo({ index: 6, term: 1, machine: null }, 4);
+    expect(kept.behind?.length).toBe(4);
+    // Entry 3 is the first kept: it gives the prevTerm of an append from 4.
+    expect(kept.sendableFrom).toBe(4);
+    expect(kept.entriesToSend(4, 8).map((e) => e.command)).toEqual([4, 5, 6, 7, 8].map((i) => ({ op: "put", key: "k", value: `v${i}` })));
+    expect(kept.termToSend(3)).toBe(1);
+    expect(kept.termToSend(2)).toBeUndefined();
+    // Appends carry them; a second compaction keeps from what it holds and kept.
+    const again = kept.append([entry(1, "v11")]).compactTo({ index: 9, term: 1, machine: null }, 5);
+    expect(again.entriesToSend(again.sendableFrom, 11).map((e) => (e.command as { value: string }).value)).toEqual(["v6", "v7", "v8", "v9", "v10", "v11"]);
+    // None kept: as before.
+    const none = log.compactTo({ index: 6, term: 1, machine: null });
+    expect([none.behind, none.sendableFrom]).toEqual([undefined, 7]);
+  });
+
+  it("is validated like the other settings", () => {
+    expect(resolveRaftConfig({}).snapshotCatchUpEntries).toBe(0);
+    expect(resolveRaftConfig({ snapshotCatchUpEntries: 1_000 }).snapshotCatchUpEntries).toBe(1_000);
+    expect(() => resolveRaftConfig({ snapshotCatchUpEntries: -1 })).toThrow(/snapshotCatchUpEntries/);
+    expect(() => resolveRaftConfig({ snapshotCatchUpEntries: 1.5 })).toThrow(/snapshotCatchUpEntries/);
+  });
+});
