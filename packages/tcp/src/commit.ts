@@ -10,7 +10,8 @@
  * (or a later one) returns. A batch that must rotate the log file runs alone. A batch of one
  * step with nothing in flight (a follower's AppendEntries) is synced on the event loop: the
  * thread pool's round trip would add two process wake-ups to every replication round trip, which
- * on a busy machine cost more than the fsync.
+ * on a busy machine cost more than the fsync. Not while clients wait on the node (`mayBlock`, a
+ * loaded leader): its event loop is what serves them, and an fsync there stalls every one.
  */
 import type { DurableLog } from "./storage.js";
 
@@ -74,6 +75,8 @@ export class GroupCommit {
     private readonly storage: DurableLog,
     private readonly onFailure: (err: Error) => void,
     private readonly observe: (stats: BatchStats) => void = () => undefined,
+    /** False when the event loop must not wait for an fsync (clients are waiting on it): every batch goes to the thread pool. */
+    private readonly mayBlock: () => boolean = () => true,
   ) {}
 
   /** Stages one step's durable operations (in effect order). */
@@ -119,7 +122,7 @@ export class GroupCommit {
     this.ops = [];
     this.steps = 0;
     const started = process.hrtime.bigint();
-    if (steps === 1 && this.inFlight === 0 && !rotates) {
+    if (steps === 1 && this.inFlight === 0 && !rotates && this.mayBlock()) {
       // One step's records and nothing else in flight (a follower's AppendEntries, a lightly
       // loaded leader): fsync on the event loop. The thread pool's round trip would put two more
       // wake-ups between the write and the step's outputs; nothing else is waiting for the loop.

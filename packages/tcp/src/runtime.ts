@@ -163,6 +163,8 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
       lastBatch = stats;
       observer.batch?.(stats);
     },
+    // A follower may fsync on its loop; a leader with requests waiting keeps its loop for them.
+    () => inbound.waiting === 0,
   );
   const links = new PeerLinks(id, cluster, auth, logger, limits, { connectTimeoutMs: o.connectTimeoutMs ?? 1_000, idleMs }, sockets);
 

@@ -47,4 +47,20 @@ describe("group commit", () => {
     log.close();
     expect(readLog(dir)).toEqual([{ snapshot: 2 }, { n: 3 }]);
   });
+
+  it("a lone step's batch is synced on the event loop, unless the node says it must not block (clients waiting): then on the thread pool", async () => {
+    for (const mayBlock of [true, false]) {
+      const { log } = countedLog();
+      const calls: string[] = [];
+      const sync = log.sync.bind(log);
+      const syncNow = log.syncNow.bind(log);
+      log.sync = (done) => (calls.push("sync"), sync(done));
+      log.syncNow = () => (calls.push("syncNow"), syncNow());
+      const commit = new GroupCommit(log, (err) => expect.fail(err.message), undefined, () => mayBlock);
+      commit.stage([records({ n: 1 })]);
+      await commit.drain();
+      expect(calls).toEqual([mayBlock ? "syncNow" : "sync"]);
+      log.close();
+    }
+  });
 });
