@@ -98,11 +98,17 @@ function rawFsyncPerSecond(): number {
 
 /** CPU time (user + system, ms) a process used so far, from /proc (Linux); NaN elsewhere. */
 function cpuMsOf(pid: number | undefined): number {
+  const { user, system } = cpuSplitOf(pid);
+  return user + system;
+}
+
+/** User and system CPU time (ms) a process used so far, from /proc (Linux); NaN elsewhere. */
+function cpuSplitOf(pid: number | undefined): { user: number; system: number } {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
+    return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 }; // clock ticks of 10 ms
   } catch {
-    return Number.NaN;
+    return { user: Number.NaN, system: Number.NaN };
   }
 }
 
@@ -134,12 +140,15 @@ interface RaftLoad {
   readonly raw: number;
   readonly perLeaderFsync: number;
   readonly nodeUs: number;
+  /** Of which the leader's, user and system (kernel: system calls, the loopback's TCP work). */
+  readonly leaderUs: { readonly user: number; readonly system: number };
   readonly writes: number;
   readonly clientUs: number;
 }
 
 /** Runs the 64 closed loops over `conns` connections against a running cluster; the disk's raw rate measured just before and after. */
-async function raftLoad(raft: Awaited<ReturnType<typeof makeCluster>>, nodes: readonly Proc[], leader: string, conns: number): Promise<RaftLoad> {
+async function raftLoad(raft: Awaited<ReturnType<typeof makeCluster>>, byId: ReadonlyMap<string, Proc>, leader: string, conns: number): Promise<RaftLoad> {
+  const nodes = [...byId.values()];
   const nodesCpu = () => nodes.reduce((sum, p) => sum + cpuMsOf(p.child.pid), 0);
   const nodesWrites = () => nodes.reduce((sum, p) => sum + writeCallsOf(p.child.pid), 0);
   const pool = new WriterPool(raft.nodes, conns);
@@ -155,18 +164,21 @@ async function raftLoad(raft: Awaited<ReturnType<typeof makeCluster>>, nodes: re
     const before = rawFsyncPerSecond();
     const start = await groupCommits(raft.nodes as Cluster);
     const cpuBefore = nodesCpu();
+    const leaderProc = byId.get(leader);
+    const leaderBefore = cpuSplitOf(leaderProc?.child.pid);
     const writesBefore = nodesWrites();
     const clientCpu = process.cpuUsage();
     const { rate: commits, done } = await closedLoops(CLIENT_COUNT, SECONDS, put);
     const clientUs = process.cpuUsage(clientCpu);
     const nodesUs = (nodesCpu() - cpuBefore) * 1000;
+    const leaderAfter = cpuSplitOf(leaderProc?.child.pid);
     const writes = nodesWrites() - writesBefore;
     const end = await groupCommits(raft.nodes as Cluster);
     const after = rawFsyncPerSecond();
     // Commits per fsync of the leader: how much group commit (runtime and Raft batching) gathers.
     const leaderFsyncs = end.leader !== undefined && end.leader === start.leader ? (end.fsyncs[end.leader] as number) - (start.fsyncs[end.leader] as number) : Number.NaN;
     const shape = CLIENTS === "kv" ? `${CLIENT_COUNT} KvClients, ${CLIENT_COUNT} connections` : `${CLIENT_COUNT} clients over ${conns} connections`;
-    return { shape, commits, raw: (before + after) / 2, perLeaderFsync: done / leaderFsyncs, nodeUs: nodesUs / done, writes: writes / done, clientUs: (clientUs.user + clientUs.system) / done };
+    return { shape, commits, raw: (before + after) / 2, perLeaderFsync: done / leaderFsyncs, nodeUs: nodesUs / done, leaderUs: { user: ((leaderAfter.user - leaderBefore.user) * 1000) / done, system: ((leaderAfter.system - leaderBefore.system) * 1000) / done }, writes: writes / done, clientUs: (clientUs.user + clientUs.system) / done };
   } finally {
     unwatch();
     pool.close();
@@ -197,7 +209,7 @@ export async function benchTcp(): Promise<BenchRow[]> {
     kv.close();
     const rows: BenchRow[] = [{ name: "tcp 2PC transactions per second (3 participants, loopback, fsync on, 8 clients)", value: round3(txs), unit: "tx/s" }];
     for (const conns of CONNS) {
-      const r = await raftLoad(raft, nodes, leader, conns);
+      const r = await raftLoad(raft, new Map(nodes.map((p, i) => [`n${i + 1}`, p])), leader, conns);
       const shape = `3 nodes, loopback, fsync on, ${r.shape}`;
       rows.push(
         { name: `tcp raft commits per second (${shape})`, value: round3(r.commits), unit: "commits/s" },
@@ -205,6 +217,8 @@ export async function benchTcp(): Promise<BenchRow[]> {
         { name: `tcp raft commits per raw fsync (${r.shape}; goal >= 10)`, value: round3(r.commits / r.raw), unit: "x" },
         { name: `tcp raft commits per leader fsync (${r.shape}; batch size; NaN when leadership moved)`, value: round3(r.perLeaderFsync), unit: "commits" },
         { name: `tcp raft CPU per commit, the 3 node processes (${r.shape}; Linux /proc; 10 ms ticks)`, value: round3(r.nodeUs), unit: "µs" },
+        { name: `tcp raft CPU per commit, the leader alone, user (${r.shape})`, value: round3(r.leaderUs.user), unit: "µs" },
+        { name: `tcp raft CPU per commit, the leader alone, system (${r.shape})`, value: round3(r.leaderUs.system), unit: "µs" },
         // Each write is a system call with the loopback's TCP work behind it: a large share of the nodes' CPU.
         { name: `tcp raft write system calls per commit, the 3 node processes (${r.shape}; Linux /proc)`, value: round3(r.writes), unit: "calls" },
         { name: `tcp raft CPU per commit, the clients' process (${r.shape})`, value: round3(r.clientUs), unit: "µs" },
