@@ -30,8 +30,45 @@ export function stepLeader(node: NodeStep, from: NodeId, msg: RaftMessage): void
  */
 const entrySizes = new WeakMap<object, number>();
 
+/**
+ * An upper bound on the length of `v` as JSON text in UTF-16 units, without building the text
+ * (each string unit escapes to at most 6 units, a number to at most 24); Infinity where unsure
+ * (deep values, `toJSON`). Only ever compared with a cap, so the decision stays exact.
+ */
+function jsonLengthBound(v: unknown, depth = 0): number {
+  switch (typeof v) {
+    case "string":
+      return 2 + 6 * v.length;
+    case "number":
+      return 24;
+    case "boolean":
+      return 5;
+    case "object": {
+      if (v === null) return 4;
+      if (depth > 8 || typeof (v as { toJSON?: unknown }).toJSON === "function") return Infinity;
+      let n = 2;
+      if (Array.isArray(v)) {
+        for (const item of v) n += 1 + (item === undefined || typeof item === "function" ? 4 : jsonLengthBound(item, depth + 1));
+        return n;
+      }
+      for (const key in v) {
+        if (!Object.hasOwn(v, key)) continue;
+        const item = (v as Record<string, unknown>)[key];
+        if (item !== undefined && typeof item !== "function") n += 4 + 6 * key.length + jsonLengthBound(item, depth + 1);
+      }
+      return n;
+    }
+    default:
+      return Infinity;
+  }
+}
+
 /** How many of `entries`, from the first, fit in `maxBytes` (at least one, so a big entry still goes). */
 function entriesWithin(entries: readonly Entry[], maxBytes: number): number {
+  // The common case, small commands far below the cap, decided from a bound without serialising any.
+  let bound = 0;
+  for (let i = 0; i < entries.length && bound <= maxBytes; i++) bound += jsonLengthBound((entries[i] as Entry).command);
+  if (bound <= maxBytes) return entries.length;
   let bytes = 0;
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] as Entry;

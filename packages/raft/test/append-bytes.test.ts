@@ -3,9 +3,11 @@
  * big writes catches up in batches that fit a transport's frames (the TCP runtime's are 1 MiB),
  * one oversized entry still going alone.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { simulate } from "@faultline/kernel";
-import { raftCluster, resolveRaftConfig, type RaftMessage } from "@faultline/raft";
+import { raftCluster, resolveRaftConfig, type Entry, type RaftMessage } from "@faultline/raft";
+import { OneNode } from "./one-node.js";
 
 describe("AppendEntries byte cap", () => {
   it("splits a lagging follower's catch-up into batches within maxBytesPerAppend, and it catches up", () => {
@@ -40,5 +42,41 @@ describe("AppendEntries byte cap", () => {
   it("is validated like the other settings", () => {
     expect(() => resolveRaftConfig({ maxBytesPerAppend: 0 })).toThrow(/maxBytesPerAppend/);
     expect(resolveRaftConfig({}).maxBytesPerAppend).toBe(256 * 1024);
+  });
+
+  it("a batch is exactly the longest run whose commands' JSON fits the cap (the fast bound never decides otherwise), whatever the text", () => {
+    // Strings full of escapes and astral characters: their JSON is up to 6 units per unit.
+    const text = fc.string({ unit: fc.constantFrom("a", "\n", '"', "\\", "\u0001", "é", "😀", "\ud800"), minLength: 20, maxLength: 120 });
+    const leader = (cap: number, writes: readonly { key: string; value: string }[]): OneNode => {
+      const n = new OneNode({ config: { maxBytesPerAppend: cap } }).timer("election");
+      n.deliver("n2", { type: "vote-reply", term: n.state.term, granted: true });
+      writes.forEach((w, i) => n.request({ op: "put", key: w.key, value: w.value }, "c", i + 1));
+      return n;
+    };
+    fc.assert(
+      // Caps around the whole log's exact size, where a loose bound would decide wrongly.
+      fc.property(fc.array(fc.record({ key: text, value: text }), { minLength: 1, maxLength: 6 }), fc.integer({ min: -120, max: 20 }), (writes, delta) => {
+        const total = leader(1, writes)
+          .state.log.entries(1)
+          .reduce((sum, e) => sum + JSON.stringify(e.command).length, 0);
+        const cap = Math.max(1, total + delta);
+        const n = leader(cap, writes);
+        // n2 holds nothing: the leader sends from its first entry, as much as the cap allows.
+        n.deliver("n2", { type: "append-reply", term: n.state.term, success: false, match: 0, conflictIndex: 1 });
+        const [[, append]] = n.sent("append") as [[string, Extract<RaftMessage, { type: "append" }>]];
+        const all: Entry[] = n.state.log.entries(1);
+        let fit = all.length;
+        let bytes = 0;
+        for (let i = 0; i < all.length; i++) {
+          bytes += JSON.stringify((all[i] as Entry).command).length;
+          if (bytes > cap && i > 0) {
+            fit = i;
+            break;
+          }
+        }
+        expect(append.entries.length).toBe(fit);
+      }),
+      { numRuns: 300, seed: 14 },
+    );
   });
 });
