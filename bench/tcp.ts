@@ -36,10 +36,12 @@ import { Writer, WriterPool, watchWriters } from "./tcp-writers.js";
 const CLIENTS = process.env.FAULTLINE_TCP_CLIENTS ?? "writers";
 
 /**
- * Seconds the Raft row's writers run before the measured loop (`FAULTLINE_TCP_WARMUP`, default 1): the row is the steady state,
- * not the nodes' first seconds, when V8 is still compiling their hot paths on the same two cores.
+ * Seconds the Raft row's writers run before each measured loop (`FAULTLINE_TCP_WARMUP`, default
+ * 4): the row is the steady state, not the nodes' first seconds, when V8 is still compiling their
+ * hot paths on the same two cores. With 1 s, on a loaded machine, the first row of a run showed
+ * 25-35 % more CPU per commit than the same row run again after it; with 4 s the two agree.
  */
-const WARMUP = Number(process.env.FAULTLINE_TCP_WARMUP ?? 1);
+const WARMUP = Number(process.env.FAULTLINE_TCP_WARMUP ?? 4);
 
 /** Closed-loop clients of the Raft row, each its own session with one put in flight. */
 const CLIENT_COUNT = 64;
