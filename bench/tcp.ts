@@ -80,7 +80,14 @@ export async function closedLoops(clients: number, seconds: number, op: (client:
   return { rate: done / (Number(process.hrtime.bigint() - start) / 1e9), done };
 }
 
-/** Raw write+fsync of 100 bytes per call, for one second, in a directory on the same file system as the nodes' data. */
+/**
+ * Raw write+fsync of 100 bytes per call, for one second, in a directory on the same file system
+ * as the nodes' data. One call at a time, so it measures latency, the process's wake-up after
+ * each fsync included: run at a lower priority (`nice -n 10`) beside busy processes it reports
+ * the scheduler, not the disk (here: about 300/s against 3,200-3,900/s the same minute at normal
+ * priority or on a calm machine), and the ratio row is then meaningless. Read the ratio from a
+ * run where this row is in its calm range.
+ */
 function rawFsyncPerSecond(): number {
   const dir = mkdtempSync(join(tmpdir(), "faultline-fsync-"));
   const fd = openSync(join(dir, "probe"), "w");
