@@ -83,10 +83,10 @@ export async function closedLoops(clients: number, seconds: number, op: (client:
 /**
  * Raw write+fsync of 100 bytes per call, for one second, in a directory on the same file system
  * as the nodes' data. One call at a time, so it measures latency, the process's wake-up after
- * each fsync included: run at a lower priority (`nice -n 10`) beside busy processes it reports
- * the scheduler, not the disk (here: about 300/s against 3,200-3,900/s the same minute at normal
- * priority or on a calm machine), and the ratio row is then meaningless. Read the ratio from a
- * run where this row is in its calm range.
+ * each fsync included: beside CPU-bound processes it reports the scheduler, not the disk (here:
+ * 300-800/s, niced or not, while three CPU-bound processes ran on the two cores, against
+ * 3,200-3,900/s on a calmer machine), and the ratio row is then meaningless. Read the ratio from
+ * a run where this row is in its calm range.
  */
 function rawFsyncPerSecond(): number {
   const dir = mkdtempSync(join(tmpdir(), "faultline-fsync-"));
