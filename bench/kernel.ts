@@ -4,26 +4,11 @@
  * same process, in CPU time. The ratios bare/kernel are the figures (goals: at most 2 with hashing
  * off, at most 1.3 with hashing on).
  */
-import { EventQueue, Simulation, createRng, type AnyProtocol, type Step } from "faultline";
+import { Simulation, type AnyProtocol } from "faultline";
+import { bareRing, ringSimulation } from "./kernel-ring.mjs";
 import { round3, type BenchRow } from "./row.js";
 
-const NODES = 8;
-const TOKENS = 4_096;
 const EVENTS = 2_000_000;
-const ids = Array.from({ length: NODES }, (_, i) => `n${i}`);
-
-/** Node `i` forwards every token to the next node; its step result is preallocated, so the protocol costs ~nothing. */
-function ringNode(i: number): AnyProtocol {
-  const forward: Step<null, number, never, never> = { state: null, effects: [{ type: "send", to: ids[(i + 1) % NODES] as string, msg: 0 }] };
-  return {
-    name: "ring",
-    init: (ctx) => ({
-      state: null,
-      effects: Array.from({ length: TOKENS / NODES }, () => ({ type: "send" as const, to: ctx.self, msg: 0 })),
-    }),
-    step: () => forward,
-  };
-}
 
 /**
  * Host CPU time of `fn` in seconds. The ratios compare CPU time, which other processes on a busy
@@ -37,40 +22,15 @@ function cpuTimed(fn: () => void): number {
 }
 
 function kernelRun(hash: boolean): number {
-  const sim = new Simulation({
-    seed: "bench",
-    nodes: ids.map((id, i) => ({ id, protocol: ringNode(i) })),
-    network: { minLatencyMs: 1, maxLatencyMs: 10 },
-    maxEvents: EVENTS,
-    maxTimeMs: Number.MAX_SAFE_INTEGER,
-    trace: { hash, keepLast: 64 },
-  });
+  const sim = ringSimulation(EVENTS, hash);
   const seconds = cpuTimed(() => sim.run());
   if (sim.events !== EVENTS) throw new Error(`kernel bench ran ${sim.events} events, expected ${EVENTS}`);
   return EVENTS / seconds;
 }
 
-interface BareEvent {
-  readonly time: number;
-  readonly seq: number;
-  readonly to: number;
-}
-
-/** The same token ring with nothing but a heap, a random latency and a counter. */
 function bareRun(): number {
-  const rng = createRng("bench", "network");
-  const queue = new EventQueue<BareEvent>();
-  let seq = 0;
-  for (let t = 0; t < TOKENS; t++) queue.push({ time: 1 + Math.floor(rng.next() * 10), seq: ++seq, to: t % NODES });
-  let processed = 0;
-  const seconds = cpuTimed(() => {
-    while (processed < EVENTS) {
-      const e = queue.pop() as BareEvent;
-      processed++;
-      queue.push({ time: e.time + 1 + Math.floor(rng.next() * 10), seq: ++seq, to: (e.to + 1) % NODES });
-    }
-  });
-  return EVENTS / seconds;
+  const loop = bareRing(EVENTS);
+  return EVENTS / cpuTimed(loop);
 }
 
 /** Heap growth with 10^6 events queued in the kernel (needs `node --expose-gc` for a clean figure). */
