@@ -9,7 +9,7 @@ import fc from "fast-check";
 import type { Invariant, WorldView } from "faultline";
 import { defineSystem, linearizableHistory, registerModel, sometimes } from "faultline/check";
 import { registerClients } from "./clients.js";
-import { compareTags, quorumRegister, type RegisterRequest, type RegisterState, type StoredRecord, type Value } from "./register.js";
+import { compareTags, majority, quorumRegister, type RegisterRequest, type RegisterState, type StoredRecord, type Value } from "./register.js";
 
 /** One drawn configuration. */
 export interface RegisterConfig {
@@ -118,6 +118,14 @@ export const quorumRegisterSpace = defineSystem<RegisterConfig>({
     sometimes("two writes chose the same timestamp", (v) => {
       const held = v.nodes.flatMap((n) => (n.state ? [(n.state as RegisterState).tag] : []));
       return held.some((a) => held.some((b) => a.ts === b.ts && a.writer !== b.writer));
+    }),
+    // A write that reached a minority and that nobody is still finishing: only the read's
+    // write-back keeps two reads from disagreeing about it. This steers the guided mode there.
+    sometimes("a newest value on a minority, its write abandoned", (v) => {
+      const held = v.nodes.map((n) => (n.state as RegisterState | undefined)?.tag ?? (n.records.at(-1) as StoredRecord | undefined)?.tag ?? { ts: 0, writer: "" });
+      const newest = held.reduce((a, b) => (compareTags(a, b) >= 0 ? a : b));
+      if (newest.ts === 0 || held.filter((t) => compareTags(t, newest) === 0).length >= majority(v.nodes.length)) return false;
+      return !v.nodes.some((n) => n.state !== undefined && (n.state as RegisterState).pending[newest.writer] !== undefined);
     }),
     sometimes("a replica restarted holding a value", (v) => v.nodes.some((n) => n.restarts > 0 && n.records.length > 0)),
     sometimes("a read answered a value", (v) => v.history.some((h) => (h.req as { op: string }).op === "read" && typeof h.res === "string")),
