@@ -31,7 +31,7 @@ const FOUND: readonly { mutant: string; mode: SearchMode; runs: number; runsUnti
     runsUntilFailure: 4,
     // Pasted from the sweep's output:
     token: "fls1.VY_NasQwDITfZc4-JNkuS_0OC6XQU-nBtZWsSWKnkswSlrx7cbr9u-nTzDDSDbKK0gyLj5K5zM80RFFiGHgnBHtD78qkAvv6ZqAch4H4TnJ1PFfLGFOQOnh2coHt3SRksDjWqDGnn837lP34Ry-14k7-n5ZIr5m_eTMInBfYg0EoC2xrwJQ5EMM2BlMWekmyJk_hN-Jz6uNQ70o5kOxpJuX1LLDtoVZGSvW31iAvAvtQDS48EXtKugf0EtN4_vJonCkX3alpms1AqBa2x9Op67ru-Lhtnw",
-    outcome: {"traceHash":"da0cc4f00f3a44c2","failure":"Linearizable: not linearizable: 1 of 1 partition has no order that respects real time and fits register (initially null); operation #3 (client c1, read() -> \"c1:2\") cannot take effect after the longest linearizable prefix found (3 operations)"},
+    outcome: {"traceHash":"da0cc4f00f3a44c2","failure":"Linearizable: not linearizable: 1 of 1 partition has no order that respects real time and fits register (initially null); operation #3 (request c1#4, read() -> \"c1:2\") cannot take effect after the longest linearizable prefix found (3 operations)"},
   },
   {
     mutant: "no-writer-tie-break",
@@ -39,7 +39,7 @@ const FOUND: readonly { mutant: string; mode: SearchMode; runs: number; runsUnti
     runs: 200,
     runsUntilFailure: 59,
     token: "fls1.VU_LTsQwDPwXn3NooSwi_4CEkPaEOGQTtxu1tYvtaFWt-u8odHmdZsbj0dhX0FUNZ_DwUVjK_IpDVkMBBzEogr9CH8pkCv7t3YFJHgaUm9JLkLmujJmSVhIl6Bl8HyZFB0sQy5aZfianieP4xy-14qbiP4_QLizfenOQhBfwjYNUdhRkSShffGLFI-lKEdNvJDL1eah3ESdU8F1NmazPCv6hNmak-tqdA152FAzpBSUiGfj71oGdM4010DYOLM_IxXbZNJsDxdr41HRd1x4e2237BA",
-    outcome: {"traceHash":"399048de9cae5fd3","failure":"Linearizable: not linearizable: 1 of 1 partition has no order that respects real time and fits register (initially null); operation #3 (client c2, read() -> \"c1:1\") cannot take effect after the longest linearizable prefix found (3 operations)"},
+    outcome: {"traceHash":"399048de9cae5fd3","failure":"Linearizable: not linearizable: 1 of 1 partition has no order that respects real time and fits register (initially null); operation #3 (request c2#2, read() -> \"c1:1\") cannot take effect after the longest linearizable prefix found (3 operations)"},
   },
   {
     mutant: "read-without-write-back",
@@ -47,7 +47,7 @@ const FOUND: readonly { mutant: string; mode: SearchMode; runs: number; runsUnti
     runs: 2_000,
     runsUntilFailure: 1_875,
     token: "fls1.VU_NasMwDH4XnX1IUxZSv0NhDHYaO3i2kpokVibJlFDy7kO0-7t9v3zSDWQTxQU8fFbiurzgmEWRwUEMguBvMIQ6q4B_e3egnMcR-cHkGnixyJRLEgORg1zAD2EWdLAG1qyZyo_yMVOc_vjVJh4s_vMK6pX4m-8OEtMKvu0cpGrAASNxQr6LMwm-FtlKxPRbilSGPNplhRIK-CerKW9nAX882WjGYt8dHdAq4DsLhPSMHLEo-L53oJdcpvM9pHlBqmrs0DTN7kDQFk9tf-japm33_Qs",
-    outcome: {"traceHash":"908fce3a2b334c87","failure":"Linearizable: not linearizable: 1 of 1 partition has no order that respects real time and fits register (initially null); operation #12 (client c1, read() -> \"c2:4\") cannot take effect after the longest linearizable prefix found (12 operations)"},
+    outcome: {"traceHash":"908fce3a2b334c87","failure":"Linearizable: not linearizable: 1 of 1 partition has no order that respects real time and fits register (initially null); operation #12 (request c1#6, read() -> \"c2:4\") cannot take effect after the longest linearizable prefix found (12 operations)"},
   },
 ];
 
