@@ -38,9 +38,9 @@ describe("operationsFromHistory with attemptOf", () => {
   it("merges a write's attempts into one operation, called at the first and returned by the first answered one it keeps", () => {
     const ops = operationsFromHistory(retried, { toOperation, attemptOf });
     expect(ops).toEqual([
-      { client: "a", input: { op: "put", key: "k", value: "a1" }, output: {}, call: 0, ret: 50 },
-      { client: "b", input: { op: "put", key: "k", value: "b1" }, output: {}, call: 20, ret: 30 },
-      { client: "c", input: { op: "get", key: "k" }, output: { value: "b1" }, call: 60, ret: 70 },
+      { client: "a", label: "a#3", input: { op: "put", key: "k", value: "a1" }, output: {}, call: 0, ret: 50 },
+      { client: "b", label: "b#1", input: { op: "put", key: "k", value: "b1" }, output: {}, call: 20, ret: 30 },
+      { client: "c", label: "c#1", input: { op: "get", key: "k" }, output: { value: "b1" }, call: 60, ret: 70 },
     ]);
     expect(checkLinearizable(ops, kvModel).verdict).toBe("ok");
   });
@@ -69,7 +69,7 @@ describe("operationsFromHistory with attemptOf", () => {
       entry("b", 2, { op: "put", key: "k", value: "b1", seq: 1 }, 12, 13, { ok: false, redirect: "n2" }),
     ];
     const ops = operationsFromHistory(history, { toOperation, attemptOf });
-    expect(ops).toEqual([{ client: "a", input: { op: "put", key: "k", value: "a1" }, call: 5, outcome: "unknown" }]);
+    expect(ops).toEqual([{ client: "a", label: "a#2", input: { op: "put", key: "k", value: "a1" }, call: 5, outcome: "unknown" }]);
     expect(isPending(ops[0] as never)).toBe(true);
   });
 
@@ -82,7 +82,7 @@ describe("operationsFromHistory with attemptOf", () => {
       entry("a", 2, { op: "put", key: "k", value: "a1", seq: 1 }, 40, 50, { ok: true }),
     ];
     const ops = operationsFromHistory(history, { toOperation, attemptOf });
-    expect(ops[0]).toEqual({ client: "a", input: { op: "put", key: "k", value: "a1" }, output: {}, call: 40, ret: 50 });
+    expect(ops[0]).toEqual({ client: "a", label: "a#2", input: { op: "put", key: "k", value: "a1" }, output: {}, call: 40, ret: 50 });
     expect(checkLinearizable(ops, kvModel).verdict).toBe("illegal");
   });
 });

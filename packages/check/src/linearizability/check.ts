@@ -19,7 +19,8 @@ import {
 /** Text naming an operation in errors and reports: `#3 (client c1, write(2))`. */
 export function describeOperationAt<S, I, O>(model: SequentialModel<S, I, O>, ops: readonly Operation<I, O>[], i: number): string {
   const op = ops[i] as Operation<I, O>;
-  return `#${i} (client ${String(op.client)}, ${operationText(model, op)})`;
+  // A label names the request as the trace does (`c1#6`), so the report can be matched to it.
+  return `#${i} (${typeof op.label === "string" ? `request ${op.label}` : `client ${String(op.client)}`}, ${operationText(model, op)})`;
 }
 
 /** The model's text for an operation, or its input and output as JSON. */

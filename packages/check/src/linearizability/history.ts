@@ -45,8 +45,9 @@ export function operationsFromHistory<I, O>(history: readonly HistoryEntry[], op
     const key = options.attemptOf?.(h);
     if (key === undefined) {
       if (mapped === undefined) continue;
-      if (answered) out.push({ client: h.client, input: mapped.input, output: mapped.output as O, call: h.invokedAt, ret: h.completedAt as number });
-      else out.push({ client: h.client, input: mapped.input, call: h.invokedAt, outcome: "unknown" });
+      const label = `${h.client}#${h.id}`;
+      if (answered) out.push({ client: h.client, label, input: mapped.input, output: mapped.output as O, call: h.invokedAt, ret: h.completedAt as number });
+      else out.push({ client: h.client, label, input: mapped.input, call: h.invokedAt, outcome: "unknown" });
       continue;
     }
     const id = `${h.client}\u0000${key}`;
@@ -58,10 +59,12 @@ export function operationsFromHistory<I, O>(history: readonly HistoryEntry[], op
     }
     if (mapped === undefined || group.done) continue;
     group.call ??= h.invokedAt;
+    // The attempt that answered names a merged operation (else the first that may have applied).
+    const label = `${h.client}#${h.id}`;
     if (answered) {
-      out[group.slot] = { client: h.client, input: mapped.input, output: mapped.output as O, call: group.call as number, ret: h.completedAt as number };
+      out[group.slot] = { client: h.client, label, input: mapped.input, output: mapped.output as O, call: group.call as number, ret: h.completedAt as number };
       group.done = true;
-    } else out[group.slot] ??= { client: h.client, input: mapped.input, call: group.call as number, outcome: "unknown" };
+    } else out[group.slot] ??= { client: h.client, label, input: mapped.input, call: group.call as number, outcome: "unknown" };
   }
   return out.filter((o): o is Operation<I, O> => o !== undefined);
 }

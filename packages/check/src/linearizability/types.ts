@@ -15,6 +15,8 @@ export type Unknown = typeof UNKNOWN;
 /** An operation that got its reply: it took effect at one instant between `call` and `ret` (inclusive). */
 export interface CompletedOperation<I, O> {
   readonly client: string | number;
+  /** How reports name it, e.g. the request `c1#6` (set by `operationsFromHistory`; else `#index, client`). */
+  readonly label?: string;
   readonly input: I;
   /** When it was invoked. */
   readonly call: number;
@@ -30,6 +32,8 @@ export interface CompletedOperation<I, O> {
  */
 export interface PendingOperation<I> {
   readonly client: string | number;
+  /** How reports name it (see {@link CompletedOperation.label}). */
+  readonly label?: string;
   readonly input: I;
   readonly call: number;
   readonly outcome: "unknown";

@@ -231,10 +231,11 @@ export function formatSweepFailure(f: SweepFailure, options: FormatOptions | num
     `seed as run: ${f.case.seed} (the failing run's simulation seed; the sweep's search seed was ${f.searchSeed})`,
     `configuration: ${JSON.stringify(f.case.config)}`,
     `swarm: ${JSON.stringify(f.case.swarm)}`,
-    `minimal timed plan (${f.plan.length} action(s), calm after):`,
-    ...f.plan.map((a) => `  ${JSON.stringify(a)}`),
-    `triggers (${f.case.triggers.length}):`,
-    ...f.case.triggers.map((t) => `  ${JSON.stringify(t)}`),
+    // An empty plan says so in words: two empty headings read as if something was cut off.
+    ...(f.plan.length === 0
+      ? ["fault plan: none (the configuration, the swarm's network rates and the seed alone fail it)"]
+      : [`minimal timed plan (${f.plan.length} action(s), calm after):`, ...f.plan.map((a) => `  ${JSON.stringify(a)}`)]),
+    ...(f.case.triggers.length === 0 ? [] : [`triggers (${f.case.triggers.length}):`, ...f.case.triggers.map((t) => `  ${JSON.stringify(t)}`)]),
   ];
   const opts = typeof options === "number" ? { events: options } : options;
   return formatFailureText({ property: f.property, message: f.message, facts, lastEvents: f.lastEvents, nodes: f.nodes, replayLine: f.replayLine }, opts);
