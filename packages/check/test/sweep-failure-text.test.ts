@@ -46,4 +46,15 @@ describe("formatSweepFailure", () => {
     expect(text).toContain(`minimal timed plan (${f.plan.length} action(s), calm after):`);
     expect(text).not.toContain("fault plan: none");
   });
+
+  it("says when shrinking stopped at its budget, and not otherwise", () => {
+    const cut = sweep(space("after-restart"), { mode: "triggers", runs: 300, seed: 2, maxShrinkRuns: 1 }).failure;
+    if (cut === undefined) throw new Error("expected a failure");
+    expect(cut.shrinkBudgetSpent).toBe(true);
+    expect(formatSweepFailure(cut)).toContain("shrunk in 1 run(s) (all of maxShrinkRuns: it may shrink further with more)");
+    const whole = sweep(space("after-restart"), { mode: "triggers", runs: 300, seed: 2 }).failure;
+    if (whole === undefined) throw new Error("expected a failure");
+    expect(whole.shrinkBudgetSpent).toBe(false);
+    expect(formatSweepFailure(whole)).not.toContain("maxShrinkRuns");
+  });
 });

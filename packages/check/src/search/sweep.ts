@@ -71,6 +71,8 @@ export interface SweepFailure<Config = unknown> extends CaseFailure {
   /** Runs until the first failure (1-based), and shrink runs taken. */
   readonly runsUntilFailure: number;
   readonly shrinkRuns: number;
+  /** True when shrinking stopped at its budget (`maxShrinkRuns`): the case may shrink further. */
+  readonly shrinkBudgetSpent: boolean;
   /** Pass to `replayCase`. */
   readonly token: string;
   /** One line to paste into a vitest test. */
@@ -190,6 +192,7 @@ function shrinkFailure<Config>(space: SystemSpace<Config>, arb: fc.Arbitrary<Cas
     searchSeed: options.seed ?? 1,
     runsUntilFailure,
     shrinkRuns: Math.min(shrinkRuns, budget),
+    shrinkBudgetSpent: shrinkRuns > budget,
     token,
     replayLine: `expect(replayCase(${name}, ${JSON.stringify(token)})).toEqual(${expected});`,
   };
@@ -227,7 +230,7 @@ export function formatCoverage(space: SystemSpace<any>, c: CoverageReport): stri
  */
 export function formatSweepFailure(f: SweepFailure, options: FormatOptions | number = {}): string {
   const facts = [
-    `after ${f.runsUntilFailure} run(s), shrunk in ${f.shrinkRuns} run(s) to ${f.size} fault action(s); trace hash ${f.traceHash}`,
+    `after ${f.runsUntilFailure} run(s), shrunk in ${f.shrinkRuns} run(s)${f.shrinkBudgetSpent ? " (all of maxShrinkRuns: it may shrink further with more)" : ""} to ${f.size} fault action(s); trace hash ${f.traceHash}`,
     `seed as run: ${f.case.seed} (the failing run's simulation seed; the sweep's search seed was ${f.searchSeed})`,
     `configuration: ${JSON.stringify(f.case.config)}`,
     `swarm: ${JSON.stringify(f.case.swarm)}`,
