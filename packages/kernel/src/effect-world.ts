@@ -13,6 +13,12 @@ export class SimulationEffectWorld implements EffectWorld {
   /** The node whose step is being carried out. */
   host!: NodeHost;
   /**
+   * True once a trigger crashed the stepping node in the middle of its step (during or right
+   * after a write, right after a send): the rest of the step is lost, and the state the step
+   * returned never existed. Reset before each step.
+   */
+  crashedMidStep = false;
+  /**
    * The last id {@link isNode} accepted and its index: the interpreter checks every send's
    * receiver just before sending, so a step with one send looks its receiver up once.
    */
@@ -64,10 +70,12 @@ export class SimulationEffectWorld implements EffectWorld {
       if (batch.compacted) h.records = before;
       else h.records.length = length;
       h.synced = synced;
+      this.crashedMidStep = true;
       return CRASHED_AFTER_WRITE;
     }
     if (fired === "sends-lost") {
       h.synced = h.records.length; // the write itself completed: it survives the crash
+      this.crashedMidStep = true;
       return CRASHED_AFTER_WRITE;
     }
   }
@@ -76,7 +84,10 @@ export class SimulationEffectWorld implements EffectWorld {
     const h = this.host;
     h.synced = h.records.length;
     // A send trigger may crash the sender right after this message: the rest of the step is lost.
-    if (this.engine.sendFrom(h, to === this.lastId ? this.lastIndex : this.engine.nodeIndex(to), msg)) return CRASHED_AFTER_WRITE;
+    if (this.engine.sendFrom(h, to === this.lastId ? this.lastIndex : this.engine.nodeIndex(to), msg)) {
+      this.crashedMidStep = true;
+      return CRASHED_AFTER_WRITE;
+    }
   }
   setTimer(timer: Timer, key: string, afterMs: number): void {
     if (this.state.stopped) return;

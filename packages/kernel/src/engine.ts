@@ -183,7 +183,7 @@ export class Engine {
       if (err instanceof ProtocolError) return this.fail("protocol-error", err.message);
       throw err;
     }
-    this.afterStep(h, before, input, h.records === log ? logLength : 0);
+    this.afterStep(h, before, input, h.records === log ? logLength : 0, !this.effectWorld.crashedMidStep);
   }
 
   private startNode(h: NodeHost): void {
@@ -200,11 +200,12 @@ export class Engine {
       if (err instanceof ProtocolError) return this.fail("protocol-error", err.message);
       throw err;
     }
-    this.afterStep(h, undefined, RESTART, h.records === log ? logLength : 0);
+    this.afterStep(h, undefined, RESTART, h.records === log ? logLength : 0, !this.effectWorld.crashedMidStep);
   }
 
   private apply(h: NodeHost, effects: readonly Effect<unknown, unknown, unknown>[]): void {
     this.effectWorld.host = h;
+    this.effectWorld.crashedMidStep = false;
     interpretEffects(effects, this.effectWorld, h.id);
   }
 
@@ -342,8 +343,13 @@ export class Engine {
     c.waiting = this.pushRequest({ at: this.state.schedule.time + after, client: c.id, node: next.node, req: next.req }, next.timeoutMs ?? -1);
   }
 
-  /** Counts the step and checks the invariants against it; `h.state` is the state after. */
-  private afterStep(h: NodeHost, before: unknown, cause: StepInfo["cause"], logFrom: number): void {
+  /**
+   * Counts the step and checks the invariants against it; `h.state` is the state after. `judge`
+   * false: a trigger cut the step short (the node crashed during it), so the state it returned
+   * never existed; the ghosts still see the step (its messages did leave), and the invariants
+   * judge the crash, which comes next in the same event.
+   */
+  private afterStep(h: NodeHost, before: unknown, cause: StepInfo["cause"], logFrom: number, judge = true): void {
     const state = this.state;
     if (state.stopped) return;
     state.schedule.events++;
@@ -364,7 +370,7 @@ export class Engine {
       }
     }
     if (!state.checker.active) return;
-    const outcome = state.checker.afterStep(this.view, { node: h.id, before, after: h.state, cause, logFrom });
+    const outcome = state.checker.afterStep(this.view, { node: h.id, before, after: h.state, cause, logFrom }, judge);
     if (outcome === "stop") state.stopped = true;
     else if (outcome !== undefined) this.fail(outcome.invariant, outcome.message);
   }

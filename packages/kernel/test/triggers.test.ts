@@ -266,3 +266,73 @@ describe("bad triggers and network settings name the field", () => {
     expect(all.some((a) => a.type !== "trigger" && a.at < 1_000)).toBe(true);
   });
 });
+
+describe("a step a trigger cuts short", () => {
+  /** Each request persists one record and counts it in its state: for a node that is up, the count is its log's length. */
+  const counter: Protocol<{ readonly count: number }, Msg, Req, string, Rec> = {
+    name: "counter",
+    init: (_ctx, records) => ({ state: { count: records.length }, effects: [] }),
+    step: (s, input) => {
+      if (input.type !== "request") return { state: s, effects: [] };
+      const send = input.req.to ? [{ type: "send" as const, to: input.req.to, msg: { type: "copy", n: s.count + 1 } }] : [];
+      return { state: { count: s.count + 1 }, effects: [...send, { type: "persist" as const, record: { type: "note", n: s.count + 1 } }, { type: "reply" as const, client: input.client, id: input.id, res: "ok" }] };
+    },
+  };
+  const countMatchesLog = {
+    name: "CountMatchesLog",
+    check: (view: { nodes: readonly { id: string; up: boolean; state: unknown; records: readonly unknown[] }[] }) => {
+      for (const n of view.nodes) {
+        const count = (n.state as { count: number } | undefined)?.count;
+        if (n.up && count !== n.records.length) return `${n.id} counts ${count} records but its log holds ${n.records.length}`;
+      }
+      return undefined;
+    },
+  };
+  const run = (then: TriggerResponse, when: FaultAction & { type: "trigger" } extends { when: infer W } ? W : never) =>
+    new Simulation({
+      ...base,
+      nodes: ["a", "b"].map((id) => ({ id, protocol: counter })),
+      invariants: [countMatchesLog],
+      plan: [{ at: 0, type: "trigger", when, then }],
+      workload: [ask(10, "a", { to: "b" }), ask(20, "a", { to: "b" })],
+    }).run();
+
+  it("is not judged by the state it returned, which never existed: the crash that cut it is", () => {
+    // The write is lost with the node; its step's state had counted it. Before: a violation at that step.
+    for (const then of [{ do: "crash-during-write", restartAfterSteps: 1 }, { do: "crash-before-send", restartAfterSteps: 1 }] as const) {
+      const result = run(then, { on: "persist", node: "a" });
+      expect(result.violation, then.do).toBeUndefined();
+    }
+    // Crashed right after its message left, before its write: the same.
+    expect(run({ do: "crash-after-send", restartAfterSteps: 1 }, { on: "send", from: "a" }).violation).toBeUndefined();
+  });
+
+  it("the crash that cut it is judged in the same event, and the ghosts saw the step (its messages did leave)", () => {
+    // (After boot: nodes boot one by one at time 0.)
+    const neverDown = { name: "NeverDown", check: (view: { time: number; nodes: readonly { id: string; up: boolean }[] }) => (view.time > 0 ? view.nodes.find((n) => !n.up)?.id : undefined) };
+    const down = run({ do: "crash-during-write", restartAfterSteps: 1 }, { on: "persist", node: "a" });
+    expect(down.violation).toBeUndefined(); // no invariant on being up: the run goes on
+    const judged = new Simulation({
+      ...base,
+      nodes: ["a", "b"].map((id) => ({ id, protocol: counter })),
+      invariants: [neverDown],
+      plan: [{ at: 0, type: "trigger", when: { on: "persist", node: "a" }, then: { do: "crash-during-write", restartAfterSteps: 1 } }],
+      workload: [ask(10, "a", { to: "b" })],
+    }).run();
+    expect(judged.violation).toMatchObject({ invariant: "NeverDown", message: "a", time: 10 });
+    // A ghost that notes every request step of a: the cut one is noted (checked at a later step).
+    const sawCut = {
+      name: "SawCutStep",
+      ghost: { initial: 0, update: (g: number, _view: unknown, last: { node: string; cause: { type: string } }) => (last.node === "a" && last.cause.type === "request" ? g + 1 : g) },
+      check: (_view: unknown, last: { node: string }, g: number) => (last.node === "b" && g > 0 ? `noted ${g}` : undefined),
+    };
+    const noted = new Simulation({
+      ...base,
+      nodes: ["a", "b"].map((id) => ({ id, protocol: counter })),
+      invariants: [sawCut],
+      plan: [{ at: 0, type: "trigger", when: { on: "persist", node: "a" }, then: { do: "crash-during-write", restartAfterSteps: 1 } }],
+      workload: [ask(10, "a", { to: "b" }), ask(30, "b", {})],
+    }).run();
+    expect(noted.violation).toMatchObject({ invariant: "SawCutStep", message: "noted 1" });
+  });
+});
