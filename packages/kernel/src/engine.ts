@@ -344,10 +344,8 @@ export class Engine {
   }
 
   /**
-   * Counts the step and checks the invariants against it; `h.state` is the state after. `judge`
-   * false: a trigger cut the step short (the node crashed during it), so the state it returned
-   * never existed; the ghosts still see the step (its messages did leave), and the invariants
-   * judge the crash, which comes next in the same event.
+   * Counts the step and checks the invariants against it; `h.state` is the state after. `judge` false: a trigger cut
+   * the step short, so that state never existed; ghosts see the step (its messages left), invariants judge the crash next.
    */
   private afterStep(h: NodeHost, before: unknown, cause: StepInfo["cause"], logFrom: number, judge = true): void {
     const state = this.state;
