@@ -44,10 +44,7 @@ export function operationsFromHistory<I, O>(history: readonly HistoryEntry[], op
     const mapped = options.toOperation ? options.toOperation(h.req, answered ? h.res : undefined, h) : { input: h.req as I, output: h.res as O };
     const key = options.attemptOf?.(h);
     if (key === undefined) {
-      if (mapped === undefined) continue;
-      const label = `${h.client}#${h.id}`;
-      if (answered) out.push({ client: h.client, label, input: mapped.input, output: mapped.output as O, call: h.invokedAt, ret: h.completedAt as number });
-      else out.push({ client: h.client, label, input: mapped.input, call: h.invokedAt, outcome: "unknown" });
+      if (mapped !== undefined) out.push(operationOf(h, mapped, h.invokedAt));
       continue;
     }
     const id = `${h.client}\u0000${key}`;
@@ -60,13 +57,23 @@ export function operationsFromHistory<I, O>(history: readonly HistoryEntry[], op
     if (mapped === undefined || group.done) continue;
     group.call ??= h.invokedAt;
     // The attempt that answered names a merged operation (else the first that may have applied).
-    const label = `${h.client}#${h.id}`;
     if (answered) {
-      out[group.slot] = { client: h.client, label, input: mapped.input, output: mapped.output as O, call: group.call as number, ret: h.completedAt as number };
+      out[group.slot] = operationOf(h, mapped, group.call);
       group.done = true;
-    } else out[group.slot] ??= { client: h.client, label, input: mapped.input, call: group.call as number, outcome: "unknown" };
+    } else out[group.slot] ??= operationOf(h, mapped, group.call);
   }
   return out.filter((o): o is Operation<I, O> => o !== undefined);
+}
+
+/**
+ * The operation of history entry `h` (its input and output `mapped`), called at `call`: completed
+ * when `h` was answered, else of unknown outcome. Labelled with the request as the trace names it
+ * (`c1#6`), so a report can be matched to the trace.
+ */
+function operationOf<I, O>(h: HistoryEntry, mapped: { input: I; output?: O }, call: number): Operation<I, O> {
+  const label = `${h.client}#${h.id}`;
+  if (h.completedAt === undefined) return { client: h.client, label, input: mapped.input, call, outcome: "unknown" };
+  return { client: h.client, label, input: mapped.input, output: mapped.output as O, call, ret: h.completedAt };
 }
 
 /** Options of {@link linearizableHistory}. */
