@@ -11,14 +11,16 @@
  *
  * Needs valgrind (`apt-get install valgrind`) and a build (`pnpm -r run build`): the children run
  * the built package in plain Node (`kernel-ring.mjs`), since a loader thread's timing would change
- * the counts. Three runs of about a minute each, in parallel: the loops' warm-up alone, then
- * warm-up plus the kernel's events, then warm-up plus the bare loop's; the differences divided by
- * the events are the figures.
+ * the counts. Runs of about a minute each, two at a time: the loops' warm-up alone, then warm-up
+ * plus the kernel's events, then warm-up plus the bare loop's; the differences divided by the
+ * events are the figures. A last pair does the same for the bare loop over the kernel's own queue
+ * (`EventAgenda`, a timing wheel in front of a heap): the kernel against that loop is the cost of
+ * everything the kernel does besides queuing.
  */
 import { execFileSync, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-type Part = "warm-up" | "kernel" | "bare";
+type Part = "warm-up" | "kernel" | "bare" | "warm-up-agenda" | "bare-agenda";
 
 const CHILD = fileURLToPath(new URL("./kernel-ring.mjs", import.meta.url));
 
@@ -53,13 +55,17 @@ async function main(): Promise<void> {
     console.error("valgrind absent: install it (apt-get install valgrind) to count instructions");
     process.exit(1);
   }
-  const [warmUp, kernel, bare] = await Promise.all([countInstructions("warm-up", events), countInstructions("kernel", events), countInstructions("bare", events)]);
-  const perEvent = (total: number) => (total - warmUp) / events;
-  const k = perEvent(kernel);
-  const b = perEvent(bare);
+  const [warmUp, kernel] = await Promise.all([countInstructions("warm-up", events), countInstructions("kernel", events)]);
+  const [bare, warmUpAgenda] = await Promise.all([countInstructions("bare", events), countInstructions("warm-up-agenda", events)]);
+  const bareAgenda = await countInstructions("bare-agenda", events);
+  const k = (kernel - warmUp) / events;
+  const b = (bare - warmUp) / events;
+  const a = (bareAgenda - warmUpAgenda) / events;
   console.log(`kernel, no-op protocol, hashing on: ${k.toFixed(0)} instructions/event`);
   console.log(`bare heap loop:                     ${b.toFixed(0)} instructions/event`);
-  console.log(`ratio kernel/bare:                  ${(k / b).toFixed(3)}`);
+  console.log(`bare loop over the kernel's agenda: ${a.toFixed(0)} instructions/event`);
+  console.log(`ratio kernel/bare heap loop:        ${(k / b).toFixed(3)}`);
+  console.log(`ratio kernel/bare agenda loop:      ${(k / a).toFixed(3)}`);
 }
 
 await main();

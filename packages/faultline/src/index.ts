@@ -6,7 +6,7 @@
  */
 // Every name listed (no `export *`): packages/faultline/test/entries.test.ts fails when the package adds one this misses.
 export {
-  CRASHED_AFTER_WRITE, ConfigError, DEFAULT_NETWORK, DEFAULT_RUN, Effects, EventQueue,
+  CRASHED_AFTER_WRITE, ConfigError, DEFAULT_NETWORK, DEFAULT_RUN, Effects, EventAgenda, EventQueue,
   FAULTLINE_VERSION, FAULT_KINDS, PLAN_RANGES, ProtocolError, Simulation, calmDown,
   checkPlanOptions, createRng, describeValue, generatePlan, interpretEffects, isFiniteNumber,
   isNonEmptyString, isNonNegativeInteger, isNonNegativeNumber, isObject, isPositiveInteger,

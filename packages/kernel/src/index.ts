@@ -49,5 +49,6 @@ export { toJsonLines } from "./trace.js";
 export type { DropReason, TraceEvent, TraceKind } from "./trace.js";
 export type { ClientAction, ClientActor, ClientReaction, ClientReply, ClientSpec } from "./client.js";
 /** @internal The binary heap the simulator queues events in (the benchmarks compare against it). */
+export { EventAgenda } from "./agenda.js";
 export { EventQueue } from "./heap.js";
 export { FAULTLINE_VERSION } from "./version.js";

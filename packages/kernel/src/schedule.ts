@@ -2,7 +2,7 @@
  * The run's clock and agenda: virtual time, the event queue and the sequence counter that orders
  * events at the same time.
  */
-import { EventQueue } from "./heap.js";
+import { EventAgenda } from "./agenda.js";
 import type { QueuedEvent } from "./events.js";
 
 /** Virtual time, the queue and the step count of one run. */
@@ -14,12 +14,12 @@ export class Schedule {
     public events: number,
     /** The last sequence number handed out. */
     private seq: number,
-    readonly queue: EventQueue<QueuedEvent>,
+    readonly queue: EventAgenda<QueuedEvent>,
   ) {}
 
   /** An empty agenda at time 0. */
   static empty(): Schedule {
-    return new Schedule(0, 0, 0, new EventQueue<QueuedEvent>());
+    return new Schedule(0, 0, 0, new EventAgenda<QueuedEvent>());
   }
 
   /** A copy with its own queue. */

@@ -1,0 +1,92 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { EventAgenda } from "../src/agenda.js";
+import { EventQueue } from "../src/heap.js";
+
+interface Ev {
+  readonly time: number;
+  readonly seq: number;
+}
+
+/** What a test does to both queues: queue an event `ahead` ms after the last one taken, take one, remove one by seq, or copy. */
+type Op =
+  | { readonly op: "push"; readonly ahead: number; readonly olderSeq: number }
+  | { readonly op: "pop" }
+  | { readonly op: "remove"; readonly pick: number }
+  | { readonly op: "clone" };
+
+const ahead = fc.oneof(
+  fc.integer({ min: 0, max: 12 }), // the near future, many events per millisecond
+  fc.integer({ min: 0, max: 1_500 }), // inside the wheel's window and past it
+  fc.double({ min: 0, max: 50, noNaN: true }), // fractional times (clock drift)
+  fc.integer({ min: -5, max: -1 }), // earlier than the last event taken (exploration takes events out of order)
+  fc.constant(2 ** 31 + 7), // beyond 32-bit times
+);
+const op: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 5, arbitrary: fc.record({ op: fc.constant("push" as const), ahead, olderSeq: fc.oneof({ weight: 9, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }) }) }) },
+  { weight: 4, arbitrary: fc.constant({ op: "pop" as const }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant("remove" as const), pick: fc.nat() }) },
+  { weight: 1, arbitrary: fc.constant({ op: "clone" as const }) },
+);
+
+describe("EventAgenda", () => {
+  it("takes events in exactly the order of a binary heap holding the same events", () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 400 }), (ops) => {
+        let agenda = new EventAgenda<Ev>();
+        const heap = new EventQueue<Ev>();
+        const used = new Set<number>();
+        let counter = 0;
+        let now = 0;
+        for (const o of ops) {
+          if (o.op === "push") {
+            counter++;
+            // Mostly increasing seqs, as the kernel hands out; sometimes an older unused one.
+            let seq = counter * 10 - (o.olderSeq > 0 ? o.olderSeq * 10 + 5 : 0);
+            if (used.has(seq)) seq = counter * 10;
+            used.add(seq);
+            const e = { time: Math.max(0, now + o.ahead), seq };
+            agenda.push(e);
+            heap.push(e);
+          } else if (o.op === "pop") {
+            const a = agenda.pop();
+            expect(a).toBe(heap.pop());
+            if (a !== undefined) now = a.time;
+          } else if (o.op === "remove") {
+            const all = heap.unordered();
+            if (all.length === 0) continue;
+            const seq = (all[o.pick % all.length] as Ev).seq;
+            expect(agenda.remove((e) => e.seq === seq)).toBe(heap.remove((e) => e.seq === seq));
+          } else {
+            agenda = agenda.clone();
+          }
+          expect(agenda.size).toBe(heap.size);
+          expect(agenda.peek()).toBe(heap.peek());
+        }
+        expect(new Set(agenda.unordered())).toEqual(new Set(heap.unordered()));
+        while (heap.size > 0) expect(agenda.pop()).toBe(heap.pop());
+        expect(agenda.pop()).toBeUndefined();
+      }),
+      { numRuns: 300, seed: 42 },
+    );
+  });
+
+  it("keeps events at one time in the order of their seqs, also across the wheel's window", () => {
+    const agenda = new EventAgenda<Ev>();
+    const events = [
+      { time: 5, seq: 1 },
+      { time: 2_000, seq: 2 }, // beyond the window: the heap
+      { time: 5, seq: 3 },
+      { time: 5.5, seq: 4 }, // fractional: the heap
+      { time: 5, seq: 0 }, // an older seq than its bucket's last: the heap
+      { time: 1_000, seq: 6 },
+    ];
+    for (const e of events) agenda.push(e);
+    const out: number[] = [];
+    for (let e = agenda.pop(); e !== undefined; e = agenda.pop()) {
+      out.push(e.seq);
+      if (e.seq === 6) agenda.push({ time: 2_000, seq: 7 }); // now inside the window, after seq 2
+    }
+    expect(out).toEqual([0, 1, 3, 4, 6, 2, 7]);
+  });
+});
