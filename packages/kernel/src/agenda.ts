@@ -12,6 +12,8 @@ import { EventQueue, type Queued } from "./heap.js";
 /** How many milliseconds ahead the wheel holds (a power of two). */
 const WINDOW = 1024;
 const MASK = WINDOW - 1;
+/** The bucket of every millisecond not used yet: buckets are made on first use, so a short run does not pay for 1,024 arrays. Never pushed to. */
+const UNUSED: never[] = [];
 
 /** A queue ordered by (time, seq), like {@link EventQueue}, faster for the near future of a run. */
 export class EventAgenda<E extends Queued> {
@@ -27,7 +29,7 @@ export class EventAgenda<E extends Queued> {
   /** `wheel: false` gives a plain heap (copies for exploration, which fork often and take events out of order). */
   constructor(wheel = true, heap = new EventQueue<E>()) {
     this.heap = heap;
-    this.buckets = wheel ? Array.from({ length: WINDOW }, () => []) : [];
+    this.buckets = wheel ? new Array<E[]>(WINDOW).fill(UNUSED) : [];
     this.heads = wheel ? new Array<number>(WINDOW).fill(0) : [];
   }
 
@@ -41,7 +43,8 @@ export class EventAgenda<E extends Queued> {
     const t = event.time;
     const ahead = t - this.base;
     if (ahead >= 0 && ahead < WINDOW && this.buckets.length > 0 && (t | 0) === t) {
-      const bucket = this.buckets[t & MASK] as E[];
+      let bucket = this.buckets[t & MASK] as E[];
+      if (bucket === UNUSED) this.buckets[t & MASK] = bucket = [];
       const n = bucket.length;
       // A bucket stays in seq order; an event queued with an older seq than its bucket's last (none does today) goes to the heap.
       if (n === 0 || (bucket[n - 1] as E).seq < event.seq) {
