@@ -1,26 +1,33 @@
 /**
- * The run's event queue: a timing wheel of whole milliseconds in front of a binary heap. Most
- * events of a run are messages and timers due a few milliseconds to a second ahead, at whole
- * virtual times; those wait in the wheel, a FIFO bucket per millisecond, where queuing and taking
- * cost a few array operations instead of a heap's log n comparisons. Everything else (fractional
- * times from clock drift, times beyond the wheel's window, events queued out of order by
- * exploration) waits in the heap. Taking compares the two fronts by (time, seq), so the order is
- * exactly the heap's alone: the same events leave in the same order whichever part held them.
+ * The run's event queue: a timing wheel of milliseconds in front of a binary heap. Most events of
+ * a run are messages and timers due a few milliseconds to a second ahead; those wait in the wheel,
+ * a bucket per millisecond kept in (time, seq) order, where queuing and taking cost a few array
+ * operations instead of a heap's log n comparisons. Everything else (times beyond the wheel's
+ * window, events queued before the last one taken, as exploration does) waits in the heap. Taking
+ * compares the two fronts by (time, seq), so the order is exactly the heap's alone: the same
+ * events leave in the same order whichever part held them.
  */
 import { EventQueue, type Queued } from "./heap.js";
 
-/** How many milliseconds ahead the wheel holds (a power of two). */
+/** How many milliseconds ahead the wheel holds (a power of two, a multiple of 32). */
 const WINDOW = 1024;
 const MASK = WINDOW - 1;
+/** Words of the bitmap of buckets that hold events. */
+const WORDS = WINDOW >> 5;
 /** The bucket of every millisecond not used yet: buckets are made on first use, so a short run does not pay for 1,024 arrays. Never pushed to. */
 const UNUSED: never[] = [];
 
 /** A queue ordered by (time, seq), like {@link EventQueue}, faster for the near future of a run. */
 export class EventAgenda<E extends Queued> {
   private readonly heap: EventQueue<E>;
-  /** Bucket of time t (for base <= t < base + WINDOW) at t & MASK, taken from its head. Empty when this agenda is a plain heap. */
+  /**
+   * The bucket of millisecond m (base <= m < base + WINDOW) at m & MASK: the events due in
+   * [m, m + 1), in (time, seq) order, taken from `heads`. Empty when this agenda is a plain heap.
+   */
   private readonly buckets: E[][];
   private readonly heads: number[];
+  /** One bit per bucket holding events, so the earliest is found a word at a time. */
+  private readonly occupied: Int32Array;
   /** No event in the wheel is earlier: the time of the last event taken, rounded down. */
   private base = 0;
   /** Events in the wheel. */
@@ -31,6 +38,7 @@ export class EventAgenda<E extends Queued> {
     this.heap = heap;
     this.buckets = wheel ? new Array<E[]>(WINDOW).fill(UNUSED) : [];
     this.heads = wheel ? new Array<number>(WINDOW).fill(0) : [];
+    this.occupied = new Int32Array(wheel ? WORDS : 0);
   }
 
   /** How many events are queued. */
@@ -42,56 +50,75 @@ export class EventAgenda<E extends Queued> {
   push(event: E): void {
     const t = event.time;
     const ahead = t - this.base;
-    if (ahead >= 0 && ahead < WINDOW && this.buckets.length > 0 && (t | 0) === t) {
-      let bucket = this.buckets[t & MASK] as E[];
-      if (bucket === UNUSED) this.buckets[t & MASK] = bucket = [];
-      const n = bucket.length;
-      // A bucket stays in seq order; an event queued with an older seq than its bucket's last (none does today) goes to the heap.
-      if (n === 0 || (bucket[n - 1] as E).seq < event.seq) {
-        bucket.push(event);
-        this.inWheel++;
-        return;
-      }
+    if (!(ahead >= 0 && ahead < WINDOW && this.buckets.length > 0)) return this.heap.push(event);
+    const i = Math.floor(t) & MASK;
+    let bucket = this.buckets[i] as E[];
+    if (bucket === UNUSED) this.buckets[i] = bucket = [];
+    const n = bucket.length;
+    if (n === 0) {
+      bucket.push(event);
+      const occupied = this.occupied;
+      occupied[i >> 5] = (occupied[i >> 5] as number) | (1 << (i & 31));
+    } else if (before(bucket[n - 1] as E, event)) {
+      bucket.push(event); // the usual case: whole times, queued in seq order
+    } else {
+      // Fractional times arrive in any order within their millisecond: insert in place, behind the events already taken.
+      const head = this.heads[i] as number;
+      let j = n - 1;
+      while (j > head && before(event, bucket[j - 1] as E)) j--;
+      bucket.splice(j, 0, event);
     }
-    this.heap.push(event);
+    this.inWheel++;
   }
 
   /** The earliest event, without removing it. */
   peek(): E | undefined {
-    const fromWheel = this.wheelFront();
     const top = this.heap.peek();
-    if (fromWheel === undefined) return top;
-    return top !== undefined && before(top, fromWheel) ? top : fromWheel;
+    const i = this.wheelFront();
+    if (i < 0) return top;
+    const first = (this.buckets[i] as E[])[this.heads[i] as number] as E;
+    return top !== undefined && before(top, first) ? top : first;
   }
 
   /** Removes and returns the earliest event. */
   pop(): E | undefined {
-    const fromWheel = this.wheelFront();
     const top = this.heap.peek();
-    if (fromWheel === undefined || (top !== undefined && before(top, fromWheel))) {
-      if (top !== undefined && top.time > this.base) this.base = Math.floor(top.time);
+    const i = this.wheelFront();
+    const bucket = i < 0 ? undefined : (this.buckets[i] as E[]);
+    const head = i < 0 ? 0 : (this.heads[i] as number);
+    if (bucket === undefined || (top !== undefined && before(top, bucket[head] as E))) {
+      if (top !== undefined && top.time >= this.base + 1) this.base = Math.floor(top.time);
       return this.heap.pop();
     }
-    const i = this.base & MASK;
-    const bucket = this.buckets[i] as E[];
-    const head = (this.heads[i] as number) + 1;
-    if (head === bucket.length) {
-      bucket.length = 0;
-      this.heads[i] = 0;
-    } else {
-      this.heads[i] = head;
-    }
+    const first = bucket[head] as E;
+    if (head + 1 === bucket.length) this.emptied(i);
+    else this.heads[i] = head + 1;
     this.inWheel--;
-    return fromWheel;
+    this.base = Math.floor(first.time);
+    return first;
   }
 
-  /** The wheel's earliest event; moves `base` up to its time. */
-  private wheelFront(): E | undefined {
-    if (this.inWheel === 0) return undefined;
-    const { buckets, heads } = this;
-    let i = this.base & MASK;
-    while (heads[i] === (buckets[i] as E[]).length) i = ++this.base & MASK;
-    return (buckets[i] as E[])[heads[i] as number];
+  /** The index of the wheel's earliest bucket (the first one holding events from `base` on, round the wheel), or -1. */
+  private wheelFront(): number {
+    if (this.inWheel === 0) return -1;
+    const occupied = this.occupied;
+    const start = this.base & MASK;
+    let w = start >> 5;
+    let bits = (occupied[w] as number) & (-1 << (start & 31));
+    // At most once round: the start word comes back last, whole, for the buckets before `start` (the window's far end).
+    for (let k = 0; bits === 0 && k < WORDS; k++) {
+      w = (w + 1) & (WORDS - 1);
+      bits = occupied[w] as number;
+    }
+    return (w << 5) | (31 - Math.clz32(bits & -bits));
+  }
+
+  /** Bucket `i` has no events left: reuse its array from the start and clear its bit. */
+  private emptied(i: number): void {
+    (this.buckets[i] as E[]).length = 0;
+    this.heads[i] = 0;
+    const occupied = this.occupied;
+    occupied[i >> 5] = (occupied[i >> 5] as number) & ~(1 << (i & 31));
   }
 
   /** Removes the queued event that `match` accepts (the first found); returns it. O(n): for exploration, not the hot loop. */
@@ -104,10 +131,7 @@ export class EventAgenda<E extends Queued> {
         const e = bucket[j] as E;
         if (!match(e)) continue;
         bucket.splice(j, 1);
-        if (this.heads[i] === bucket.length) {
-          bucket.length = 0;
-          this.heads[i] = 0;
-        }
+        if (this.heads[i] === bucket.length) this.emptied(i);
         this.inWheel--;
         return e;
       }

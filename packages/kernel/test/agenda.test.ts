@@ -19,7 +19,9 @@ const ahead = fc.oneof(
   fc.integer({ min: 0, max: 12 }), // the near future, many events per millisecond
   fc.integer({ min: 0, max: 1_500 }), // inside the wheel's window and past it
   fc.double({ min: 0, max: 50, noNaN: true }), // fractional times (clock drift)
+  fc.integer({ min: 0, max: 24 }).map((k) => k / 4), // fractional times sharing milliseconds, in any order
   fc.integer({ min: -5, max: -1 }), // earlier than the last event taken (exploration takes events out of order)
+  fc.integer({ min: -3, max: -1 }).map((k) => k / 4), // earlier than the last taken, within its millisecond
   fc.constant(2 ** 31 + 7), // beyond 32-bit times
 );
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -71,14 +73,14 @@ describe("EventAgenda", () => {
     );
   });
 
-  it("keeps events at one time in the order of their seqs, also across the wheel's window", () => {
+  it("keeps events in (time, seq) order within a millisecond and across the wheel's window", () => {
     const agenda = new EventAgenda<Ev>();
     const events = [
       { time: 5, seq: 1 },
       { time: 2_000, seq: 2 }, // beyond the window: the heap
-      { time: 5, seq: 3 },
-      { time: 5.5, seq: 4 }, // fractional: the heap
-      { time: 5, seq: 0 }, // an older seq than its bucket's last: the heap
+      { time: 5.5, seq: 3 },
+      { time: 5.25, seq: 4 }, // earlier than its bucket's last: inserted before it
+      { time: 5, seq: 0 }, // an older seq than its bucket's first: inserted first
       { time: 1_000, seq: 6 },
     ];
     for (const e of events) agenda.push(e);
@@ -87,6 +89,15 @@ describe("EventAgenda", () => {
       out.push(e.seq);
       if (e.seq === 6) agenda.push({ time: 2_000, seq: 7 }); // now inside the window, after seq 2
     }
-    expect(out).toEqual([0, 1, 3, 4, 6, 2, 7]);
+    expect(out).toEqual([0, 1, 4, 3, 6, 2, 7]);
+  });
+
+  it("takes an event queued earlier than the last one taken, within its millisecond, before the rest of that millisecond", () => {
+    const agenda = new EventAgenda<Ev>();
+    agenda.push({ time: 5.5, seq: 1 });
+    agenda.push({ time: 5.75, seq: 2 });
+    expect(agenda.pop()?.seq).toBe(1);
+    agenda.push({ time: 5.25, seq: 3 });
+    expect([agenda.pop()?.seq, agenda.pop()?.seq, agenda.pop()]).toEqual([3, 2, undefined]);
   });
 });
