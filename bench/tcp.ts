@@ -88,11 +88,12 @@ export async function closedLoops(clients: number, seconds: number, op: (client:
  * 3,200-3,900/s on a calmer machine), and the ratio row is then meaningless. Read the ratio from
  * a run where this row is in its calm range.
  */
-function rawFsyncPerSecond(): number {
+function rawFsyncPerSecond(): { rate: number; cpuUs: number } {
   const dir = mkdtempSync(join(tmpdir(), "faultline-fsync-"));
   const fd = openSync(join(dir, "probe"), "w");
   const bytes = Buffer.alloc(100, 1);
   let n = 0;
+  const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   while (Number(process.hrtime.bigint() - start) < 1e9) {
     writeSync(fd, bytes);
@@ -100,9 +101,10 @@ function rawFsyncPerSecond(): number {
     n++;
   }
   const s = Number(process.hrtime.bigint() - start) / 1e9;
+  const used = process.cpuUsage(cpu);
   closeSync(fd);
   rmSync(dir, { recursive: true });
-  return n / s;
+  return { rate: n / s, cpuUs: (used.user + used.system) / n };
 }
 
 /** CPU time (user + system, ms) a process used so far, from /proc (Linux); NaN elsewhere. */
@@ -147,10 +149,16 @@ interface RaftLoad {
   readonly shape: string;
   readonly commits: number;
   readonly raw: number;
+  /** CPU (user + system) of one raw write+fsync: what a batch's fsync costs a node besides its wait. */
+  readonly rawCpuUs: number;
   readonly perLeaderFsync: number;
+  /** Commits per fsync of a follower (their mean): the size of the AppendEntries batches. */
+  readonly perFollowerFsync: number;
   readonly nodeUs: number;
   /** Of which the leader's, user and system (kernel: system calls, the loopback's TCP work). */
   readonly leaderUs: { readonly user: number; readonly system: number };
+  /** The two followers', summed, user and system. */
+  readonly followersUs: { readonly user: number; readonly system: number };
   readonly writes: number;
   readonly clientUs: number;
 }
@@ -175,19 +183,27 @@ async function raftLoad(raft: Awaited<ReturnType<typeof makeCluster>>, byId: Rea
     const cpuBefore = nodesCpu();
     const leaderProc = byId.get(leader);
     const leaderBefore = cpuSplitOf(leaderProc?.child.pid);
+    const followerProcs = [...byId].filter(([id]) => id !== leader).map(([, p]) => p);
+    const followersSplit = () => followerProcs.map((p) => cpuSplitOf(p.child.pid)).reduce((a, b) => ({ user: a.user + b.user, system: a.system + b.system }), { user: 0, system: 0 });
+    const followersBefore = followersSplit();
     const writesBefore = nodesWrites();
     const clientCpu = process.cpuUsage();
     const { rate: commits, done } = await closedLoops(CLIENT_COUNT, SECONDS, put);
     const clientUs = process.cpuUsage(clientCpu);
     const nodesUs = (nodesCpu() - cpuBefore) * 1000;
     const leaderAfter = cpuSplitOf(leaderProc?.child.pid);
+    const followersAfter = followersSplit();
     const writes = nodesWrites() - writesBefore;
     const end = await groupCommits(raft.nodes as Cluster);
     const after = rawFsyncPerSecond();
     // Commits per fsync of the leader: how much group commit (runtime and Raft batching) gathers.
     const leaderFsyncs = end.leader !== undefined && end.leader === start.leader ? (end.fsyncs[end.leader] as number) - (start.fsyncs[end.leader] as number) : Number.NaN;
+    // The followers' too: each AppendEntries a follower gets is one fsync of its own (synced inline, one step at a time).
+    const followerFsyncs = Object.keys(end.fsyncs)
+      .filter((id) => id !== end.leader)
+      .reduce((sum, id) => sum + (end.fsyncs[id] as number) - (start.fsyncs[id] as number), 0);
     const shape = CLIENTS === "kv" ? `${CLIENT_COUNT} KvClients, ${CLIENT_COUNT} connections` : `${CLIENT_COUNT} clients over ${conns} connections`;
-    return { shape, commits, raw: (before + after) / 2, perLeaderFsync: done / leaderFsyncs, nodeUs: nodesUs / done, leaderUs: { user: ((leaderAfter.user - leaderBefore.user) * 1000) / done, system: ((leaderAfter.system - leaderBefore.system) * 1000) / done }, writes: writes / done, clientUs: (clientUs.user + clientUs.system) / done };
+    return { shape, commits, raw: (before.rate + after.rate) / 2, rawCpuUs: (before.cpuUs + after.cpuUs) / 2, perLeaderFsync: done / leaderFsyncs, perFollowerFsync: (2 * done) / followerFsyncs, nodeUs: nodesUs / done, leaderUs: { user: ((leaderAfter.user - leaderBefore.user) * 1000) / done, system: ((leaderAfter.system - leaderBefore.system) * 1000) / done }, followersUs: { user: ((followersAfter.user - followersBefore.user) * 1000) / done, system: ((followersAfter.system - followersBefore.system) * 1000) / done }, writes: writes / done, clientUs: (clientUs.user + clientUs.system) / done };
   } finally {
     unwatch();
     pool.close();
@@ -224,10 +240,16 @@ export async function benchTcp(): Promise<BenchRow[]> {
         { name: `tcp raft commits per second (${shape})`, value: round3(r.commits), unit: "commits/s" },
         { name: `raw write+fsync per second on the same disk (just before and after the ${r.shape} row)`, value: round3(r.raw), unit: "fsyncs/s" },
         { name: `tcp raft commits per raw fsync (${r.shape}; goal >= 10)`, value: round3(r.commits / r.raw), unit: "x" },
+        // In a VM each fsync costs the caller CPU too (here 100-170 µs of system time): a node's batch fsyncs are a large share of its system time.
+        { name: `CPU per raw write+fsync, user + system (just before and after the ${r.shape} row)`, value: round3(r.rawCpuUs), unit: "µs" },
         { name: `tcp raft commits per leader fsync (${r.shape}; batch size; NaN when leadership moved)`, value: round3(r.perLeaderFsync), unit: "commits" },
+        { name: `tcp raft commits per follower fsync (${r.shape}; the followers' mean: entries per AppendEntries)`, value: round3(r.perFollowerFsync), unit: "commits" },
         { name: `tcp raft CPU per commit, the 3 node processes (${r.shape}; Linux /proc; 10 ms ticks)`, value: round3(r.nodeUs), unit: "µs" },
         { name: `tcp raft CPU per commit, the leader alone, user (${r.shape})`, value: round3(r.leaderUs.user), unit: "µs" },
         { name: `tcp raft CPU per commit, the leader alone, system (${r.shape})`, value: round3(r.leaderUs.system), unit: "µs" },
+        // System time includes each fsync's own CPU (about 100-170 µs of it per write+fsync in this VM): fewer, larger batches pay.
+        { name: `tcp raft CPU per commit, the 2 followers, user (${r.shape})`, value: round3(r.followersUs.user), unit: "µs" },
+        { name: `tcp raft CPU per commit, the 2 followers, system (${r.shape})`, value: round3(r.followersUs.system), unit: "µs" },
         // Each write is a system call with the loopback's TCP work behind it: a large share of the nodes' CPU.
         { name: `tcp raft write system calls per commit, the 3 node processes (${r.shape}; Linux /proc)`, value: round3(r.writes), unit: "calls" },
         { name: `tcp raft CPU per commit, the clients' process (${r.shape})`, value: round3(r.clientUs), unit: "µs" },
