@@ -114,13 +114,23 @@ function cpuMsOf(pid: number | undefined): number {
 }
 
 /** User and system CPU time (ms) a process used so far, from /proc (Linux); NaN elsewhere. */
-function cpuSplitOf(pid: number | undefined): { user: number; system: number } {
+function cpuSplitOf(pid: number | undefined, path = `${pid}`): { user: number; system: number } {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    const fields = readFileSync(`/proc/${path}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
     return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 }; // clock ticks of 10 ms
   } catch {
     return { user: Number.NaN, system: Number.NaN };
   }
+}
+
+/**
+ * CPU time (user + system, ms) of a process's main thread (its JavaScript, and the fsyncs it makes
+ * inline), from /proc (Linux); NaN elsewhere. The rest of the process's time is its other threads:
+ * libuv's pool (a loaded leader's batch fsyncs) and V8's workers (GC, compilation).
+ */
+function mainThreadCpuMsOf(pid: number | undefined): number {
+  const { user, system } = cpuSplitOf(pid, `${pid}/task/${pid}`);
+  return user + system;
 }
 
 /** Write system calls (write, writev: sockets and files) a process made so far, from /proc (Linux); NaN elsewhere. */
@@ -157,6 +167,8 @@ interface RaftLoad {
   readonly nodeUs: number;
   /** Of which the leader's, user and system (kernel: system calls, the loopback's TCP work). */
   readonly leaderUs: { readonly user: number; readonly system: number };
+  /** Of the leader's, what its threads other than the main one used (the thread pool's fsyncs, V8's workers). */
+  readonly leaderOtherThreadsUs: number;
   /** The two followers', summed, user and system. */
   readonly followersUs: { readonly user: number; readonly system: number };
   readonly writes: number;
@@ -183,6 +195,7 @@ async function raftLoad(raft: Awaited<ReturnType<typeof makeCluster>>, byId: Rea
     const cpuBefore = nodesCpu();
     const leaderProc = byId.get(leader);
     const leaderBefore = cpuSplitOf(leaderProc?.child.pid);
+    const leaderMainBefore = mainThreadCpuMsOf(leaderProc?.child.pid);
     const followerProcs = [...byId].filter(([id]) => id !== leader).map(([, p]) => p);
     const followersSplit = () => followerProcs.map((p) => cpuSplitOf(p.child.pid)).reduce((a, b) => ({ user: a.user + b.user, system: a.system + b.system }), { user: 0, system: 0 });
     const followersBefore = followersSplit();
@@ -192,6 +205,7 @@ async function raftLoad(raft: Awaited<ReturnType<typeof makeCluster>>, byId: Rea
     const clientUs = process.cpuUsage(clientCpu);
     const nodesUs = (nodesCpu() - cpuBefore) * 1000;
     const leaderAfter = cpuSplitOf(leaderProc?.child.pid);
+    const leaderMain = mainThreadCpuMsOf(leaderProc?.child.pid) - leaderMainBefore;
     const followersAfter = followersSplit();
     const writes = nodesWrites() - writesBefore;
     const end = await groupCommits(raft.nodes as Cluster);
@@ -203,7 +217,7 @@ async function raftLoad(raft: Awaited<ReturnType<typeof makeCluster>>, byId: Rea
       .filter((id) => id !== end.leader)
       .reduce((sum, id) => sum + (end.fsyncs[id] as number) - (start.fsyncs[id] as number), 0);
     const shape = CLIENTS === "kv" ? `${CLIENT_COUNT} KvClients, ${CLIENT_COUNT} connections` : `${CLIENT_COUNT} clients over ${conns} connections`;
-    return { shape, commits, raw: (before.rate + after.rate) / 2, rawCpuUs: (before.cpuUs + after.cpuUs) / 2, perLeaderFsync: done / leaderFsyncs, perFollowerFsync: (2 * done) / followerFsyncs, nodeUs: nodesUs / done, leaderUs: { user: ((leaderAfter.user - leaderBefore.user) * 1000) / done, system: ((leaderAfter.system - leaderBefore.system) * 1000) / done }, followersUs: { user: ((followersAfter.user - followersBefore.user) * 1000) / done, system: ((followersAfter.system - followersBefore.system) * 1000) / done }, writes: writes / done, clientUs: (clientUs.user + clientUs.system) / done };
+    return { shape, commits, raw: (before.rate + after.rate) / 2, rawCpuUs: (before.cpuUs + after.cpuUs) / 2, perLeaderFsync: done / leaderFsyncs, perFollowerFsync: (2 * done) / followerFsyncs, nodeUs: nodesUs / done, leaderUs: { user: ((leaderAfter.user - leaderBefore.user) * 1000) / done, system: ((leaderAfter.system - leaderBefore.system) * 1000) / done }, leaderOtherThreadsUs: ((leaderAfter.user + leaderAfter.system - leaderBefore.user - leaderBefore.system - leaderMain) * 1000) / done, followersUs: { user: ((followersAfter.user - followersBefore.user) * 1000) / done, system: ((followersAfter.system - followersBefore.system) * 1000) / done }, writes: writes / done, clientUs: (clientUs.user + clientUs.system) / done };
   } finally {
     unwatch();
     pool.close();
@@ -247,6 +261,7 @@ export async function benchTcp(): Promise<BenchRow[]> {
         { name: `tcp raft CPU per commit, the 3 node processes (${r.shape}; Linux /proc; 10 ms ticks)`, value: round3(r.nodeUs), unit: "µs" },
         { name: `tcp raft CPU per commit, the leader alone, user (${r.shape})`, value: round3(r.leaderUs.user), unit: "µs" },
         { name: `tcp raft CPU per commit, the leader alone, system (${r.shape})`, value: round3(r.leaderUs.system), unit: "µs" },
+        { name: `tcp raft CPU per commit, the leader's threads other than its main one (${r.shape}; its thread pool's batch fsyncs, V8's workers)`, value: round3(r.leaderOtherThreadsUs), unit: "µs" },
         // System time includes each fsync's own CPU (about 100-170 µs of it per write+fsync in this VM): fewer, larger batches pay.
         { name: `tcp raft CPU per commit, the 2 followers, user (${r.shape})`, value: round3(r.followersUs.user), unit: "µs" },
         { name: `tcp raft CPU per commit, the 2 followers, system (${r.shape})`, value: round3(r.followersUs.system), unit: "µs" },
