@@ -21,7 +21,7 @@
  * the figures swing between runs: run the row several times and read the ratio.
  */
 import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beginTransaction, KvClient, statusOf, type Cluster } from "faultline/cli";
@@ -268,6 +268,8 @@ export async function benchTcp(): Promise<BenchRow[]> {
         // Each write is a system call with the loopback's TCP work behind it: a large share of the nodes' CPU.
         { name: `tcp raft write system calls per commit, the 3 node processes (${r.shape}; Linux /proc)`, value: round3(r.writes), unit: "calls" },
         { name: `tcp raft CPU per commit, the clients' process (${r.shape})`, value: round3(r.clientUs), unit: "µs" },
+        // What the CPU alone allows: 10x the raw fsync rate needs this ceiling above 10 * raw, i.e. nodes + clients under cores * 1e6 / (10 * raw) µs per commit.
+        { name: `tcp raft commits per second the CPU allows (${r.shape}; ${availableParallelism()} cores * 1e6 / CPU per commit of the nodes and the clients)`, value: round3((availableParallelism() * 1e6) / (r.nodeUs + r.clientUs)), unit: "commits/s" },
       );
     }
     if (PROFILE !== undefined) {
