@@ -20,7 +20,7 @@
  * beside the nodes. On a shared, loaded machine the processes get a fraction of a core each and
  * the figures swing between runs: run the row several times and read the ratio.
  */
-import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -88,11 +88,12 @@ export async function closedLoops(clients: number, seconds: number, op: (client:
  * 3,200-3,900/s on a calmer machine), and the ratio row is then meaningless. Read the ratio from
  * a run where this row is in its calm range.
  */
-function rawFsyncPerSecond(): { rate: number; cpuUs: number } {
+function rawFsyncPerSecond(): { rate: number; cpuUs: number; diskBusy: number } {
   const dir = mkdtempSync(join(tmpdir(), "faultline-fsync-"));
   const fd = openSync(join(dir, "probe"), "w");
   const bytes = Buffer.alloc(100, 1);
   let n = 0;
+  const busyBefore = diskBusyMs(dir);
   const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   while (Number(process.hrtime.bigint() - start) < 1e9) {
@@ -100,11 +101,28 @@ function rawFsyncPerSecond(): { rate: number; cpuUs: number } {
     fsyncSync(fd);
     n++;
   }
-  const s = Number(process.hrtime.bigint() - start) / 1e9;
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
   const used = process.cpuUsage(cpu);
+  const diskBusy = (diskBusyMs(dir) - busyBefore) / ms;
   closeSync(fd);
   rmSync(dir, { recursive: true });
-  return { rate: n / s, cpuUs: (used.user + used.system) / n };
+  return { rate: n / (ms / 1e3), cpuUs: (used.user + used.system) / n, diskBusy };
+}
+
+/**
+ * Milliseconds the block device holding `path` has been busy (io_ticks of /sys/dev/block/<dev>/stat,
+ * Linux; NaN elsewhere). Over the raw probe it says whether the probe waited on the disk or on the
+ * CPU: fsync waits for the journal's kernel thread, which a loaded machine schedules late.
+ */
+function diskBusyMs(path: string): number {
+  try {
+    const dev = statSync(path).dev;
+    const major = (dev >> 8) & 0xfff;
+    const minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+    return Number(readFileSync(`/sys/dev/block/${major}:${minor}/stat`, "utf8").trim().split(/\s+/)[9]);
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** CPU time (user + system, ms) a process used so far, from /proc (Linux); NaN elsewhere. */
@@ -161,6 +179,8 @@ interface RaftLoad {
   readonly raw: number;
   /** CPU (user + system) of one raw write+fsync: what a batch's fsync costs a node besides its wait. */
   readonly rawCpuUs: number;
+  /** Share of the raw probe's time the disk was busy. */
+  readonly rawDiskBusy: number;
   readonly perLeaderFsync: number;
   /** Commits per fsync of a follower (their mean): the size of the AppendEntries batches. */
   readonly perFollowerFsync: number;
@@ -217,7 +237,7 @@ async function raftLoad(raft: Awaited<ReturnType<typeof makeCluster>>, byId: Rea
       .filter((id) => id !== end.leader)
       .reduce((sum, id) => sum + (end.fsyncs[id] as number) - (start.fsyncs[id] as number), 0);
     const shape = CLIENTS === "kv" ? `${CLIENT_COUNT} KvClients, ${CLIENT_COUNT} connections` : `${CLIENT_COUNT} clients over ${conns} connections`;
-    return { shape, commits, raw: (before.rate + after.rate) / 2, rawCpuUs: (before.cpuUs + after.cpuUs) / 2, perLeaderFsync: done / leaderFsyncs, perFollowerFsync: (2 * done) / followerFsyncs, nodeUs: nodesUs / done, leaderUs: { user: ((leaderAfter.user - leaderBefore.user) * 1000) / done, system: ((leaderAfter.system - leaderBefore.system) * 1000) / done }, leaderOtherThreadsUs: ((leaderAfter.user + leaderAfter.system - leaderBefore.user - leaderBefore.system - leaderMain) * 1000) / done, followersUs: { user: ((followersAfter.user - followersBefore.user) * 1000) / done, system: ((followersAfter.system - followersBefore.system) * 1000) / done }, writes: writes / done, clientUs: (clientUs.user + clientUs.system) / done };
+    return { shape, commits, raw: (before.rate + after.rate) / 2, rawCpuUs: (before.cpuUs + after.cpuUs) / 2, rawDiskBusy: (before.diskBusy + after.diskBusy) / 2, perLeaderFsync: done / leaderFsyncs, perFollowerFsync: (2 * done) / followerFsyncs, nodeUs: nodesUs / done, leaderUs: { user: ((leaderAfter.user - leaderBefore.user) * 1000) / done, system: ((leaderAfter.system - leaderBefore.system) * 1000) / done }, leaderOtherThreadsUs: ((leaderAfter.user + leaderAfter.system - leaderBefore.user - leaderBefore.system - leaderMain) * 1000) / done, followersUs: { user: ((followersAfter.user - followersBefore.user) * 1000) / done, system: ((followersAfter.system - followersBefore.system) * 1000) / done }, writes: writes / done, clientUs: (clientUs.user + clientUs.system) / done };
   } finally {
     unwatch();
     pool.close();
@@ -254,6 +274,8 @@ export async function benchTcp(): Promise<BenchRow[]> {
         { name: `tcp raft commits per second (${shape})`, value: round3(r.commits), unit: "commits/s" },
         { name: `raw write+fsync per second on the same disk (just before and after the ${r.shape} row)`, value: round3(r.raw), unit: "fsyncs/s" },
         { name: `tcp raft commits per raw fsync (${r.shape}; goal >= 10)`, value: round3(r.commits / r.raw), unit: "x" },
+        // Low: the probe spent its second waiting for CPU (the journal's kernel thread, its own wake-up), not for the disk, and the ratio above is not the disk's.
+        { name: `share of the raw probe's time the disk was busy (${r.shape} row; /sys/dev/block io_ticks, other I/O included)`, value: round3(r.rawDiskBusy), unit: "share" },
         // In a VM each fsync costs the caller CPU too (here 100-170 µs of system time): a node's batch fsyncs are a large share of its system time.
         { name: `CPU per raw write+fsync, user + system (just before and after the ${r.shape} row)`, value: round3(r.rawCpuUs), unit: "µs" },
         { name: `tcp raft commits per leader fsync (${r.shape}; batch size; NaN when leadership moved)`, value: round3(r.perLeaderFsync), unit: "commits" },
