@@ -20,8 +20,8 @@
  * beside the nodes. On a shared, loaded machine the processes get a fraction of a core each and
  * the figures swing between runs: run the row several times and read the ratio.
  */
-import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beginTransaction, KvClient, statusOf, type Cluster } from "faultline/cli";
@@ -88,21 +88,41 @@ export async function closedLoops(clients: number, seconds: number, op: (client:
  * 3,200-3,900/s on a calmer machine), and the ratio row is then meaningless. Read the ratio from
  * a run where this row is in its calm range.
  */
-function rawFsyncPerSecond(): number {
+function rawFsyncPerSecond(): { rate: number; cpuUs: number; diskBusy: number } {
   const dir = mkdtempSync(join(tmpdir(), "faultline-fsync-"));
   const fd = openSync(join(dir, "probe"), "w");
   const bytes = Buffer.alloc(100, 1);
   let n = 0;
+  const busyBefore = diskBusyMs(dir);
+  const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   while (Number(process.hrtime.bigint() - start) < 1e9) {
     writeSync(fd, bytes);
     fsyncSync(fd);
     n++;
   }
-  const s = Number(process.hrtime.bigint() - start) / 1e9;
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const used = process.cpuUsage(cpu);
+  const diskBusy = (diskBusyMs(dir) - busyBefore) / ms;
   closeSync(fd);
   rmSync(dir, { recursive: true });
-  return n / s;
+  return { rate: n / (ms / 1e3), cpuUs: (used.user + used.system) / n, diskBusy };
+}
+
+/**
+ * Milliseconds the block device holding `path` has been busy (io_ticks of /sys/dev/block/<dev>/stat,
+ * Linux; NaN elsewhere). Over the raw probe it says whether the probe waited on the disk or on the
+ * CPU: fsync waits for the journal's kernel thread, which a loaded machine schedules late.
+ */
+function diskBusyMs(path: string): number {
+  try {
+    const dev = statSync(path).dev;
+    const major = (dev >> 8) & 0xfff;
+    const minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+    return Number(readFileSync(`/sys/dev/block/${major}:${minor}/stat`, "utf8").trim().split(/\s+/)[9]);
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** CPU time (user + system, ms) a process used so far, from /proc (Linux); NaN elsewhere. */
@@ -112,13 +132,23 @@ function cpuMsOf(pid: number | undefined): number {
 }
 
 /** User and system CPU time (ms) a process used so far, from /proc (Linux); NaN elsewhere. */
-function cpuSplitOf(pid: number | undefined): { user: number; system: number } {
+function cpuSplitOf(pid: number | undefined, path = `${pid}`): { user: number; system: number } {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    const fields = readFileSync(`/proc/${path}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
     return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 }; // clock ticks of 10 ms
   } catch {
     return { user: Number.NaN, system: Number.NaN };
   }
+}
+
+/**
+ * CPU time (user + system, ms) of a process's main thread (its JavaScript, and the fsyncs it makes
+ * inline), from /proc (Linux); NaN elsewhere. The rest of the process's time is its other threads:
+ * libuv's pool (a loaded leader's batch fsyncs) and V8's workers (GC, compilation).
+ */
+function mainThreadCpuMsOf(pid: number | undefined): number {
+  const { user, system } = cpuSplitOf(pid, `${pid}/task/${pid}`);
+  return user + system;
 }
 
 /** Write system calls (write, writev: sockets and files) a process made so far, from /proc (Linux); NaN elsewhere. */
@@ -147,10 +177,20 @@ interface RaftLoad {
   readonly shape: string;
   readonly commits: number;
   readonly raw: number;
+  /** CPU (user + system) of one raw write+fsync: what a batch's fsync costs a node besides its wait. */
+  readonly rawCpuUs: number;
+  /** Share of the raw probe's time the disk was busy. */
+  readonly rawDiskBusy: number;
   readonly perLeaderFsync: number;
+  /** Commits per fsync of a follower (their mean): the size of the AppendEntries batches. */
+  readonly perFollowerFsync: number;
   readonly nodeUs: number;
   /** Of which the leader's, user and system (kernel: system calls, the loopback's TCP work). */
   readonly leaderUs: { readonly user: number; readonly system: number };
+  /** Of the leader's, what its threads other than the main one used (the thread pool's fsyncs, V8's workers). */
+  readonly leaderOtherThreadsUs: number;
+  /** The two followers', summed, user and system. */
+  readonly followersUs: { readonly user: number; readonly system: number };
   readonly writes: number;
   readonly clientUs: number;
 }
@@ -175,19 +215,29 @@ async function raftLoad(raft: Awaited<ReturnType<typeof makeCluster>>, byId: Rea
     const cpuBefore = nodesCpu();
     const leaderProc = byId.get(leader);
     const leaderBefore = cpuSplitOf(leaderProc?.child.pid);
+    const leaderMainBefore = mainThreadCpuMsOf(leaderProc?.child.pid);
+    const followerProcs = [...byId].filter(([id]) => id !== leader).map(([, p]) => p);
+    const followersSplit = () => followerProcs.map((p) => cpuSplitOf(p.child.pid)).reduce((a, b) => ({ user: a.user + b.user, system: a.system + b.system }), { user: 0, system: 0 });
+    const followersBefore = followersSplit();
     const writesBefore = nodesWrites();
     const clientCpu = process.cpuUsage();
     const { rate: commits, done } = await closedLoops(CLIENT_COUNT, SECONDS, put);
     const clientUs = process.cpuUsage(clientCpu);
     const nodesUs = (nodesCpu() - cpuBefore) * 1000;
     const leaderAfter = cpuSplitOf(leaderProc?.child.pid);
+    const leaderMain = mainThreadCpuMsOf(leaderProc?.child.pid) - leaderMainBefore;
+    const followersAfter = followersSplit();
     const writes = nodesWrites() - writesBefore;
     const end = await groupCommits(raft.nodes as Cluster);
     const after = rawFsyncPerSecond();
     // Commits per fsync of the leader: how much group commit (runtime and Raft batching) gathers.
     const leaderFsyncs = end.leader !== undefined && end.leader === start.leader ? (end.fsyncs[end.leader] as number) - (start.fsyncs[end.leader] as number) : Number.NaN;
+    // The followers' too: each AppendEntries a follower gets is one fsync of its own (synced inline, one step at a time).
+    const followerFsyncs = Object.keys(end.fsyncs)
+      .filter((id) => id !== end.leader)
+      .reduce((sum, id) => sum + (end.fsyncs[id] as number) - (start.fsyncs[id] as number), 0);
     const shape = CLIENTS === "kv" ? `${CLIENT_COUNT} KvClients, ${CLIENT_COUNT} connections` : `${CLIENT_COUNT} clients over ${conns} connections`;
-    return { shape, commits, raw: (before + after) / 2, perLeaderFsync: done / leaderFsyncs, nodeUs: nodesUs / done, leaderUs: { user: ((leaderAfter.user - leaderBefore.user) * 1000) / done, system: ((leaderAfter.system - leaderBefore.system) * 1000) / done }, writes: writes / done, clientUs: (clientUs.user + clientUs.system) / done };
+    return { shape, commits, raw: (before.rate + after.rate) / 2, rawCpuUs: (before.cpuUs + after.cpuUs) / 2, rawDiskBusy: (before.diskBusy + after.diskBusy) / 2, perLeaderFsync: done / leaderFsyncs, perFollowerFsync: (2 * done) / followerFsyncs, nodeUs: nodesUs / done, leaderUs: { user: ((leaderAfter.user - leaderBefore.user) * 1000) / done, system: ((leaderAfter.system - leaderBefore.system) * 1000) / done }, leaderOtherThreadsUs: ((leaderAfter.user + leaderAfter.system - leaderBefore.user - leaderBefore.system - leaderMain) * 1000) / done, followersUs: { user: ((followersAfter.user - followersBefore.user) * 1000) / done, system: ((followersAfter.system - followersBefore.system) * 1000) / done }, writes: writes / done, clientUs: (clientUs.user + clientUs.system) / done };
   } finally {
     unwatch();
     pool.close();
@@ -224,13 +274,24 @@ export async function benchTcp(): Promise<BenchRow[]> {
         { name: `tcp raft commits per second (${shape})`, value: round3(r.commits), unit: "commits/s" },
         { name: `raw write+fsync per second on the same disk (just before and after the ${r.shape} row)`, value: round3(r.raw), unit: "fsyncs/s" },
         { name: `tcp raft commits per raw fsync (${r.shape}; goal >= 10)`, value: round3(r.commits / r.raw), unit: "x" },
+        // Low: the probe spent its second waiting for CPU (the journal's kernel thread, its own wake-up), not for the disk, and the ratio above is not the disk's.
+        { name: `share of the raw probe's time the disk was busy (${r.shape} row; /sys/dev/block io_ticks, other I/O included)`, value: round3(r.rawDiskBusy), unit: "share" },
+        // In a VM each fsync costs the caller CPU too (here 100-170 µs of system time): a node's batch fsyncs are a large share of its system time.
+        { name: `CPU per raw write+fsync, user + system (just before and after the ${r.shape} row)`, value: round3(r.rawCpuUs), unit: "µs" },
         { name: `tcp raft commits per leader fsync (${r.shape}; batch size; NaN when leadership moved)`, value: round3(r.perLeaderFsync), unit: "commits" },
+        { name: `tcp raft commits per follower fsync (${r.shape}; the followers' mean: entries per AppendEntries)`, value: round3(r.perFollowerFsync), unit: "commits" },
         { name: `tcp raft CPU per commit, the 3 node processes (${r.shape}; Linux /proc; 10 ms ticks)`, value: round3(r.nodeUs), unit: "µs" },
         { name: `tcp raft CPU per commit, the leader alone, user (${r.shape})`, value: round3(r.leaderUs.user), unit: "µs" },
         { name: `tcp raft CPU per commit, the leader alone, system (${r.shape})`, value: round3(r.leaderUs.system), unit: "µs" },
+        { name: `tcp raft CPU per commit, the leader's threads other than its main one (${r.shape}; its thread pool's batch fsyncs, V8's workers)`, value: round3(r.leaderOtherThreadsUs), unit: "µs" },
+        // System time includes each fsync's own CPU (about 100-170 µs of it per write+fsync in this VM): fewer, larger batches pay.
+        { name: `tcp raft CPU per commit, the 2 followers, user (${r.shape})`, value: round3(r.followersUs.user), unit: "µs" },
+        { name: `tcp raft CPU per commit, the 2 followers, system (${r.shape})`, value: round3(r.followersUs.system), unit: "µs" },
         // Each write is a system call with the loopback's TCP work behind it: a large share of the nodes' CPU.
         { name: `tcp raft write system calls per commit, the 3 node processes (${r.shape}; Linux /proc)`, value: round3(r.writes), unit: "calls" },
         { name: `tcp raft CPU per commit, the clients' process (${r.shape})`, value: round3(r.clientUs), unit: "µs" },
+        // What the CPU alone allows: 10x the raw fsync rate needs this ceiling above 10 * raw, i.e. nodes + clients under cores * 1e6 / (10 * raw) µs per commit.
+        { name: `tcp raft commits per second the CPU allows (${r.shape}; ${availableParallelism()} cores * 1e6 / CPU per commit of the nodes and the clients)`, value: round3((availableParallelism() * 1e6) / (r.nodeUs + r.clientUs)), unit: "commits/s" },
       );
     }
     if (PROFILE !== undefined) {
