@@ -61,11 +61,14 @@ describe("the broadcast-cut trigger", () => {
   const draw = (broadcastTypes?: readonly string[]) => fc.sample(triggerArbitrary({ ...vocabulary, ...(broadcastTypes ? { broadcastTypes } : {}) }, 1_000), { seed: 5, numRuns: 4_000 });
   const cuts = (ts: readonly Trigger[], types: readonly string[]) => ts.filter((t): t is Fired => t.type === "trigger" && t.when.on === "send" && t.then.do === "crash-after-send" && types.includes(t.when.msgType ?? ""));
 
-  it("is drawn for a quarter of the triggers, on the broadcast types, most often on the first message and with a quick restart", () => {
+  it("is drawn for a sixth of the triggers, on the broadcast types, most often on the first message and with a quick restart", () => {
     const drawn = draw(["query", "store"]);
     for (const [i, t] of drawn.entries()) validateTrigger(t, `drawn[${i}]`);
     const cut = cuts(drawn, ["query", "store"]);
-    expect(cut.length / drawn.length).toBeGreaterThan(0.2);
+    expect(cut.length / drawn.length).toBeGreaterThan(0.12);
+    // It takes half the plain send arm's share: persist triggers keep theirs (half of all, as without broadcasts).
+    const persists = (ts: readonly Trigger[]) => ts.filter((t) => t.type === "trigger" && t.when.on === "persist").length / ts.length;
+    expect(Math.abs(persists(drawn) - persists(draw()))).toBeLessThan(0.04);
     // Without the learned types only the plain send arm draws it (a third of its responses, over four types).
     expect(cuts(draw(), ["query", "store"]).length / drawn.length).toBeLessThan(0.06);
     expect(cut.filter((t) => t.when.on === "send" && t.when.to === undefined).length / cut.length).toBeGreaterThan(0.6);
@@ -75,7 +78,7 @@ describe("the broadcast-cut trigger", () => {
   it("watches any message when the broadcasts carry no type", () => {
     const drawn = draw([]);
     const anyType = drawn.filter((t): t is Fired => t.type === "trigger" && t.when.on === "send" && t.then.do === "crash-after-send" && t.when.msgType === undefined);
-    expect(anyType.length / drawn.length).toBeGreaterThan(0.15);
+    expect(anyType.length / drawn.length).toBeGreaterThan(0.12);
   });
 
   it("is in a sweep's cases of a system that broadcasts, and its crash leaves the rest of the broadcast unsent", () => {
