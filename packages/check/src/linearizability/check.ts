@@ -120,6 +120,25 @@ function timeOrder(time: Float64Array): Int32Array {
   return order;
 }
 
+/**
+ * `members` without the operations of unknown outcome the model calls read-only: they change no
+ * state and showed nothing, so the verdict is the same without them, and each one kept would
+ * multiply the search (see {@link SequentialModel.readOnly}).
+ */
+function withoutUnansweredReads<S, I, O>(model: SequentialModel<S, I, O>, ops: readonly Operation<I, O>[], members: number[]): number[] {
+  const readOnly = model.readOnly;
+  if (readOnly === undefined) return members;
+  return members.filter((g) => {
+    const op = ops[g] as Operation<I, O>;
+    if (!isPending(op)) return true;
+    try {
+      return readOnly.call(model, op.input) !== true;
+    } catch (err) {
+      throw new LinearizabilityInputError(`model "${model.name}" could not tell whether operation ${describeOperationAt(model, ops, g)} is read-only: ${(err as Error).message}`, g);
+    }
+  });
+}
+
 function prepare<I, O>(ops: readonly Operation<I, O>[], members: readonly number[]): SearchInput<I, O> {
   const n = members.length;
   const inputs: I[] = new Array<I>(n);
@@ -164,7 +183,8 @@ export function checkLinearizable<S, I, O>(ops: readonly Operation<I, O>[], mode
   // Smallest first, so a budget spent on one huge partition still leaves the small ones judged.
   const bySize = parts.map((_, i) => i).sort((a, b) => (parts[a] as { ops: number[] }).ops.length - (parts[b] as { ops: number[] }).ops.length || a - b);
   for (const p of bySize) {
-    const { key, ops: members } = parts[p] as { key: string | number | undefined; ops: number[] };
+    const { key, ops: all } = parts[p] as { key: string | number | undefined; ops: number[] };
+    const members = withoutUnansweredReads(model, ops, all);
     const prepared = prepare(ops, members);
     const run = (b: SearchBudget, partials: boolean) => {
       try {

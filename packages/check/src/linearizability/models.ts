@@ -44,6 +44,7 @@ export function registerModel<V = unknown>(options: RegisterOptions<V> = {}): Se
       }
     },
     hash: hashValue,
+    readOnly: (input) => input.op === "read",
     validate: (input, output) => {
       const op = (input as { op?: unknown } | null)?.op;
       if (op !== "read" && op !== "write" && op !== "cas") return `unknown register operation ${JSON.stringify(op)} (expected read, write or cas)`;
@@ -114,6 +115,7 @@ export const kvModel: SequentialModel<KvState, KvInput, KvOutput | undefined> = 
   equal: (a, b) => a.hash === b.hash && a.value === b.value,
   hash: (state) => state.hash,
   partitionKey: (input) => input.key,
+  readOnly: (input) => input.op === "get",
   validate: (input) => {
     const op = (input as { op?: unknown } | null)?.op;
     if (op !== "get" && op !== "put" && op !== "append" && op !== "delete") return `unknown key-value operation ${JSON.stringify(op)} (expected get, put, append or delete)`;

@@ -80,6 +80,14 @@ export interface SequentialModel<S, I, O> {
   hash?(state: S): number;
   /** The independent part an operation belongs to (a key of a store). Absent: one part. */
   partitionKey?(input: I): string | number;
+  /**
+   * True for an input that never changes the state (a read, a get). An operation of unknown
+   * outcome with such an input is left out before the search: it changes nothing and its result
+   * was never seen, so the history is linearizable with it exactly when it is without it, and
+   * each one left in would multiply the search. Must be true only for inputs whose `step` returns
+   * the state it was given, whatever the output.
+   */
+  readOnly?(input: I): boolean;
   /** Rejects an operation the model cannot handle before the search starts (returns why). */
   validate?(input: I, output: O | Unknown): string | undefined;
   /** Text of an operation for reports and pictures, such as `cas(1, 2) -> ok`. */

@@ -6,6 +6,7 @@
  */
 import fc from "fast-check";
 import type { FaultAction, FaultPlan, NodeId } from "@faultline/kernel";
+import { broadcastTypes } from "./broadcasts.js";
 import { SearchError, type SystemSpace } from "./space.js";
 import { triggerActions, triggerArbitrary, validateTrigger, type Trigger } from "./triggers.js";
 
@@ -87,7 +88,11 @@ export function caseArbitrary<Config>(space: SystemSpace<Config>, mode: SearchMo
   const seed = fc.integer({ min: 0, max: 2 ** 31 - 1 });
   // Key order is shrink order: fast-check cuts faults and triggers first, then the swarm, the configuration, the seed.
   if (mode === "plain") return fc.record({ faults, triggers: fc.constant([] as Trigger[]), swarm: fc.constant(PLAIN_SWARM), config: fc.constant(space.defaultConfig), seed });
-  const triggers = mode === "swarm" ? fc.constant([] as Trigger[]) : fc.array(triggerArbitrary(space, space.faultWindowMs), { maxLength: options.maxTriggers ?? 3 });
+  if (mode === "swarm") return fc.record({ faults, triggers: fc.constant([] as Trigger[]), swarm: swarmArbitrary, config: space.config, seed });
+  // The broadcasts a calm run shows (learned once per space) get their crash in the middle.
+  const broadcasts = broadcastTypes(space);
+  const vocabulary = { messageTypes: space.messageTypes, recordTypes: space.recordTypes, states: space.states, ...(broadcasts === undefined ? {} : { broadcastTypes: broadcasts }) };
+  const triggers = fc.array(triggerArbitrary(vocabulary, space.faultWindowMs), { maxLength: options.maxTriggers ?? 3 });
   return fc.record({ faults, triggers, swarm: swarmArbitrary, config: space.config, seed });
 }
 
