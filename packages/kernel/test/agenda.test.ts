@@ -92,6 +92,16 @@ describe("EventAgenda", () => {
     expect(out).toEqual([0, 1, 4, 3, 6, 2, 7]);
   });
 
+  it("takes a fractional event the heap held before a later one of the same millisecond in the wheel", () => {
+    const agenda = new EventAgenda<Ev>();
+    agenda.push({ time: 1_500.25, seq: 1 }); // past the window: the heap
+    agenda.push({ time: 600, seq: 2 });
+    expect(agenda.pop()?.seq).toBe(2);
+    agenda.push({ time: 1_500.5, seq: 3 }); // now inside the window: the wheel
+    agenda.push({ time: 1_501, seq: 4 });
+    expect([agenda.pop()?.seq, agenda.pop()?.seq, agenda.pop()?.seq]).toEqual([1, 3, 4]);
+  });
+
   it("takes an event queued earlier than the last one taken, within its millisecond, before the rest of that millisecond", () => {
     const agenda = new EventAgenda<Ev>();
     agenda.push({ time: 5.5, seq: 1 });
