@@ -154,13 +154,15 @@ export class EventAgenda<E extends Queued> {
     return all;
   }
 
-  /** Calls `f` on each event in the wheel, from the earliest bucket on. */
+  /** Calls `f` on each event in the wheel, bucket by bucket (only those holding events: invariants may ask after every step). */
   private forEachInWheel(f: (e: E) => void): void {
-    const { buckets, heads } = this;
-    for (let k = 0; k < buckets.length; k++) {
-      const i = (this.base + k) & MASK;
-      const bucket = buckets[i] as E[];
-      for (let j = heads[i] as number; j < bucket.length; j++) f(bucket[j] as E);
+    const { buckets, heads, occupied } = this;
+    for (let w = 0; w < occupied.length; w++) {
+      for (let bits = occupied[w] as number; bits !== 0; bits &= bits - 1) {
+        const i = (w << 5) | (31 - Math.clz32(bits & -bits));
+        const bucket = buckets[i] as E[];
+        for (let j = heads[i] as number; j < bucket.length; j++) f(bucket[j] as E);
+      }
     }
   }
 }
