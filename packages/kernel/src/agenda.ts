@@ -82,15 +82,26 @@ export class EventAgenda<E extends Queued> {
 
   /** Removes and returns the earliest event. */
   pop(): E | undefined {
+    return this.popNotAfter(Infinity);
+  }
+
+  /**
+   * Removes and returns the earliest event if it is due at `limit` or before, else leaves it
+   * queued and returns undefined: one look at the two fronts, where `peek` then `pop` take two
+   * (the run loop does this for every event).
+   */
+  popNotAfter(limit: number): E | undefined {
     const top = this.heap.peek();
     const i = this.wheelFront();
     const bucket = i < 0 ? undefined : (this.buckets[i] as E[]);
     const head = i < 0 ? 0 : (this.heads[i] as number);
     if (bucket === undefined || (top !== undefined && before(top, bucket[head] as E))) {
-      if (top !== undefined && top.time >= this.base + 1) this.base = Math.floor(top.time);
+      if (top === undefined || top.time > limit) return undefined;
+      if (top.time >= this.base + 1) this.base = Math.floor(top.time);
       return this.heap.pop();
     }
     const first = bucket[head] as E;
+    if (first.time > limit) return undefined;
     if (head + 1 === bucket.length) this.emptied(i);
     else this.heads[i] = head + 1;
     this.inWheel--;

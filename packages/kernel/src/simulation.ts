@@ -11,7 +11,7 @@ import { checkAction, checkNodeIds, resolveRunConfig, type FaultAction, type Run
 import { fingerprint, pendingEvents, type CursorSource, type PendingEvent, type TakeMode } from "./cursor.js";
 import { Engine } from "./engine.js";
 import { ConfigError } from "./errors.js";
-import { DELIVER, KIND_NAMES, dropOutcome, faultEvent, type QueuedEvent } from "./events.js";
+import { DELIVER, KIND_NAMES, dropOutcome, faultEvent } from "./events.js";
 import { Network } from "./network.js";
 import { NodeHost } from "./nodes.js";
 import type { AnyProtocol, ClientId, NodeId } from "./protocol.js";
@@ -183,9 +183,9 @@ export class Simulation {
     const limit = Math.min(t, engine.config.maxTimeMs);
     const maxEvents = engine.config.maxEvents;
     while (!state.stopped && schedule.events < maxEvents) {
-      const next = queue.peek();
-      if (next === undefined || next.time > limit) break;
-      engine.process(queue.pop() as QueuedEvent);
+      const next = queue.popNotAfter(limit);
+      if (next === undefined) break;
+      engine.process(next);
     }
     if (!state.stopped && schedule.time < limit && schedule.events < maxEvents) schedule.time = limit;
     return this;
@@ -202,9 +202,9 @@ export class Simulation {
     engine.boot();
     const { schedule } = engine.state;
     if (engine.state.stopped || schedule.events >= engine.config.maxEvents) return false;
-    const next = schedule.queue.peek();
-    if (next === undefined || next.time > engine.config.maxTimeMs) return false;
-    engine.process(schedule.queue.pop() as QueuedEvent);
+    const next = schedule.queue.popNotAfter(engine.config.maxTimeMs);
+    if (next === undefined) return false;
+    engine.process(next);
     return true;
   }
 

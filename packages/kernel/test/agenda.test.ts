@@ -12,6 +12,7 @@ interface Ev {
 type Op =
   | { readonly op: "push"; readonly ahead: number; readonly olderSeq: number }
   | { readonly op: "pop" }
+  | { readonly op: "popNotAfter"; readonly within: number }
   | { readonly op: "remove"; readonly pick: number }
   | { readonly op: "clone" };
 
@@ -26,7 +27,8 @@ const ahead = fc.oneof(
 );
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ op: fc.constant("push" as const), ahead, olderSeq: fc.oneof({ weight: 9, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }) }) }) },
-  { weight: 4, arbitrary: fc.constant({ op: "pop" as const }) },
+  { weight: 3, arbitrary: fc.constant({ op: "pop" as const }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant("popNotAfter" as const), within: fc.oneof(fc.integer({ min: -2, max: 12 }), fc.double({ min: 0, max: 3, noNaN: true })) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("remove" as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.constant({ op: "clone" as const }) },
 );
@@ -53,6 +55,12 @@ describe("EventAgenda", () => {
           } else if (o.op === "pop") {
             const a = agenda.pop();
             expect(a).toBe(heap.pop());
+            if (a !== undefined) now = a.time;
+          } else if (o.op === "popNotAfter") {
+            const limit = now + o.within;
+            const next = heap.peek();
+            const a = agenda.popNotAfter(limit);
+            expect(a).toBe(next !== undefined && next.time <= limit ? heap.pop() : undefined);
             if (a !== undefined) now = a.time;
           } else if (o.op === "remove") {
             const all = heap.unordered();

@@ -5,8 +5,8 @@
  * minority for good, the classic "crash in the middle of a broadcast" that quorum protocols must
  * survive; the generator arms `crash-after-send` on those types (see `triggerArbitrary`).
  */
-import { Simulation, type AnyProtocol, type Effect, type NodeId, type NodeSpec, type WorldView } from "@faultline/kernel";
-import type { SystemSpace } from "./space.js";
+import { Simulation, type AnyProtocol, type Effect, type NodeId, type NodeSpec } from "@faultline/kernel";
+import { doneAfter, type SystemSpace } from "./space.js";
 
 const learned = new WeakMap<SystemSpace<any>, readonly string[] | undefined>();
 
@@ -14,16 +14,6 @@ const learned = new WeakMap<SystemSpace<any>, readonly string[] | undefined>();
 function typeOf(msg: unknown): string | undefined {
   const t = typeof msg === "object" && msg !== null ? (msg as { type?: unknown }).type : undefined;
   return typeof t === "string" && t.length > 0 ? t : undefined;
-}
-
-/** `done`, asked at most every 50 virtual ms (as a sweep asks it). */
-function doneEvery50Ms(done: (view: WorldView) => boolean): (view: WorldView) => boolean {
-  let next = 0;
-  return (view) => {
-    if (view.time < next) return false;
-    next = view.time + 50;
-    return done(view);
-  };
 }
 
 /**
@@ -76,7 +66,7 @@ export function broadcastTypes(space: SystemSpace<any>): readonly string[] | und
       ...(built.storage ? { storage: built.storage } : {}),
       maxTimeMs: space.runMs,
       maxEvents: space.maxEvents,
-      ...(built.done ? { stopWhen: doneEvery50Ms(built.done) } : {}),
+      ...(built.done ? { stopWhen: doneAfter(0, built.done) } : {}),
     }).run();
   } catch {
     // A system whose default run throws still gets a search: only this lesson is lost.

@@ -7,7 +7,7 @@
 import { Simulation, type FaultAction, type Invariant, type SimulationResult, type TraceOptions, type WorldView } from "@faultline/kernel";
 import { planOf, swarmRates, validateCase, type Case } from "./case.js";
 import { triggerKind } from "./triggers.js";
-import type { SystemSpace } from "./space.js";
+import { doneAfter, type SystemSpace } from "./space.js";
 
 /** What broke in a run: an invariant (by name) or the system's end-of-run `check` ("check"). */
 export interface CaseFailure {
@@ -52,16 +52,6 @@ function observer(space: SystemSpace<any>, states: Set<string>, transitions: Set
       for (const s of space.sometimes) if (!reached.has(s.name) && s.condition(view)) reached.add(s.name);
       return undefined;
     },
-  };
-}
-
-/** `done`, asked once the faults have stopped and then at most every 50 virtual ms. */
-function doneAfter(windowMs: number, done: (view: WorldView) => boolean): (view: WorldView) => boolean {
-  let next = windowMs;
-  return (view) => {
-    if (view.time < next) return false;
-    next = view.time + 50;
-    return done(view);
   };
 }
 

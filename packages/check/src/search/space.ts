@@ -216,3 +216,13 @@ function shape(v: unknown, depth: number): unknown {
 export function defaultAbstraction(view: WorldView): unknown {
   return view.nodes.map((n) => (n.up ? shape(n.state, 0) : "down"));
 }
+
+/** A space's `done`, asked once the faults have stopped (at `windowMs`) and then at most every 50 virtual ms, as a run's `stopWhen`. */
+export function doneAfter(windowMs: number, done: (view: WorldView) => boolean): (view: WorldView) => boolean {
+  let next = windowMs;
+  return (view) => {
+    if (view.time < next) return false;
+    next = view.time + 50;
+    return done(view);
+  };
+}
