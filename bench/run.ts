@@ -7,6 +7,7 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { benchCheck } from "./check.js";
+import { benchEtcd } from "./etcd.js";
 import { benchExplore } from "./explore.js";
 import { benchKernel } from "./kernel.js";
 import { benchLinearizability } from "./linearizability.js";
@@ -26,6 +27,7 @@ const suites: Record<string, () => BenchRow[] | Promise<BenchRow[]>> = {
   lin: benchLinearizability,
   explore: benchExplore,
   tcp: benchTcp,
+  etcd: benchEtcd,
   "pubsub-tcp": benchPubSubTcp,
 };
 

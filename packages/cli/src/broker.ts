@@ -16,12 +16,11 @@ import { requireNode } from "./cluster.js";
 import { describeRaft } from "./inspect.js";
 import { protocolMetrics } from "./metrics.js";
 import { NODE_SETTINGS, PROTOCOL_SETTINGS } from "./processes.js";
-import { readConfigFile, resolveSettings, SettingsError, type SettingSpec } from "./settings.js";
+import { readConfigFile, resolveSettings, SettingsError, wholeSetting, type SettingSpec } from "./settings.js";
 
 /** The broker's own settings, besides every node's and Raft's. */
 export const BROKER_SETTINGS: SettingSpec[] = [
   { name: "wirePort", kind: "integer", describe: "port of the text wire protocol for clients (default: the node's wirePort in the cluster file)" },
-  { name: "snapshotThreshold", kind: "positive", describe: "compact the Raft log into a snapshot after this many entries", default: 1_000 },
   { name: "dedupWindow", kind: "positive", describe: "per-producer dedup retention, in publishes", default: 16 },
   { name: "probeIntervalMs", kind: "positive", describe: "heartbeat and clock-offset probe interval between brokers", default: 100 },
   { name: "phiThreshold", kind: "positive", describe: "phi-accrual level above which a peer is suspected", default: 8 },
@@ -34,11 +33,6 @@ export const BROKER_SETTINGS: SettingSpec[] = [
 /** Every setting `faultline broker` takes. */
 export const ALL_BROKER_SETTINGS: SettingSpec[] = [...NODE_SETTINGS, ...PROTOCOL_SETTINGS["raft-node"], ...BROKER_SETTINGS];
 
-const whole = (s: Record<string, unknown>, name: string): number => {
-  const v = s[name] as number;
-  if (!Number.isInteger(v)) throw new SettingsError(`--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: expected a whole number, got ${v}`);
-  return v;
-};
 
 /** Raft and pub/sub metrics of a broker (Raft's read from the broker state's `raft` part). */
 function brokerMetrics(registry: Registry, wire: () => number): NodeObserver {
@@ -71,12 +65,12 @@ export async function runBrokerProcess(flags: Record<string, unknown>): Promise<
   const probeIntervalMs = s.probeIntervalMs as number;
   const phiThreshold = s.phiThreshold as number;
   const protocol = brokerProtocol({
-    raft: { electionTimeoutMinMs: s.electionTimeoutMinMs as number, electionTimeoutMaxMs: s.electionTimeoutMaxMs as number, heartbeatIntervalMs: s.heartbeatIntervalMs as number, snapshotThreshold: whole(s, "snapshotThreshold") },
-    dedupWindow: whole(s, "dedupWindow"),
+    raft: { electionTimeoutMinMs: s.electionTimeoutMinMs as number, electionTimeoutMaxMs: s.electionTimeoutMaxMs as number, heartbeatIntervalMs: s.heartbeatIntervalMs as number, snapshotThreshold: wholeSetting(s, "snapshotThreshold") },
+    dedupWindow: wholeSetting(s, "dedupWindow"),
     probeIntervalMs,
     phiThreshold,
-    maxPayload: whole(s, "maxPayload"),
-    maxTopicLength: whole(s, "maxTopicLength"),
+    maxPayload: wholeSetting(s, "maxPayload"),
+    maxTopicLength: wholeSetting(s, "maxTopicLength"),
   });
   const sockets = new Set<Socket>();
   const metrics = s.metricsPort === undefined ? undefined : runtimeMetrics(id);
@@ -115,7 +109,7 @@ export async function runBrokerProcess(flags: Record<string, unknown>): Promise<
   const client = newClientId(`wire-${id}`);
   let turn = 0;
   const backend = async (req: PubSubRequest) => (await (local[turn++ % local.length] as Connection).request(client, req, 5_000)) as PubSubResponse;
-  const maxConnections = whole(s, "maxWireConnections");
+  const maxConnections = wholeSetting(s, "maxWireConnections");
   const wire: Server = createServer({ allowHalfOpen: true }, (socket) => {
     if (sockets.size >= maxConnections) {
       socket.end(`-ERR too many connections (limit ${maxConnections})\r\n`);
@@ -124,7 +118,7 @@ export async function runBrokerProcess(flags: Record<string, unknown>): Promise<
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     socket.setNoDelay(true);
-    serveConnection(socket, backend, { pollMs: s.pollMs as number, limits: { maxPayload: whole(s, "maxPayload"), maxName: whole(s, "maxTopicLength") }, ...(file.clientToken !== undefined ? { token: file.clientToken } : {}) });
+    serveConnection(socket, backend, { pollMs: s.pollMs as number, limits: { maxPayload: wholeSetting(s, "maxPayload"), maxName: wholeSetting(s, "maxTopicLength") }, ...(file.clientToken !== undefined ? { token: file.clientToken } : {}) });
   });
   await new Promise<void>((resolve, reject) => {
     wire.once("error", (err) => reject(new Error(`wire port ${self.host}:${wirePort}: ${err.message}`)));

@@ -8,7 +8,7 @@ import { coordinatorProtocol, participantProtocol } from "@faultline/two-phase-c
 import { readClusterFile, requireNode, type Cluster } from "./cluster.js";
 import { describeRaft, OutcomeLedger } from "./inspect.js";
 import { protocolMetrics } from "./metrics.js";
-import { readConfigFile, resolveSettings, SettingsError, type SettingSpec } from "./settings.js";
+import { readConfigFile, resolveSettings, SettingsError, wholeSetting, type SettingSpec } from "./settings.js";
 
 /** Settings every node process takes. */
 export const NODE_SETTINGS: SettingSpec[] = [
@@ -38,6 +38,7 @@ export const PROTOCOL_SETTINGS: Record<"coordinator" | "participant" | "raft-nod
     { name: "electionTimeoutMinMs", kind: "positive", describe: "shortest election timeout", default: 300 },
     { name: "electionTimeoutMaxMs", kind: "positive", describe: "longest election timeout", default: 600 },
     { name: "heartbeatIntervalMs", kind: "positive", describe: "leader heartbeat interval", default: 75 },
+    { name: "snapshotThreshold", kind: "positive", describe: "compact the Raft log into a snapshot after this many applied entries (each compaction writes the whole state machine)", default: 1_000 },
     { name: "snapshotCatchUpEntries", kind: "integer", describe: "entries a compaction keeps for followers just behind the snapshot, sent instead of the snapshot (etcd's SnapshotCatchUpEntries)", default: 1_000 },
     { name: "parallelLeaderWrite", kind: "boolean", describe: "the leader sends entries while writing them, counting itself once its write is durable (Raft thesis 10.2.1)", default: true },
   ],
@@ -59,6 +60,7 @@ function protocolFor(kind: keyof typeof PROTOCOL_SETTINGS, s: Record<string, str
       heartbeatIntervalMs: s.heartbeatIntervalMs as number,
       parallelLeaderWrite: s.parallelLeaderWrite as boolean,
       snapshotCatchUpEntries: s.snapshotCatchUpEntries as number,
+      snapshotThreshold: wholeSetting(s, "snapshotThreshold"),
     });
   }
   const coordinator = s.coordinator as string;

@@ -41,6 +41,13 @@ export function envName(name: string): string {
   return `FAULTLINE_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 }
 
+/** The resolved setting `name` as a whole number; a {@link SettingsError} naming its flag when it has a fraction. */
+export function wholeSetting(s: Readonly<Record<string, unknown>>, name: string): number {
+  const v = s[name] as number;
+  if (!Number.isInteger(v)) throw new SettingsError(`--${flagName(name)}: expected a whole number, got ${v}`);
+  return v;
+}
+
 /** Reads a JSON config file; errors name the file and what is wrong with it. */
 export function readConfigFile(path: string): Record<string, unknown> {
   let text: string;

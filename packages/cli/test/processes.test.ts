@@ -54,7 +54,9 @@ describe("two-phase commit over TCP", () => {
 describe("Raft over TCP", () => {
   it("elects a leader, commits 1,000 writes, loses none when the leader is killed -9, and the restarted node catches up from its file", async () => {
     const c = await makeCluster(["n1", "n2", "n3"]);
-    const procs = Object.fromEntries(await Promise.all(["n1", "n2", "n3"].map(async (id) => [id, await startProcess("raft-node", id, c)] as const)));
+    // Compaction every 200 entries: the 1,000 writes cross several snapshots, and the restart loads one.
+    const extra = ["--snapshot-threshold", "200"];
+    const procs = Object.fromEntries(await Promise.all(["n1", "n2", "n3"].map(async (id) => [id, await startProcess("raft-node", id, c, extra)] as const)));
     const cluster = c.nodes as Cluster;
     const writers = 20;
     const perWriter = 50;
@@ -79,7 +81,7 @@ describe("Raft over TCP", () => {
     }
     const last = await kvRequest(cluster, { op: "put", key: "after", value: "kill" }, { timeoutMs: 20_000 });
     expect(last.ok).toBe(true);
-    await startProcess("raft-node", leader, c);
+    await startProcess("raft-node", leader, c, extra);
     // The restarted node's own durable log comes to hold every write, the one made while it was down included.
     const durableData = () => {
       const state = foldRecords(readLog(c.data(leader)) as RaftRecord[], kvStateMachine.init());
@@ -91,6 +93,7 @@ describe("Raft over TCP", () => {
     while (durableData().after === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     killAll();
     const state = foldRecords(readLog(c.data(leader)) as RaftRecord[], kvStateMachine.init());
+    expect(state.log.snapshot.index).toBeGreaterThan(0);
     const entries = state.log.entries().map((entry) => entry.command);
     const data = { ...(state.log.snapshot.machine as { data: Record<string, string> }).data };
     for (const cmd of entries) if (cmd.op === "put") data[cmd.key] = cmd.value;
@@ -108,6 +111,9 @@ describe("bad configuration and state", () => {
     const q = faultline(["participant", "--id", "p9", "--cluster", c.file]);
     expect(await q.exited).toBe(2);
     expect(q.output()).toContain('unknown node \\"p9\\"');
+    const r = faultline(["raft-node", "--id", "p1", "--cluster", c.file, "--snapshot-threshold", "2.5"]);
+    expect(await r.exited).toBe(2);
+    expect(r.output()).toContain("--snapshot-threshold: expected a whole number, got 2.5");
   }, 30_000);
 
   it("a corrupt state file stops that node with the file and byte offset; the others keep serving", async () => {
