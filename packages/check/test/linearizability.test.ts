@@ -115,14 +115,14 @@ describe("linearizability of key-value histories", () => {
     expect(checkLinearizable([...concurrent, op("c", { op: "get", key: "k" }, { value: "ba" }, 40, 50), op("d", { op: "get", key: "k" }, { value: "ab" }, 60, 70)], kvModel).ok).toBe(false);
   });
 
-  it("checks every partition and reports every failing one", () => {
+  it("with allFailures, checks every partition and reports every failing one", () => {
     const bad = [
       ...history,
       op("e", { op: "get", key: "x" }, { value: "1" }, 80, 90), // x was deleted
       op("e", { op: "get", key: "y" }, { value: "8" }, 80, 90), // y was never 8
       op("f", { op: "put", key: "z", value: "3" }, {}, 80, 90),
     ];
-    const res = checkLinearizable(bad, kvModel);
+    const res = checkLinearizable(bad, kvModel, { allFailures: true });
     expect(res.verdict).toBe("illegal");
     expect(res.partitions.map((p) => [p.key, p.verdict])).toEqual([
       ["x", "illegal"],
@@ -133,6 +133,25 @@ describe("linearizability of key-value histories", () => {
       ["x", 6],
       ["y", 7],
     ]);
+  });
+
+  it("by default stops at the first illegal partition (smallest first): a hard one after it is not searched", () => {
+    // Key "a": a get of a value never put, found at once. Key "h": 11 concurrent puts and a get
+    // of a value none of them wrote, illegal only after every order of the puts was tried.
+    const easy = [op("p", { op: "put", key: "a", value: "1" }, {}, 0, 10), op("q", { op: "get", key: "a" }, { value: "9" }, 20, 30)];
+    const hard = [...Array.from({ length: 11 }, (_, i) => op(`w${i}`, { op: "put", key: "h", value: `${i}` }, {}, 0, 100)), op("g", { op: "get", key: "h" }, { value: "none" }, 200, 210)];
+    const first = checkLinearizable([...hard, ...easy], kvModel);
+    expect(first.verdict).toBe("illegal");
+    expect(first.failures.map((f) => f.key)).toEqual(["a"]);
+    expect(first.partitions.map((p) => [p.key, p.verdict, p.skipped === true])).toEqual([
+      ["h", "unknown", true],
+      ["a", "illegal", false],
+    ]);
+    expect(first.message).toContain("1 partition(s) not searched after it (allFailures: true searches them)");
+    const all = checkLinearizable([...hard, ...easy], kvModel, { allFailures: true });
+    expect(all.failures.map((f) => f.key)).toEqual(["h", "a"]);
+    // The skipped partition is where the work was.
+    expect(all.steps).toBeGreaterThan(100 * first.steps);
   });
 });
 

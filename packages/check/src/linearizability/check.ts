@@ -165,8 +165,9 @@ function prepare<I, O>(ops: readonly Operation<I, O>[], members: readonly number
  * Checks that a history is linearizable with respect to `model`: that some order of its operations
  * respects real time (an operation that returned before another was called comes first) and is a
  * run of the model. Operations with `outcome: "unknown"` may take effect at any time after their
- * call, or never. Every partition is checked and every failing one reported; with a budget the
- * verdict may be "unknown". Throws {@link LinearizabilityInputError} for bad input.
+ * call, or never. Partitions are searched smallest first, up to the first illegal one (every one
+ * with `allFailures`); with a budget the verdict may be "unknown". Throws
+ * {@link LinearizabilityInputError} for bad input.
  */
 export function checkLinearizable<S, I, O>(ops: readonly Operation<I, O>[], model: SequentialModel<S, I, O>, budget: CheckOptions = {}): LinearizabilityResult<S, I, O> {
   validate(model, ops);
@@ -182,9 +183,14 @@ export function checkLinearizable<S, I, O>(ops: readonly Operation<I, O>[], mode
   let steps = 0;
   // Smallest first, so a budget spent on one huge partition still leaves the small ones judged.
   const bySize = parts.map((_, i) => i).sort((a, b) => (parts[a] as { ops: number[] }).ops.length - (parts[b] as { ops: number[] }).ops.length || a - b);
+  let failed = false;
   for (const p of bySize) {
     const { key, ops: all } = parts[p] as { key: string | number | undefined; ops: number[] };
     const members = withoutUnansweredReads(model, ops, all);
+    if (failed && budget.allFailures !== true) {
+      results[p] = { key, operations: members, verdict: "unknown", steps: 0, skipped: true };
+      continue;
+    }
     const prepared = prepare(ops, members);
     const run = (b: SearchBudget, partials: boolean) => {
       try {
@@ -203,6 +209,7 @@ export function checkLinearizable<S, I, O>(ops: readonly Operation<I, O>[], mode
     if (out.verdict === "ok") results[p] = { key, operations: members, verdict: "ok", steps: out.steps, linearization: global(out.linearization) };
     else if (out.verdict === "unknown") results[p] = { key, operations: members, verdict: "unknown", steps: out.steps };
     else {
+      failed = true;
       results[p] = {
         key,
         operations: members,
@@ -215,9 +222,10 @@ export function checkLinearizable<S, I, O>(ops: readonly Operation<I, O>[], mode
     }
   }
   const failures = results.filter((r) => r.verdict === "illegal");
-  const unknown = results.filter((r) => r.verdict === "unknown").length;
+  const skipped = results.filter((r) => r.skipped === true).length;
+  const unknown = results.filter((r) => r.verdict === "unknown").length - skipped;
   const verdict: Verdict = failures.length > 0 ? "illegal" : unknown > 0 ? "unknown" : "ok";
-  return { verdict, ok: verdict === "ok", model, operations: ops, partitions: results, failures, steps, message: message(model, ops, verdict, results, failures, unknown, budget) };
+  return { verdict, ok: verdict === "ok", model, operations: ops, partitions: results, failures, steps, message: message(model, ops, verdict, results, failures, unknown, skipped, budget) };
 }
 
 function message<S, I, O>(
@@ -227,6 +235,7 @@ function message<S, I, O>(
   results: readonly PartitionResult[],
   failures: readonly PartitionResult[],
   unknown: number,
+  skipped: number,
   budget: CheckOptions,
 ): string {
   const parts = `${results.length} partition${results.length === 1 ? "" : "s"}`;
@@ -237,5 +246,5 @@ function message<S, I, O>(
   }
   const f = failures[0] as PartitionResult;
   const key = f.key === undefined ? "" : ` (first: key ${JSON.stringify(f.key)})`;
-  return `not linearizable: ${failures.length} of ${parts} ${failures.length === 1 ? "has" : "have"} no order that respects real time and fits ${model.name}${key}; operation ${describeOperationAt(model, ops, f.failing as number)} cannot take effect after the longest linearizable prefix found (${(f.longest as readonly number[]).length} operations)${unknown > 0 ? `; ${unknown} partition(s) unknown (budget)` : ""}`;
+  return `not linearizable: ${failures.length} of ${parts} ${failures.length === 1 ? "has" : "have"} no order that respects real time and fits ${model.name}${key}; operation ${describeOperationAt(model, ops, f.failing as number)} cannot take effect after the longest linearizable prefix found (${(f.longest as readonly number[]).length} operations)${unknown > 0 ? `; ${unknown} partition(s) unknown (budget)` : ""}${skipped > 0 ? `; ${skipped} partition(s) not searched after it (allFailures: true searches them)` : ""}`;
 }

@@ -100,7 +100,7 @@ export function renderHistoryHtml<S, I, O>(result: LinearizabilityResult<S, I, O
       `#${i} ${label}`,
       `client ${String(o.client)}`,
       `call ${o.call}, ${isPending(o) ? "no reply (outcome unknown)" : `return ${o.ret}`}`,
-      m.part.key === undefined ? "" : `partition ${JSON.stringify(m.part.key)} (${m.part.verdict})`,
+      m.part.key === undefined ? "" : `partition ${JSON.stringify(m.part.key)} (${m.part.skipped === true ? "not searched" : m.part.verdict})`,
       m.role === "order" ? `linearized #${m.position}; state after: ${m.state}` : "",
       m.role === "prefix" ? `in the longest linearizable prefix, #${m.position}; state after: ${m.state}` : "",
       m.role === "failing" ? "cannot take effect after the longest prefix before it returns" : "",

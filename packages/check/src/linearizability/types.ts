@@ -111,6 +111,13 @@ export interface CheckOptions {
   readonly maxSteps?: number;
   /** Host milliseconds allowed (not deterministic: for interactive use). */
   readonly timeoutMs?: number;
+  /**
+   * Search every partition even after one is found illegal, so that every failing one is reported
+   * (default false: the verdict is known at the first, and proving a partition illegal means
+   * trying every order of it, which in a large history can take seconds per partition; the rest
+   * are then left unsearched, as porcupine does).
+   */
+  readonly allFailures?: boolean;
 }
 
 /** A verdict: linearizable, not linearizable, or the budget ran out first. */
@@ -125,6 +132,8 @@ export interface PartitionResult {
   readonly verdict: Verdict;
   /** Search steps taken (model steps tried plus memo entries probed; see {@link CheckOptions.maxSteps}). */
   readonly steps: number;
+  /** True when it was not searched: an earlier partition was illegal (its verdict is then "unknown"; see {@link CheckOptions.allFailures}). */
+  readonly skipped?: boolean;
   /** For "ok": the order found (pending operations missing from it never took effect). */
   readonly linearization?: readonly number[];
   /** For "illegal": the longest linearizable prefix found. */
@@ -151,7 +160,7 @@ export interface LinearizabilityResult<S, I, O> {
   readonly operations: readonly Operation<I, O>[];
   /** Every partition, in order of first appearance in the history. */
   readonly partitions: readonly PartitionResult[];
-  /** The partitions found illegal (every one of them). */
+  /** The partitions found illegal (every one searched; with {@link CheckOptions.allFailures}, every one). */
   readonly failures: readonly PartitionResult[];
   /** Search steps taken in all (model steps tried plus memo entries probed). */
   readonly steps: number;
