@@ -6,14 +6,16 @@
  * interleaved with porcupine, fastest of up to 3 (no repeat after a run over 2 s); the ratios use the warm
  * figures (porcupine is compiled ahead of time). Per-file figures go
  * to stderr. Run: `pnpm bench -- --only=lin` (porcupine: see linearizability/porcupine.ts).
- * Porcupine's CheckOperations stops at the first illegal partition; ours checks them all.
+ * Both stop at the first illegal partition. With the porcupine copy's test data, ours also checks
+ * porcupine's own logs (linearizability/porcupine-data.ts) against the verdicts its tests expect.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkLinearizable, kvModel, registerModel, type Operation, type Verdict } from "faultline/check";
 import { benchHistories, type HistoryFile } from "./linearizability/generate.js";
-import { buildPorcupineDriver, runPorcupine, type PorcupineRun } from "./linearizability/porcupine.js";
+import { buildPorcupineDriver, porcupineDir, runPorcupine, type PorcupineRun } from "./linearizability/porcupine.js";
+import { porcupineTestLogs } from "./linearizability/porcupine-data.js";
 import { round3, timed, type BenchRow } from "./row.js";
 
 const TIMEOUT_MS = 60_000;
@@ -53,7 +55,7 @@ export function benchLinearizability(): BenchRow[] {
   const built = buildPorcupineDriver();
   if ("absent" in built) {
     process.stderr.write(`porcupine absent: ${built.absent}\n`);
-    return [...rows, { name: `porcupine absent (${built.absent})`, value: 0, unit: "" }];
+    return [...rows, ...ownTestData(), { name: `porcupine absent (${built.absent})`, value: 0, unit: "" }];
   }
   // Interleaved file by file, fastest of up to 3 (while a run takes under 2 s), so that load from other processes
   // on a shared machine hits both checkers alike.
@@ -81,6 +83,7 @@ export function benchLinearizability(): BenchRow[] {
   const total = theirs.reduce((a, r) => a + r.ms, 0);
   return [
     ...rows,
+    ...ownTestData(),
     { name: "faultline checker, total (warm: fastest of 3 after the first pass)", value: round3(sum(mine)), unit: "ms" },
     { name: "porcupine (Go, default GOMAXPROCS), total (fastest of 3)", value: round3(total), unit: "ms" },
     { name: "total time ratio ours/porcupine (warm)", value: round3(sum(mine) / total), unit: "x" },
@@ -89,5 +92,21 @@ export function benchLinearizability(): BenchRow[] {
     { name: "worst per-file ratio ours/porcupine (warm)", value: round3(Math.max(...ratios)), unit: "x" },
     { name: "median per-file ratio ours/porcupine (cold)", value: round3(median(ratio(cold))), unit: "x" },
     { name: `verdicts equal: ${equal === files.length ? "yes" : "no"}`, value: equal, unit: `of ${files.length} files` },
+  ];
+}
+
+/** Our checker on porcupine's own test data (its Jepsen etcd logs and kv logs), against the verdicts porcupine's tests expect. */
+function ownTestData(): BenchRow[] {
+  const logs = porcupineTestLogs(porcupineDir());
+  if (logs.length === 0) return [{ name: `porcupine's test data absent (no test_data in ${porcupineDir()})`, value: 0, unit: "" }];
+  const runs = logs.map((log) => ({ log, ...ours(log) }));
+  const agree = runs.filter((r) => r.verdict === r.log.expected).length;
+  for (const r of runs) if (r.verdict !== r.log.expected) process.stderr.write(`porcupine test data: ${r.log.name} is ${r.verdict}, porcupine's tests expect ${r.log.expected}\n`);
+  const slowest = runs.reduce((a, r) => (r.ms > a.ms ? r : a));
+  const shape = `${logs.filter((l) => l.model === "cas-register").length} Jepsen etcd logs, ${logs.filter((l) => l.model === "kv").length} kv logs`;
+  return [
+    { name: `porcupine's own test data (${shape}): verdicts as porcupine's tests expect`, value: agree, unit: `of ${logs.length} logs` },
+    { name: `porcupine's own test data: faultline checker, total`, value: round3(runs.reduce((a, r) => a + r.ms, 0)), unit: "ms" },
+    { name: `porcupine's own test data: slowest log (${slowest.log.name})`, value: round3(slowest.ms), unit: "ms" },
   ];
 }

@@ -20,9 +20,14 @@ export interface PorcupineRun {
 
 const GO_ENV = { ...process.env, GOFLAGS: "-mod=mod", GOPROXY: "off", GOTOOLCHAIN: "local" };
 
+/** Where the porcupine copy is looked for: $PORCUPINE_DIR, else /work/.cache/porcupine. */
+export function porcupineDir(): string {
+  return resolve(process.env.PORCUPINE_DIR ?? "/work/.cache/porcupine");
+}
+
 /** Builds the driver; returns its path, or why porcupine is absent. */
 export function buildPorcupineDriver(): { driver: string } | { absent: string } {
-  const dir = resolve(process.env.PORCUPINE_DIR ?? "/work/.cache/porcupine");
+  const dir = porcupineDir();
   if (!existsSync(join(dir, "checker.go"))) return { absent: `no porcupine copy at ${dir} (set PORCUPINE_DIR)` };
   if (spawnSync("go", ["version"], { env: GO_ENV }).status !== 0) return { absent: "no go toolchain on PATH" };
   const work = mkdtempSync(join(tmpdir(), "faultline-porcupine-driver-"));
