@@ -183,7 +183,8 @@ function sendToIdle(s: Step): void {
   const n = s.n;
   const peers = s.peers();
   if (peers.length === 0 && lastIndex(n) > n.commitIndex) s.send(s.ctx.self, { type: "append-reply", term: n.term, success: true, match: lastIndex(n) });
-  for (const p of peers) if ((n.next.get(p) as number) - 1 <= (n.match.get(p) as number)) sendAppend(s, p);
+  // Not to a follower that needs the snapshot: heartbeats and its replies send it (as packages/raft).
+  for (const p of peers) if ((n.next.get(p) as number) - 1 <= (n.match.get(p) as number) && (n.next.get(p) as number) > n.snapshot.index) sendAppend(s, p);
 }
 
 /** `durable`: how far the leader's own log counts (all of it with followers; a lone leader's acknowledged index). */

@@ -240,7 +240,8 @@ export function leaderHeartbeat(node: NodeStep): void {
  * §5.3: a client's command becomes an entry of the leader's log; the client is answered once it
  * is applied. Only followers with nothing unacknowledged get it at once: for the others it waits
  * for their next ack (or heartbeat), so proposals arriving while an append is in flight travel
- * together in one AppendEntries, which the follower persists in one write (group commit).
+ * together in one AppendEntries, which the follower persists in one write (group commit). A
+ * follower that needs the snapshot gets none: the snapshot is its next message.
  */
 export function propose(node: NodeStep, client: string, id: number, request: KvRequest): void {
   const state = node.state;
@@ -292,6 +293,9 @@ function sendToIdle(node: NodeStep, ack: boolean): void {
   for (let s = 0; s < progress.peers.length; s++) {
     const was = progress.next[s] as number;
     if (was - 1 > (progress.match[s] as number)) continue; // an append is in flight: its ack sends the rest
+    // It needs the snapshot: heartbeats and its replies send it, not every proposal (a proposal
+    // each would send a whole snapshot each, as etcd's paused StateSnapshot avoids).
+    if (was < log.sendableFrom) continue;
     const now = sendFrom(node, progress.peers[s] as NodeId, was, log, term, commitIndex);
     if (now !== was) (next ??= progress.next.slice())[s] = now;
   }

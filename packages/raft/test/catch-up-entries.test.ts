@@ -39,6 +39,23 @@ describe("catch-up entries", () => {
     expect([n.state.log.entryAt(3), n.state.log.termAt(3), n.state.log.entries().length]).toEqual([undefined, undefined, 4]);
   });
 
+  it("a follower that needs the snapshot gets it at heartbeats and in answer to its replies, not with every proposal", () => {
+    const n = compactedLeader(0);
+    // n3 rejects an append: it holds entry 1, the leader holds nothing after it but the snapshot.
+    n.deliver("n3", { type: "append-reply", term: n.state.term, success: false, match: 0, conflictIndex: 2 });
+    expect(n.sent("snapshot").map(([to]) => to)).toEqual(["n3"]);
+    // Proposals while the snapshot is on its way: n2 gets its entries, n3 nothing (a whole snapshot each, before).
+    for (let i = 0; i < 3; i++) {
+      n.request({ op: "put", key: "k", value: `w${i}` }, "c", 20 + i);
+      expect(n.sent("snapshot")).toEqual([]);
+      expect(n.sent().map(([to]) => to)).not.toContain("n3");
+      n.deliver("n2", { type: "append-reply", term: n.state.term, success: true, match: n.state.log.lastIndex });
+    }
+    // A heartbeat sends it again (it may have been lost).
+    n.timer("heartbeat");
+    expect(n.sent("snapshot").map(([to, m]) => [to, m.snapshot.index])).toEqual([["n3", n.state.log.snapshot.index]]);
+  });
+
   it("a follower behind the kept entries, or any without them, gets the snapshot", () => {
     for (const catchUp of [0, 3]) {
       const n = compactedLeader(catchUp);
