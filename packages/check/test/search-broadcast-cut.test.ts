@@ -7,8 +7,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { transition, type AnyProtocol, type NodeId } from "@faultline/kernel";
-import { PLAIN_SWARM, caseArbitrary, defineSystem, runCase, triggerArbitrary, validateTrigger, type Trigger } from "@faultline/check";
-import { broadcastTypes } from "../src/search/broadcasts.js";
+import { PLAIN_SWARM, caseArbitrary, defineSystem, runCase, sweep, triggerArbitrary, validateTrigger, type Trigger } from "@faultline/check";
+import { broadcastTypes, replyTypes } from "../src/search/broadcasts.js";
 import { twoPhaseSearchSpace, twoPhaseSpace } from "../../two-phase-commit/test/space.js";
 
 type Fired = Extract<Trigger, { type: "trigger" }>;
@@ -93,5 +93,87 @@ describe("the broadcast-cut trigger", () => {
     const delivered = (triggers: Trigger[]) => (runCase(s, { ...quiet, triggers }, { trace: { full: true } }).result.trace ?? []).filter((e) => e.kind === "deliver" && e.from === "n1").map((e) => e.node).sort();
     expect(delivered([])).toEqual(["n2", "n3"]);
     expect(delivered([cut])).toEqual(["n2"]);
+  });
+});
+
+/**
+ * A lock: n2 asks n1 for it 10 ms after boot, n3 at 60 ms; n1 grants the first asker and denies
+ * the rest, remembering its grant on disk. Planted bug (`persistFirst: false`): n1 answers
+ * `grant` before it writes the grant, so a crash right after the answer forgets it and, back up,
+ * n1 grants n3 as well. Invariant: at most one node holds the lock.
+ */
+function lock(persistFirst: boolean): AnyProtocol {
+  return {
+    name: "lock",
+    init: (ctx, records) => ({
+      state: { granted: (records.at(-1) as string | undefined) ?? null, holds: false },
+      effects: ctx.self === "n1" ? [] : [{ type: "set-timer" as const, timer: { kind: "ask" }, afterMs: ctx.self === "n2" ? 10 : 60 }],
+    }),
+    step: (s, input) =>
+      transition(s as { granted: string | null; holds: boolean }, (d, fx) => {
+        if (input.type === "timer") return void fx.send("n1" as NodeId, { type: "ask" });
+        if (input.type !== "message") return;
+        const type = (input.msg as { type: string }).type;
+        if (type === "grant") d.holds = true;
+        if (type !== "ask") return;
+        if (d.granted !== null) return void fx.send(input.from, { type: "deny" });
+        d.granted = input.from;
+        if (persistFirst) fx.persist(input.from);
+        fx.send(input.from, { type: "grant" });
+        if (!persistFirst) fx.persist(input.from);
+      }),
+  };
+}
+
+const lockSpace = (persistFirst: boolean, name: string) =>
+  defineSystem({
+    name,
+    config: fc.constant({}),
+    defaultConfig: {},
+    build: () => ({
+      nodes: (["n1", "n2", "n3"] as NodeId[]).map((id) => ({ id, protocol: lock(persistFirst) })),
+      invariants: [{ name: "OneHolder", check: (view) => (view.nodes.filter((n) => n.up && (n.state as { holds: boolean }).holds).length <= 1 ? undefined : "two nodes hold the lock") }],
+    }),
+    faultWindowMs: 200,
+  });
+
+describe("answers learned from a calm run, and the crash right after one", () => {
+  it("names the types only ever sent to the peer whose message the step handled, sorted", () => {
+    expect(replyTypes(lockSpace(true, "lockTypes"))).toEqual(["deny", "grant"]);
+    // 2PC: a participant's vote answers a prepare, its ack a decision; the coordinator's messages are not answers.
+    expect(replyTypes(twoPhaseSpace)).toEqual(["ack", "vote"]);
+    // Untyped answers name nothing.
+    expect(replyTypes(space(3, { type: "hello" }, "gossipReplies"))).toEqual([]);
+  });
+
+  it("excludes a type also sent otherwise (here from a timer)", () => {
+    // n1 sends { type: "ack" } from a timer; the peers' answers are the untyped "ack".
+    expect(replyTypes(space(3, { type: "ack" }, "gossipAck"))).toEqual([]);
+  });
+
+  it("is drawn on the answer types only, mostly on the first answer anywhere and restarted within 3 steps", () => {
+    const vocabulary = { messageTypes: [], recordTypes: [], states: [], replyTypes: ["grant", "deny"] };
+    const drawn = fc.sample(triggerArbitrary(vocabulary, 1_000), { seed: 5, numRuns: 4_000 });
+    const crashes = drawn.filter((t): t is Fired => t.type === "trigger" && t.when.on === "send" && t.then.do === "crash-after-send" && t.when.msgType !== undefined);
+    expect(new Set(crashes.map((t) => (t.when.on === "send" ? t.when.msgType : "")))).toEqual(new Set(["grant", "deny"]));
+    expect(crashes.length / drawn.length).toBeGreaterThan(0.12);
+    expect(crashes.filter((t) => (t.then as { restartAfterSteps: number }).restartAfterSteps <= 3).length / crashes.length).toBeGreaterThan(0.6);
+    // Without answer types (and no declared message types) no crash after a send names a type.
+    const plain = fc.sample(triggerArbitrary({ ...vocabulary, replyTypes: [] }, 1_000), { seed: 5, numRuns: 4_000 });
+    expect(plain.filter((t) => t.type === "trigger" && t.when.on === "send" && t.when.msgType !== undefined)).toEqual([]);
+  });
+
+  it("catches an answer sent before its write: the buggy lock fails under it, the correct one does not, and a sweep finds it", () => {
+    const crash: Trigger = { type: "trigger", at: 0, when: { on: "send", msgType: "grant" }, then: { do: "crash-after-send", restartAfterSteps: 1 } };
+    const quiet = { config: {}, seed: 1, swarm: { ...PLAIN_SWARM, drop: 0, dup: 0, reorder: 0 }, faults: [] };
+    const buggy = lockSpace(false, "lockBuggy");
+    const correct = lockSpace(true, "lockCorrect");
+    expect(runCase(buggy, { ...quiet, triggers: [] }).failure).toBeUndefined();
+    expect(runCase(buggy, { ...quiet, triggers: [crash] }).failure?.message).toContain("two nodes hold the lock");
+    expect(runCase(correct, { ...quiet, triggers: [crash] }).failure).toBeUndefined();
+    const found = sweep(buggy, { mode: "triggers", runs: 300, seed: 1 });
+    expect(found.ok).toBe(false);
+    expect(found.failure?.case.triggers).toContainEqual(expect.objectContaining({ when: expect.objectContaining({ on: "send", msgType: "grant" }), then: expect.objectContaining({ do: "crash-after-send" }) }));
+    expect(sweep(correct, { mode: "triggers", runs: 300, seed: 1 }).ok).toBe(true);
   });
 });

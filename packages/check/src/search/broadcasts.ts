@@ -1,14 +1,25 @@
 /**
  * What one calm run of a system teaches the trigger generator, without the system declaring it:
- * the message types a node sends to several peers in one step (a broadcast: a vote request, a
- * write's store, a commit decision). A crash right after the first of them leaves the value on a
- * minority for good, the classic "crash in the middle of a broadcast" that quorum protocols must
- * survive; the generator arms `crash-after-send` on those types (see `triggerArbitrary`).
+ * - the message types a node sends to several peers in one step (a broadcast: a vote request, a
+ *   write's store, a commit decision). A crash right after the first of them leaves the value on
+ *   a minority for good, the classic "crash in the middle of a broadcast" that quorum protocols
+ *   must survive;
+ * - the message types that are only ever answers (sent to exactly the peer whose message the step
+ *   handled: a vote grant, an append's ack, a participant's vote). A crash right after one left
+ *   and a quick restart is where a promise sent before (or without) its record reaching disk is
+ *   forgotten and made again.
+ * The generator arms `crash-after-send` on both (see `triggerArbitrary`).
  */
 import { Simulation, type AnyProtocol, type Effect, type NodeId, type NodeSpec } from "@faultline/kernel";
 import { doneAfter, type SystemSpace } from "./space.js";
 
-const learned = new WeakMap<SystemSpace<any>, readonly string[] | undefined>();
+/** One calm run's lessons (see {@link broadcastTypes} and {@link replyTypes}). */
+interface Lessons {
+  readonly broadcasts: readonly string[] | undefined;
+  readonly replies: readonly string[];
+}
+
+const learned = new WeakMap<SystemSpace<any>, Lessons>();
 
 /** The `type` field of a message, when it has a string one. */
 function typeOf(msg: unknown): string | undefined {
@@ -23,17 +34,42 @@ function typeOf(msg: unknown): string | undefined {
  * (the same space gives the same answer in any process) and computed once per space.
  */
 export function broadcastTypes(space: SystemSpace<any>): readonly string[] | undefined {
-  if (learned.has(space)) return learned.get(space);
+  return lessons(space).broadcasts;
+}
+
+/**
+ * The message types that, in the same calm run, were only ever sent as an answer: each send of
+ * the type was the only one of its type in a step handling a message from its receiver. Sorted;
+ * `[]` when there are none (or messages carry no string `type`). Deterministic, computed once per
+ * space together with {@link broadcastTypes}.
+ */
+export function replyTypes(space: SystemSpace<any>): readonly string[] {
+  return lessons(space).replies;
+}
+
+function lessons(space: SystemSpace<any>): Lessons {
+  const known = learned.get(space);
+  if (known !== undefined) return known;
   const types = new Set<string>();
   let seen = false;
-  const note = (self: NodeId, effects: readonly Effect<unknown, unknown, unknown>[]) => {
+  // Per type: sent at least once as an answer, and sent at least once otherwise.
+  const answered = new Set<string>();
+  const notAnswer = new Set<string>();
+  const note = (self: NodeId, effects: readonly Effect<unknown, unknown, unknown>[], replyTo?: NodeId) => {
     const to = new Map<string | undefined, Set<NodeId>>();
+    const count = new Map<string, number>();
     for (const e of effects) {
       if (e.type !== "send" || e.to === self) continue;
       const t = typeOf(e.msg);
       const peers = to.get(t) ?? new Set<NodeId>();
       peers.add(e.to);
       to.set(t, peers);
+      if (t !== undefined) count.set(t, (count.get(t) ?? 0) + 1);
+    }
+    for (const [t, n] of count) {
+      const only = to.get(t) as Set<NodeId>;
+      if (n === 1 && replyTo !== undefined && only.has(replyTo)) answered.add(t);
+      else notAnswer.add(t);
     }
     for (const [t, peers] of to)
       if (peers.size >= 2) {
@@ -51,7 +87,7 @@ export function broadcastTypes(space: SystemSpace<any>): readonly string[] | und
       },
       step: (state: unknown, input: Parameters<AnyProtocol["step"]>[1], ctx: Parameters<AnyProtocol["step"]>[2]) => {
         const out = p.step(state, input, ctx);
-        note(ctx.self, out.effects);
+        note(ctx.self, out.effects, input.type === "message" ? input.from : undefined);
         return out;
       },
     });
@@ -71,7 +107,7 @@ export function broadcastTypes(space: SystemSpace<any>): readonly string[] | und
   } catch {
     // A system whose default run throws still gets a search: only this lesson is lost.
   }
-  const out = seen ? [...types].sort() : undefined;
+  const out: Lessons = { broadcasts: seen ? [...types].sort() : undefined, replies: [...answered].filter((t) => !notAnswer.has(t)).sort() };
   learned.set(space, out);
   return out;
 }

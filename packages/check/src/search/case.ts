@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import type { FaultAction, FaultPlan, NodeId } from "@faultline/kernel";
-import { broadcastTypes } from "./broadcasts.js";
+import { broadcastTypes, replyTypes } from "./broadcasts.js";
 import { SearchError, type SystemSpace } from "./space.js";
 import { triggerActions, triggerArbitrary, validateTrigger, type Trigger } from "./triggers.js";
 
@@ -89,9 +89,9 @@ export function caseArbitrary<Config>(space: SystemSpace<Config>, mode: SearchMo
   // Key order is shrink order: fast-check cuts faults and triggers first, then the swarm, the configuration, the seed.
   if (mode === "plain") return fc.record({ faults, triggers: fc.constant([] as Trigger[]), swarm: fc.constant(PLAIN_SWARM), config: fc.constant(space.defaultConfig), seed });
   if (mode === "swarm") return fc.record({ faults, triggers: fc.constant([] as Trigger[]), swarm: swarmArbitrary, config: space.config, seed });
-  // The broadcasts a calm run shows (learned once per space) get their crash in the middle.
+  // The broadcasts a calm run shows (learned once per space) get their crash in the middle, its answers a crash right after.
   const broadcasts = broadcastTypes(space);
-  const vocabulary = { messageTypes: space.messageTypes, recordTypes: space.recordTypes, states: space.states, ...(broadcasts === undefined ? {} : { broadcastTypes: broadcasts }) };
+  const vocabulary = { messageTypes: space.messageTypes, recordTypes: space.recordTypes, states: space.states, ...(broadcasts === undefined ? {} : { broadcastTypes: broadcasts }), replyTypes: replyTypes(space) };
   const triggers = fc.array(triggerArbitrary(vocabulary, space.faultWindowMs), { maxLength: options.maxTriggers ?? 3 });
   return fc.record({ faults, triggers, swarm: swarmArbitrary, config: space.config, seed });
 }

@@ -49,6 +49,13 @@ export interface TriggerVocabulary {
    * absent: no such trigger is drawn.
    */
   readonly broadcastTypes?: readonly string[];
+  /**
+   * Message types only ever sent as an answer to the peer whose message a step handled (a sweep
+   * learns them from the same calm run): the sender is crashed right after the answer left and
+   * mostly restarted at once, so a promise sent before (or without) its record reaching disk is
+   * forgotten. Absent or `[]`: no such trigger is drawn.
+   */
+  readonly replyTypes?: readonly string[];
 }
 
 const MAX_NODE_INDEX = 9;
@@ -110,6 +117,8 @@ export function triggerArbitrary(vocabulary: TriggerVocabulary, windowMs: number
     { weight: 1, arbitrary: clog },
   ];
   if (broadcast !== undefined) arms.push({ weight: 1, arbitrary: broadcastCut(broadcast, at, node) });
+  const replies = vocabulary.replyTypes ?? [];
+  if (replies.length > 0) arms.push({ weight: 1, arbitrary: crashAfterReply(replies, at, node) });
   if (vocabulary.states.length > 0) {
     // One arm per declared state (no `map`, so a mutated case still shrinks without context).
     const when = fc.oneof(...vocabulary.states.map((s) => fc.record({ on: fc.constant("state" as const), node, path: fc.constant(s.path), equals: fc.constant(s.equals) }, { requiredKeys: ["on", "path", "equals"] })));
@@ -141,6 +150,24 @@ function broadcastCut(types: readonly string[], at: fc.Arbitrary<number>, node: 
       // A chosen cut: the messages sent before the one to `to` went out as well.
       { weight: 1, arbitrary: fc.record({ on, from: node, to: node, ...msgType }) },
     ),
+    then: fc.record({ do: fc.constant("crash-after-send" as const), restartAfterSteps: restart }),
+  });
+}
+
+/**
+ * A crash right after an answer left: the sender of a message of a type it only ever sends as an
+ * answer (a vote grant, an ack) crashes once it is out, the rest of its step lost (a write the
+ * step made after the answer), and restarts within 3 steps in most cases, before the next
+ * request of the same kind reaches it: so it answers that one from what its disk kept.
+ */
+function crashAfterReply(types: readonly string[], at: fc.Arbitrary<number>, node: fc.Arbitrary<number>): fc.Arbitrary<Trigger> {
+  const on = fc.constant("send" as const);
+  const msgType = fc.constantFrom(...types);
+  const restart = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: R.restartAfterSteps.min, max: Math.min(3, R.restartAfterSteps.max) }) }, { weight: 1, arbitrary: fc.integer({ min: R.restartAfterSteps.min, max: R.restartAfterSteps.max }) });
+  return fc.record({
+    type: fc.constant("trigger" as const),
+    at,
+    when: fc.oneof({ weight: 3, arbitrary: fc.record({ on, msgType }) }, { weight: 1, arbitrary: fc.record({ on, from: node, msgType }) }),
     then: fc.record({ do: fc.constant("crash-after-send" as const), restartAfterSteps: restart }),
   });
 }
