@@ -223,7 +223,7 @@ export function checkLinearizable<S, I, O>(ops: readonly Operation<I, O>[], mode
   }
   const failures = results.filter((r) => r.verdict === "illegal");
   const skipped = results.filter((r) => r.skipped === true).length;
-  const unknown = results.filter((r) => r.verdict === "unknown").length - skipped;
+  const unknown = results.filter((r) => r.verdict === "unknown" && r.skipped !== true).length;
   const verdict: Verdict = failures.length > 0 ? "illegal" : unknown > 0 ? "unknown" : "ok";
   return { verdict, ok: verdict === "ok", model, operations: ops, partitions: results, failures, steps, message: message(model, ops, verdict, results, failures, unknown, skipped, budget) };
 }
